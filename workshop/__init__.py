@@ -1,0 +1,33 @@
+"""The Machine Learning for Astrophysics workshop site: pages and JSON API from YAML data files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_caching import Cache
+
+from workshop import api, content, filters, http, pages
+from workshop.config import PROJECT_ROOT, DefaultConfig
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory: configuration, then content, then HTTP layers and views."""
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_object(DefaultConfig)
+    app.config.from_prefixed_env("WORKSHOP")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    app.extensions["workshop.cache"] = Cache(app)
+    content.init_app(app)
+    http.init_app(app)
+    filters.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app

@@ -1,0 +1,33 @@
+"""Default settings: an embedded, service-free set-up that bigger deployments override.
+
+Every setting can be overridden from the environment with a ``WORKSHOP_``
+prefix (``WORKSHOP_CACHE_TYPE=RedisCache``, ``WORKSHOP_CACHE_REDIS_URL=...``,
+``WORKSHOP_DATA_DIR=/srv/data``); values are parsed as JSON when they can be.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DefaultConfig:
+    # Where the organizers' YAML files live (one folder per edition).
+    DATA_DIR = str(PROJECT_ROOT / "data")
+
+    # flask-caching: an in-process cache unless configured otherwise.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_KEY_PREFIX = "workshop:"
+
+    # Cache-Control for pages and API documents: short freshness, so organizers'
+    # edits reach visitors quickly, and revalidation is a cheap 304.
+    HTTP_MAX_AGE = 60
+    HTTP_STALE_WHILE_REVALIDATE = 300
+
+    # Static files: revalidated with their ETag rather than cached blindly.
+    SEND_FILE_MAX_AGE_DEFAULT = 3600
+
+    # Errors never carry stack traces to clients.
+    PROPAGATE_EXCEPTIONS = False

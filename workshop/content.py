@@ -1,0 +1,347 @@
+"""Loading and validating the data files into one immutable content object.
+
+Every edition folder under the data directory is read, parsed and validated
+against :mod:`workshop.schemas`; problems are collected across all files (so an
+organizer sees every mistake at once), each naming the file, the line where
+YAML tells it, the field path and what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from flask import Flask, current_app
+from marshmallow import ValidationError
+
+from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN, EditionsSchema, LoadContext, load_context
+
+EDITIONS_FILE = "editions.yaml"
+DATA_SUFFIX = ".yaml"
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one data file."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """The data files are not valid; ``problems`` lists every mistake found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.line or 0, p.field)))
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One workshop edition: every section's validated data, by resource name."""
+
+    name: str
+    sections: Mapping[str, Mapping[str, Any]]
+
+    def __getitem__(self, resource: str) -> Mapping[str, Any]:
+        return self.sections[resource]
+
+    @property
+    def title(self) -> str:
+        site = self.sections["site"]
+        return f"{site['title']} ({site['venue']['name']})"
+
+
+@dataclass(frozen=True)
+class Content:
+    """All editions, validated and frozen, with a version that names this exact content."""
+
+    editions: Mapping[str, Edition]
+    current: str
+    version: str = field(default="")
+
+    @property
+    def current_edition(self) -> Edition:
+        return self.editions[self.current]
+
+
+# --- YAML with line numbers -----------------------------------------------------
+
+
+class _DataLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as text (the schemas parse them) and refuses duplicate keys."""
+
+
+_DataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _DataLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node)
+
+
+_DataLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_index(node: yaml.Node | None, path: FieldPath = ()) -> Iterator[tuple[FieldPath, int]]:
+    """Yield (field path, 1-based line) for every key and list item under ``node``."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*path, key_node.value)
+            yield child, key_node.start_mark.line + 1
+            yield from _line_index(value_node, child)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield (*path, index), item.start_mark.line + 1
+            yield from _line_index(item, (*path, index))
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    data: Any
+    lines: Mapping[FieldPath, int]
+
+    def line_of(self, path: FieldPath) -> int | None:
+        # A missing field has no line of its own: point at its parent.
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return 1 if self.lines else None
+
+
+def parse_yaml(text: str) -> ParsedFile:
+    loader = _DataLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return ParsedFile(data=data, lines=dict(_line_index(node)))
+
+
+def format_field(path: FieldPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _flatten_messages(messages: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flatten_messages(value, path if key == "_schema" else (*path, key))
+    elif isinstance(messages, list):
+        for message in messages:
+            yield from _flatten_messages(message, path)
+    else:
+        yield path, str(messages)
+
+
+def freeze(value: Any) -> Any:
+    """Deep-freeze loaded data: mappings become read-only, lists become tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
+
+
+# --- Loading ---------------------------------------------------------------------
+
+
+class _FileLoader:
+    """Reads files of one data directory, collecting problems instead of stopping at the first."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.problems: list[Problem] = []
+
+    def display_name(self, path: Path) -> str:
+        return f"{self.data_dir.name}/{path.relative_to(self.data_dir).as_posix()}"
+
+    def report(self, path: Path, message: str, line: int | None = None, field_path: FieldPath = ()) -> None:
+        self.problems.append(Problem(self.display_name(path), line, format_field(field_path), message))
+
+    def parse(self, path: Path) -> ParsedFile | None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            self.report(path, "File is missing.")
+            return None
+        except OSError as error:
+            self.report(path, f"Cannot read file: {error.strerror}.")
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            self.report(path, f"Not valid UTF-8 (byte {error.start}): save the file as UTF-8.", line)
+            return None
+        try:
+            parsed = parse_yaml(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            problem = getattr(error, "problem", None) or str(error)
+            self.report(path, f"Invalid YAML: {problem}.", mark.line + 1 if mark else None)
+            return None
+        if not isinstance(parsed.data, dict):
+            found = "nothing (the file is empty)" if parsed.data is None else type(parsed.data).__name__
+            self.report(path, f"Expected a mapping of fields at the top level, found {found}.", 1)
+            return None
+        return parsed
+
+    def validate(self, path: Path, parsed: ParsedFile, schema: Any) -> Any | None:
+        try:
+            return schema.load(parsed.data)
+        except ValidationError as error:
+            for field_path, message in _flatten_messages(error.messages):
+                self.report(path, message, parsed.line_of(field_path), field_path)
+            return None
+
+
+def _cross_check(
+    loader: _FileLoader, edition_dir: Path, sections: dict[str, Any], parsed: dict[str, ParsedFile]
+) -> None:
+    """Checks that span files: references from one section to another."""
+    dates = {item["id"]: item for item in sections["dates"]["items"]}
+    deadline_path: FieldPath = ("submission", "deadline")
+    deadline = sections["call-for-abstracts"]["submission"]["deadline"]
+    if deadline not in dates:
+        loader.report(
+            edition_dir / "call-for-abstracts.yaml",
+            f"No date with id {deadline!r} in dates.yaml (known: {', '.join(dates)}).",
+            parsed["call-for-abstracts"].line_of(deadline_path),
+            deadline_path,
+        )
+    speaker_ids = {speaker["id"] for speaker in sections["speakers"]["speakers"]}
+    for index, session in enumerate(sections["program"]["sessions"]):
+        for position, speaker in enumerate(session["speakers"]):
+            if speaker not in speaker_ids:
+                speaker_path: FieldPath = ("sessions", index, "speakers", position)
+                loader.report(
+                    edition_dir / "program.yaml",
+                    f"No speaker with id {speaker!r} in speakers.yaml.",
+                    parsed["program"].line_of(speaker_path),
+                    speaker_path,
+                )
+
+
+def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
+    problems_before = len(loader.problems)
+    for path in sorted(edition_dir.iterdir()):
+        if path.suffix in {".yml", ".yaml"} and path.stem not in RESOURCE_SCHEMAS:
+            expected = ", ".join(f"{name}{DATA_SUFFIX}" for name in RESOURCE_SCHEMAS)
+            loader.report(path, f"Unknown data file: an edition holds {expected}.")
+    sections: dict[str, Any] = {}
+    parsed_files: dict[str, ParsedFile] = {}
+    token = load_context.set(LoadContext(edition=edition_dir.name, edition_dir=edition_dir))
+    try:
+        for resource, schema_class in RESOURCE_SCHEMAS.items():
+            path = edition_dir / f"{resource}{DATA_SUFFIX}"
+            parsed = loader.parse(path)
+            if parsed is None:
+                continue
+            parsed_files[resource] = parsed
+            data = loader.validate(path, parsed, schema_class())
+            if data is not None:
+                sections[resource] = data
+    finally:
+        load_context.reset(token)
+    if len(loader.problems) > problems_before:
+        return None
+    _cross_check(loader, edition_dir, sections, parsed_files)
+    if len(loader.problems) > problems_before:
+        return None
+    return Edition(name=edition_dir.name, sections=freeze(sections))
+
+
+def section_key(resource: str) -> str:
+    """The JSON key of a section inside the whole-site document (call-for-abstracts -> call_for_abstracts)."""
+    return resource.replace("-", "_")
+
+
+def dump_section(resource: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A section as the API serves it, produced by the schema that validated it."""
+    return RESOURCE_SCHEMAS[resource]().dump(data)
+
+
+def dump_edition(edition: Edition) -> dict[str, Any]:
+    return {section_key(resource): dump_section(resource, edition[resource]) for resource in RESOURCE_SCHEMAS}
+
+
+def content_version(editions: Mapping[str, Edition], current: str) -> str:
+    """A short hash of what the API would serve: same data, same version, on any machine."""
+    canonical = json.dumps(
+        {"current": current, "editions": {name: dump_edition(edition) for name, edition in sorted(editions.items())}},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def load_content(data_dir: Path) -> Content:
+    """Load and validate every edition under ``data_dir``; raise ContentError listing every problem."""
+    data_dir = Path(data_dir)
+    loader = _FileLoader(data_dir)
+    if not data_dir.is_dir():
+        raise ContentError([Problem(str(data_dir), None, "", "Data directory not found.")])
+    editions_path = data_dir / EDITIONS_FILE
+    settings = None
+    parsed = loader.parse(editions_path)
+    if parsed is not None:
+        settings = loader.validate(editions_path, parsed, EditionsSchema())
+    editions: dict[str, Edition] = {}
+    for edition_dir in sorted(path for path in data_dir.iterdir() if (path / "site.yaml").is_file()):
+        if not SLUG_PATTERN.match(edition_dir.name):
+            loader.report(edition_dir, "Edition folder names use lower-case letters, digits and hyphens.")
+            continue
+        edition = _load_edition(loader, edition_dir)
+        if edition is not None:
+            editions[edition.name] = edition
+    current = settings["current"] if settings else None
+    if settings and not (data_dir / current / "site.yaml").is_file():
+        loader.report(
+            editions_path,
+            f"No edition folder {current!r} with a site.yaml (found: {', '.join(editions) or 'none'}).",
+            parsed.line_of(("current",)) if parsed else None,
+            ("current",),
+        )
+    if loader.problems or current is None:
+        raise ContentError(loader.problems)
+    frozen = MappingProxyType(editions)
+    return Content(editions=frozen, current=current, version=content_version(frozen, current))
+
+
+def init_app(app: Flask) -> None:
+    """Load the content at start-up: a bad data file stops the app with every problem listed."""
+    app.extensions["workshop.content"] = load_content(Path(app.config["DATA_DIR"]))
+
+
+def get_content() -> Content:
+    return current_app.extensions["workshop.content"]

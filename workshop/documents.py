@@ -1,0 +1,140 @@
+"""Everything the site serves, prepared once per content version.
+
+A document is the exact bytes of a response with their strong ETag. Documents
+are built on first use and kept in the app's cache under the content version,
+so a request for unchanged content costs a cache lookup, never a render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from flask_caching import Cache
+from werkzeug.exceptions import NotFound
+
+from workshop.content import Content, Edition, dump_edition, dump_section, get_content, section_key
+from workshop.schemas import RESOURCE_SCHEMAS
+
+API_VERSION = "1"
+# Every section can be fetched on its own; "site" is all of them in one document.
+API_RESOURCES: tuple[str, ...] = tuple(RESOURCE_SCHEMAS)
+
+
+@dataclass(frozen=True)
+class Document:
+    body: bytes
+    mimetype: str
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes, mimetype: str) -> Document:
+        return cls(body=body, mimetype=mimetype, etag=hashlib.sha256(body).hexdigest()[:32])
+
+
+def encode_json(payload: Any) -> bytes:
+    # Compact, UTF-8, keys in schema order: equal content gives equal bytes.
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _cache() -> Cache:
+    return current_app.extensions["workshop.cache"]
+
+
+def prepared(content: Content, key: str, build: Callable[[], Document]) -> Document:
+    """The document named ``key`` for this content version, built at most once per cache."""
+    cache_key = f"{content.version}:{key}"
+    document = _cache().get(cache_key)
+    if document is None:
+        document = build()
+        _cache().set(cache_key, document)
+    return document
+
+
+def find_edition(content: Content, name: str) -> Edition:
+    try:
+        return content.editions[name]
+    except KeyError:
+        raise NotFound(f"No edition {name!r}. Editions: {', '.join(content.editions)}.") from None
+
+
+def _resource_url(edition: str, resource: str) -> str:
+    return url_for("api.edition_resource", edition=edition, resource=resource)
+
+
+def _page_url(edition: str, anchor: str | None = None) -> str:
+    return url_for("pages.edition_page", edition=edition, _anchor=anchor)
+
+
+def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
+    data = dump_edition(edition) if resource == "site" else dump_section(resource, edition[resource])
+    return {
+        "api_version": API_VERSION,
+        "content_version": content.version,
+        "edition": edition.name,
+        "resource": resource,
+        "url": _resource_url(edition.name, resource),
+        "html_url": _page_url(edition.name, None if resource == "site" else resource),
+        "data": data,
+    }
+
+
+def api_resource(edition_name: str, resource: str) -> Document:
+    content = get_content()
+    edition = find_edition(content, edition_name)
+    if resource not in API_RESOURCES:
+        raise NotFound(f"No resource {resource!r}. Resources: {', '.join(API_RESOURCES)}.")
+    return prepared(
+        content,
+        f"api/{edition.name}/{resource}",
+        lambda: Document.of(encode_json(resource_payload(content, edition, resource)), "application/json"),
+    )
+
+
+def index_payload(content: Content) -> dict[str, Any]:
+    return {
+        "api_version": API_VERSION,
+        "content_version": content.version,
+        "current_edition": content.current,
+        "editions": [
+            {
+                "id": name,
+                "title": edition.title,
+                "current": name == content.current,
+                "html_url": _page_url(name),
+                "resources": {resource: _resource_url(name, resource) for resource in API_RESOURCES},
+            }
+            for name, edition in content.editions.items()
+        ],
+        "current_resources": {
+            resource: url_for("api.current_resource", resource=resource) for resource in API_RESOURCES
+        },
+    }
+
+
+def api_index() -> Document:
+    content = get_content()
+    return prepared(content, "api/index", lambda: Document.of(encode_json(index_payload(content)), "application/json"))
+
+
+def page(edition_name: str) -> Document:
+    content = get_content()
+    edition = find_edition(content, edition_name)
+
+    def build() -> Document:
+        html = render_template(
+            "page.html",
+            content=content,
+            edition=edition,
+            sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
+            dates_by_id={item["id"]: item for item in edition["dates"]["items"]},
+            json_url=_resource_url(edition.name, "site"),
+            dates_url=_resource_url(edition.name, "dates"),
+        )
+        return Document.of(html.encode("utf-8"), "text/html")
+
+    return prepared(content, f"page/{edition.name}", build)

@@ -1,0 +1,102 @@
+"""HTTP concerns in one place: conditional responses, caching and security
+headers, and the single error shape.
+
+Views hand a prepared :class:`~workshop.documents.Document` to :func:`respond`
+and set no headers themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from workshop.documents import Document, encode_json
+
+PROBLEM_MIMETYPE = "application/problem+json"
+
+# Scripts and styles only from our own files: no inline code, no other origin.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+logger = logging.getLogger(__name__)
+
+
+def respond(document: Document) -> Response:
+    """A response for a prepared document, answering 304 when the client has it."""
+    config = current_app.config
+    response = Response(document.body, mimetype=document.mimetype)
+    response.set_etag(document.etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = config["HTTP_MAX_AGE"]
+    response.cache_control.stale_while_revalidate = config["HTTP_STALE_WHILE_REVALIDATE"]
+    return response.make_conditional(request)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem_response(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """An RFC 9457 problem document: the one error shape of the API."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    response = Response(encode_json(body), status=status, mimetype=PROBLEM_MIMETYPE)
+    response.headers.update(headers or {})
+    response.cache_control.no_store = True
+    return response
+
+
+def _handle_http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
+    title = error.name
+    detail = error.description or title
+    if is_api_request():
+        return problem_response(status, title, detail, headers)
+    html = render_template("error.html", status=status, title=title, detail=detail)
+    response = Response(html, status=status, mimetype="text/html")
+    response.headers.update(headers)
+    response.cache_control.no_store = True
+    return response
+
+
+def _handle_unexpected_error(error: Exception) -> Response:
+    # Logged in full here; the client learns only that something failed.
+    logger.exception("Unhandled error while serving %s", request.path)
+    return _handle_http_error(InternalServerError("The server failed to answer this request; it has been logged."))
+
+
+def _add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(Exception, _handle_unexpected_error)
+    app.after_request(_add_security_headers)

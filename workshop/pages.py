@@ -1,0 +1,29 @@
+"""HTML pages: the whole workshop page per edition, rendered from the same content as the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, send_from_directory
+
+from workshop import documents
+from workshop.content import get_content
+from workshop.http import respond
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def current_page() -> Response:
+    return respond(documents.page(get_content().current))
+
+
+@bp.get("/<edition>/")
+def edition_page(edition: str) -> Response:
+    return respond(documents.page(edition))
+
+
+@bp.get("/<edition>/photos/<path:filename>")
+def photo(edition: str, filename: str) -> Response:
+    documents.find_edition(get_content(), edition)
+    return send_from_directory(Path(current_app.config["DATA_DIR"]) / edition / "photos", filename)

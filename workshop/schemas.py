@@ -1,0 +1,565 @@
+"""The single definition of every data file's shape.
+
+Each schema loads (validates) one YAML file under ``data/<edition>/`` and dumps
+the same data for the JSON API, so the files and the API cannot drift apart.
+Fields marked ``dump_only`` are derived while loading (instants of date-only
+items, photo URLs, rendered HTML) and are refused in data files.
+
+``metadata["description"]`` on each field is the text of the field reference
+(``data/README.md``) and of the API description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
+
+from workshop.richtext import RichText
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".avif", ".svg"})
+
+# Anywhere on Earth: the last place on Earth where a date is still current.
+AOE_NAME = "AoE"
+AOE = dt.timezone(dt.timedelta(hours=-12), AOE_NAME)
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What a schema needs to know about the file it is loading."""
+
+    edition: str
+    edition_dir: Path
+
+
+# marshmallow 4 has no schema context; the loader sets this around each load.
+load_context: ContextVar[LoadContext] = ContextVar("load_context")
+
+
+def timezone_named(name: str) -> dt.tzinfo:
+    """AoE or an IANA zone name (``Pacific/Honolulu``)."""
+    if name == AOE_NAME:
+        return AOE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            f"Unknown time zone {name!r}: use {AOE_NAME} or an IANA name such as Pacific/Honolulu."
+        ) from error
+
+
+def initials(name: str) -> str:
+    words = [word for word in re.split(r"[\s\-]+", name) if word[:1].isalpha()]
+    if not words:
+        return "?"
+    chosen = [words[0], words[-1]] if len(words) > 1 else words[:1]
+    return "".join(word[0].upper() for word in chosen)
+
+
+# --- Fields -------------------------------------------------------------------
+
+
+def _described(description: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Field options with a description; a field is required unless it has a default."""
+    kwargs.setdefault("metadata", {})["description"] = description
+    kwargs.setdefault("required", "load_default" not in kwargs)
+    return kwargs
+
+
+def Id(description: str = "Stable identifier: lower-case letters, digits and hyphens.", **kwargs: Any) -> fields.String:  # noqa: N802
+    return fields.String(
+        validate=validate.Regexp(
+            SLUG_PATTERN, error="Must be lower-case letters, digits and single hyphens, e.g. 'camera-ready-paper'."
+        ),
+        **_described(description, kwargs),
+    )
+
+
+def Text(description: str, **kwargs: Any) -> fields.String:  # noqa: N802
+    return fields.String(validate=validate.Length(min=1, max=2000), **_described(description, kwargs))
+
+
+def WebUrl(description: str, **kwargs: Any) -> fields.Url:  # noqa: N802
+    return fields.Url(schemes={"http", "https"}, **_described(description, kwargs))
+
+
+class Markdown(fields.Field):
+    """Markdown source in a data file; ``{"markdown": ..., "html": ...}`` in the API."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Not a valid string of Markdown."}
+
+    def __init__(self, description: str, *, inline: bool = False, **kwargs: Any) -> None:
+        super().__init__(**_described(description, kwargs))
+        self.inline = inline
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> RichText:
+        if not isinstance(value, str) or not value.strip():
+            raise self.make_error("invalid")
+        return RichText.from_markdown(value, inline=self.inline)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> dict[str, str] | None:
+        if value is None:
+            return None
+        return {"markdown": value.markdown, "html": value.html}
+
+
+class Link(fields.String):
+    """An http(s) URL, or ``#section`` for a place on the page itself."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "invalid_link": "Not a valid link: use an http(s) URL or '#section-id'."
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if re.fullmatch(r"#[A-Za-z][\w-]*", text):
+            return text
+        try:
+            validate.URL(schemes={"http", "https"})(text)
+        except ValidationError as error:
+            raise self.make_error("invalid_link") from error
+        return text
+
+
+class TimeZoneName(fields.String):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        name = super()._deserialize(value, attr, data, **kwargs)
+        timezone_named(name)
+        return name
+
+
+def _unique_ids(items: list[Mapping[str, Any]], field_name: str) -> None:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item["id"] in seen:
+            raise ValidationError(
+                {field_name: {index: {"id": [f"Duplicate id {item['id']!r} (also item {seen[item['id']]})."]}}}
+            )
+        seen[item["id"]] = index
+
+
+# --- Schemas ------------------------------------------------------------------
+
+
+class StrictSchema(Schema):
+    """Unknown fields are errors: a typo must not silently drop content."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class LinkSchema(StrictSchema):
+    label = Text("Text of the link or button.")
+    href = Link(required=True, metadata={"description": "An http(s) URL, or '#section' on the page."})
+
+
+class VenueSchema(StrictSchema):
+    name = Text("The host conference, e.g. 'ICML 2023'.")
+    city = Text("Where the venue is.", load_default=None)
+    timezone = TimeZoneName(
+        required=True, metadata={"description": "IANA time zone of the venue (program times are in it)."}
+    )
+
+
+class SiteSchema(StrictSchema):
+    title = Text("Workshop title.")
+    venue = fields.Nested(VenueSchema, required=True, metadata={"description": "The host conference."})
+    rationale = Markdown("Why the workshop exists (Markdown).")
+    goal = Markdown("The goal statement shown in bold (Markdown).")
+    approach = Markdown("How the workshop pursues its goal (Markdown).")
+    call_to_action = fields.Nested(LinkSchema, required=True, metadata={"description": "Button below the topics."})
+
+
+class TopicSchema(StrictSchema):
+    id = Id()
+    title = Text("The open problem, one line.")
+
+
+class TopicsSchema(StrictSchema):
+    intro = Markdown("Sentence before the list (Markdown).")
+    items = fields.List(
+        fields.Nested(TopicSchema),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Open problems, in the order shown."},
+    )
+    note = Markdown("Sentence after the list (Markdown).")
+
+    @validates_schema
+    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        _unique_ids(data["items"], "items")
+
+
+class PersonSchema(StrictSchema):
+    id = Id()
+    name = Text("Full name as the person writes it.")
+    affiliation = Text("Institution.")
+    url = WebUrl("Personal or institutional web page.", load_default=None)
+    photo = fields.String(
+        load_default=None,
+        metadata={
+            "description": "Photo file, relative to the edition folder (e.g. photos/jane-doe.jpg). "
+            "Without one, the page shows the person's initials."
+        },
+    )
+    photo_url = fields.String(dump_only=True, metadata={"description": "URL of the photo, or null."})
+    initials = fields.String(dump_only=True, metadata={"description": "Initials for an avatar without a photo."})
+
+    @validates_schema
+    def _check_photo(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        photo = data.get("photo")
+        if photo is None:
+            return
+        path = Path(photo)
+        if path.is_absolute() or ".." in path.parts or path.suffix.lower() not in PHOTO_SUFFIXES:
+            raise ValidationError(
+                f"Must be an image path inside the edition folder ending in one of {sorted(PHOTO_SUFFIXES)}.",
+                "photo",
+            )
+        context = load_context.get(None)
+        if context is not None and not (context.edition_dir / path).is_file():
+            raise ValidationError(f"No such file: {context.edition_dir.name}/{photo}.", "photo")
+
+    @post_load
+    def _derive(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        context = load_context.get(None)
+        photo = data["photo"]
+        data["photo_url"] = f"/{context.edition}/{photo}" if photo and context else None
+        data["initials"] = initials(data["name"])
+        return data
+
+
+class CommitteeMemberSchema(PersonSchema):
+    role = fields.String(
+        load_default="member",
+        validate=validate.OneOf(["co-chair", "member"]),
+        metadata={"description": "'co-chair' or 'member' (the default)."},
+    )
+
+
+class CommitteeSchema(StrictSchema):
+    intro = Text("Sentence above the committee.")
+    members = fields.List(
+        fields.Nested(CommitteeMemberSchema),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Members, in the order shown."},
+    )
+
+    @validates_schema
+    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        _unique_ids(data["members"], "members")
+
+
+class SpeakerSchema(PersonSchema):
+    role = fields.String(
+        load_default="invited-speaker",
+        validate=validate.OneOf(["invited-speaker", "panelist"]),
+        metadata={"description": "'invited-speaker' (the default) or 'panelist'."},
+    )
+
+
+class SpeakersSchema(StrictSchema):
+    speakers = fields.List(
+        fields.Nested(SpeakerSchema),
+        required=True,
+        metadata={"description": "Invited speakers and panelists, in the order shown. May be empty."},
+    )
+
+    @validates_schema
+    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        _unique_ids(data["speakers"], "speakers")
+
+
+SESSION_KINDS = ("welcome", "keynote", "talk", "spotlight", "break", "poster-session", "panel", "closing")
+
+
+class SessionSchema(StrictSchema):
+    id = Id()
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(SESSION_KINDS),
+        metadata={"description": f"One of: {', '.join(SESSION_KINDS)}."},
+    )
+    title = Text("Title of the slot.")
+    start = fields.AwareDateTime(
+        required=True, metadata={"description": "Start, ISO 8601 with offset, e.g. 2023-07-28T09:00:00-10:00."}
+    )
+    end = fields.AwareDateTime(required=True, metadata={"description": "End, ISO 8601 with offset."})
+    speakers = fields.List(
+        fields.String(),
+        load_default=(),
+        metadata={"description": "Ids of people in speakers.yaml who speak in this slot."},
+    )
+
+    @validates_schema
+    def _check_order(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        if data["end"] <= data["start"]:
+            raise ValidationError("Must be after start.", "end")
+
+
+class ProgramSchema(StrictSchema):
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(["to-be-announced", "published"]),
+        metadata={"description": "'to-be-announced' shows the note; 'published' shows the sessions."},
+    )
+    note = Markdown("Shown while the program is not published (e.g. 'TBD').", inline=True, load_default=None)
+    sessions = fields.List(
+        fields.Nested(SessionSchema),
+        load_default=(),
+        metadata={"description": "The schedule, in time order."},
+    )
+
+    @validates_schema
+    def _check_sessions(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        _unique_ids(data["sessions"], "sessions")
+        if data["status"] == "published" and not data["sessions"]:
+            raise ValidationError("A published program needs at least one session.", "sessions")
+        if data["status"] == "to-be-announced" and data["note"] is None:
+            raise ValidationError("Say what visitors should expect while the program is not published.", "note")
+
+
+DATE_KINDS = ("deadline", "announcement", "event")
+
+
+class DateItemSchema(StrictSchema):
+    id = Id()
+    title = Text("What happens, e.g. 'Submission deadline'.")
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(DATE_KINDS),
+        metadata={"description": f"One of: {', '.join(DATE_KINDS)}."},
+    )
+    at = fields.AwareDateTime(
+        load_default=None,
+        metadata={"description": "A precise time, ISO 8601 with offset (2023-05-19T23:59:00-12:00)."},
+    )
+    end = fields.AwareDateTime(
+        load_default=None, metadata={"description": "With 'at': when an event ends, ISO 8601 with offset."}
+    )
+    date = fields.Date(load_default=None, metadata={"description": "A whole day (2023-06-16) in the file's time zone."})
+    date_options = fields.List(
+        fields.Date(),
+        load_default=None,
+        metadata={"description": "Two or more possible days while the day is not fixed ([2023-07-28, 2023-07-29])."},
+    )
+    details = Markdown("A short addition shown after the date (Markdown).", inline=True, load_default=None)
+    starts_at = fields.AwareDateTime(
+        dump_only=True, metadata={"description": "First instant the item covers, with offset."}
+    )
+    ends_at = fields.AwareDateTime(
+        dump_only=True,
+        metadata={"description": "Last instant the item covers, with offset: for a whole day, its last second."},
+    )
+
+    @validates_schema
+    def _check_when(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        given = [name for name in ("at", "date", "date_options") if data.get(name) is not None]
+        if len(given) != 1:
+            raise ValidationError(
+                f"Give exactly one of 'at', 'date' or 'date_options' (found {', '.join(given) or 'none'})."
+            )
+        if data.get("end") is not None:
+            if data.get("at") is None:
+                raise ValidationError("'end' goes with 'at'.", "end")
+            if data["end"] <= data["at"]:
+                raise ValidationError("Must be after 'at'.", "end")
+        options = data.get("date_options")
+        if options is not None:
+            if len(options) < 2:
+                raise ValidationError("Give at least two days; use 'date' for one.", "date_options")
+            if list(options) != sorted(set(options)):
+                raise ValidationError("Days must be distinct and in order.", "date_options")
+
+
+class DatesSchema(StrictSchema):
+    timezone = TimeZoneName(
+        required=True,
+        metadata={"description": "Zone of whole-day items: AoE (UTC-12) or an IANA name."},
+    )
+    preliminary = fields.Boolean(load_default=False, metadata={"description": "true while dates may still change."})
+    note = Text("Sentence above the list.", load_default=None)
+    items = fields.List(
+        fields.Nested(DateItemSchema),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Important dates, in the order shown."},
+    )
+
+    @validates_schema
+    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        _unique_ids(data["items"], "items")
+
+    @post_load
+    def _derive_instants(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        zone = timezone_named(data["timezone"])
+        for item in data["items"]:
+            if item["at"] is not None:
+                item["starts_at"], item["ends_at"] = item["at"], item["end"] or item["at"]
+            else:
+                days = [item["date"]] if item["date"] is not None else item["date_options"]
+                item["starts_at"] = dt.datetime.combine(days[0], dt.time.min, zone)
+                item["ends_at"] = dt.datetime.combine(days[-1], dt.time(23, 59, 59), zone)
+        return data
+
+
+class SubmissionFormatSchema(StrictSchema):
+    kind = Text("What authors submit, e.g. 'extended abstract'.")
+    style = Text("Name of the required format, e.g. 'ICML 2023'.")
+    instructions_url = WebUrl("Author instructions for the format.")
+    style_files_url = WebUrl("LaTeX style files.")
+    anonymized = fields.Boolean(required=True, metadata={"description": "Whether submissions must be anonymized."})
+    max_pages = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1), metadata={"description": "Page limit."}
+    )
+    references_excluded = fields.Boolean(
+        required=True, metadata={"description": "Whether references are outside the page limit."}
+    )
+
+
+class ReviewOutcomeSchema(StrictSchema):
+    id = Id()
+    title = Text("How accepted work is presented, e.g. 'Contributed talks'.")
+    selection = Text("Which share of submissions, e.g. 'a limited set of submissions'.")
+
+
+class ReviewSchema(StrictSchema):
+    kind = Text("Review model, e.g. 'double-blind'.")
+    outcomes = fields.List(
+        fields.Nested(ReviewOutcomeSchema),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "What review can lead to."},
+    )
+
+
+class SubmissionSchema(StrictSchema):
+    system = Text("Submission system, e.g. 'CMT'.")
+    url = WebUrl("Where to submit.")
+    deadline = fields.String(
+        required=True, metadata={"description": "Id of the deadline in dates.yaml, e.g. submission-deadline."}
+    )
+
+
+class CallForAbstractsSchema(StrictSchema):
+    intro = Markdown("Who may submit and what (Markdown).")
+    format = fields.Nested(SubmissionFormatSchema, required=True, metadata={"description": "Submission format."})
+    review = fields.Nested(ReviewSchema, required=True, metadata={"description": "Review process."})
+    proceedings = fields.Boolean(
+        required=True, metadata={"description": "Whether the workshop has formal proceedings."}
+    )
+    submission = fields.Nested(SubmissionSchema, required=True, metadata={"description": "How to submit."})
+
+
+class FaqSchema(StrictSchema):
+    id = Id()
+    question = Text("The question.")
+    answer = Markdown("The answer (Markdown).")
+
+
+class RegistrationSchema(StrictSchema):
+    label = Text("Sentence introducing the registration link.")
+    url = WebUrl("Registration page.")
+
+
+class ContactSchema(StrictSchema):
+    label = Text("Sentence introducing the address.")
+    email = fields.Email(required=True, metadata={"description": "Contact e-mail address."})
+
+
+class LogisticsSchema(StrictSchema):
+    attendance = fields.String(
+        required=True,
+        validate=validate.OneOf(["in-person", "hybrid", "online"]),
+        metadata={"description": "'in-person', 'hybrid' or 'online'."},
+    )
+    description = Markdown("How the event runs (Markdown).")
+    in_person = Markdown("How to take part on site (Markdown).", inline=True, load_default=None)
+    online = Markdown("How to take part remotely (Markdown).", inline=True, load_default=None)
+    registration = fields.Nested(RegistrationSchema, required=True, metadata={"description": "How to register."})
+    contact = fields.Nested(ContactSchema, required=True, metadata={"description": "Who to write to."})
+    faqs = fields.List(
+        fields.Nested(FaqSchema), load_default=(), metadata={"description": "Questions and answers, in order."}
+    )
+
+    @validates_schema
+    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        _unique_ids(data["faqs"], "faqs")
+
+
+class PosterSizeSchema(StrictSchema):
+    id = Id()
+    title = Text("e.g. 'Recommended size'.")
+    width_in = fields.Float(required=True, validate=validate.Range(min=1), metadata={"description": "Width, inches."})
+    height_in = fields.Float(required=True, validate=validate.Range(min=1), metadata={"description": "Height, inches."})
+    width_cm = fields.Float(required=True, validate=validate.Range(min=1), metadata={"description": "Width, cm."})
+    height_cm = fields.Float(required=True, validate=validate.Range(min=1), metadata={"description": "Height, cm."})
+    paper = Text("Paper size name, e.g. 'A1'.")
+    orientation = fields.String(
+        required=True,
+        validate=validate.OneOf(["portrait", "landscape"]),
+        metadata={"description": "'portrait' or 'landscape'."},
+    )
+
+    @validates_schema
+    def _check_orientation(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        portrait = data["height_cm"] > data["width_cm"]
+        if portrait != (data["orientation"] == "portrait"):
+            raise ValidationError(
+                f"Does not match the size: {data['width_cm']} x {data['height_cm']} cm is "
+                f"{'portrait' if portrait else 'landscape'}.",
+                "orientation",
+            )
+
+
+class PostersSchema(StrictSchema):
+    intro = Text("Sentence above the sizes.")
+    sizes = fields.List(
+        fields.Nested(PosterSizeSchema),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Poster sizes."},
+    )
+    notes = Markdown("Printing and hanging advice (Markdown).")
+
+    @validates_schema
+    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        _unique_ids(data["sizes"], "sizes")
+
+
+class EditionsSchema(StrictSchema):
+    current = fields.String(
+        required=True, metadata={"description": "Folder name of the edition served at / (e.g. icml2023)."}
+    )
+
+
+# Resource name (URL and file name) -> schema, in page order. The JSON key of a
+# resource inside site.json is its name with '-' replaced by '_'.
+RESOURCE_SCHEMAS: dict[str, type[StrictSchema]] = {
+    "site": SiteSchema,
+    "topics": TopicsSchema,
+    "program": ProgramSchema,
+    "speakers": SpeakersSchema,
+    "call-for-abstracts": CallForAbstractsSchema,
+    "logistics": LogisticsSchema,
+    "dates": DatesSchema,
+    "posters": PostersSchema,
+    "committee": CommitteeSchema,
+}
