@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` serves the site, `make test` tests it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run dev test lint format check install install-dev chromium clean
+
+run: install  ## Serve the site with gunicorn on http://127.0.0.1:8000/
+	$(BIN)/gunicorn --config gunicorn.conf.py app:app
+
+dev: install  ## Flask's development server with the debugger (never in production)
+	$(BIN)/flask --app app run --debug
+
+test: install-dev chromium  ## Lint, then every test (browser tests included)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+install: $(VENV)/.runtime-installed
+install-dev: $(VENV)/.dev-installed
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+chromium:
+	@scripts/ensure-chromium
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build

@@ -1,0 +1,29 @@
+"""Production server settings. Every value can be overridden from the environment
+(GUNICORN_BIND, GUNICORN_WORKERS, ...) or on the command line."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: every response is prepared bytes, so a request never waits on I/O.
+workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1))))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 10
+keepalive = 5
+
+# Load the content once in the master: a broken data file stops start-up with
+# its problems listed, instead of every worker failing on its own.
+preload_app = True
+
+# Production: no reloader, no debugger.
+reload = False
+
+# Refuse oversized requests before they reach the app.
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+proc_name = "workshop-site"
