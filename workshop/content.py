@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -95,7 +95,13 @@ _DataLoader.yaml_implicit_resolvers = {
 def _construct_mapping(loader: _DataLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # '<<: *anchor' is expanded by construct_mapping; explicit keys override it
         key = loader.construct_object(key_node)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain name, not a list or mapping", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark
@@ -107,17 +113,27 @@ def _construct_mapping(loader: _DataLoader, node: yaml.MappingNode) -> dict[Any,
 _DataLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _line_index(node: yaml.Node | None, path: FieldPath = ()) -> Iterator[tuple[FieldPath, int]]:
-    """Yield (field path, 1-based line) for every key and list item under ``node``."""
+def _line_index(
+    node: yaml.Node | None, path: FieldPath = (), seen: set[int] | None = None
+) -> Iterator[tuple[FieldPath, int]]:
+    """Yield (field path, 1-based line) for every key and list item under ``node``.
+
+    A node reached again through an alias (``*name``) is not walked twice, so a
+    recursive alias cannot loop forever.
+    """
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             child = (*path, key_node.value)
             yield child, key_node.start_mark.line + 1
-            yield from _line_index(value_node, child)
+            yield from _line_index(value_node, child, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             yield (*path, index), item.start_mark.line + 1
-            yield from _line_index(item, (*path, index))
+            yield from _line_index(item, (*path, index), seen)
 
 
 @dataclass(frozen=True)
@@ -253,10 +269,11 @@ def _cross_check(
 
 def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
     problems_before = len(loader.problems)
+    expected = [f"{name}{DATA_SUFFIX}" for name in RESOURCE_SCHEMAS]
     for path in sorted(edition_dir.iterdir()):
-        if path.suffix in {".yml", ".yaml"} and path.stem not in RESOURCE_SCHEMAS:
-            expected = ", ".join(f"{name}{DATA_SUFFIX}" for name in RESOURCE_SCHEMAS)
-            loader.report(path, f"Unknown data file: an edition holds {expected}.")
+        # posters.yml beside posters.yaml would be silently ignored: report it too.
+        if path.suffix.lower() in {".yml", ".yaml"} and path.name not in expected:
+            loader.report(path, f"Unknown data file: an edition holds {', '.join(expected)}.")
     sections: dict[str, Any] = {}
     parsed_files: dict[str, ParsedFile] = {}
     token = load_context.set(LoadContext(edition=edition_dir.name, edition_dir=edition_dir))

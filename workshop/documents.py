@@ -70,6 +70,15 @@ def _page_url(edition: str, anchor: str | None = None) -> str:
     return url_for("pages.edition_page", edition=edition, _anchor=anchor)
 
 
+def _page_anchor(edition: Edition, resource: str) -> str | None:
+    """Where a resource shows on the page: speakers sit in the program, which has #speakers only when there are some."""
+    if resource == "site":
+        return None
+    if resource == "speakers" and not edition["speakers"]["speakers"]:
+        return "program"
+    return resource
+
+
 def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
     data = dump_edition(edition) if resource == "site" else dump_section(resource, edition[resource])
     return {
@@ -78,7 +87,7 @@ def resource_payload(content: Content, edition: Edition, resource: str) -> dict[
         "edition": edition.name,
         "resource": resource,
         "url": _resource_url(edition.name, resource),
-        "html_url": _page_url(edition.name, None if resource == "site" else resource),
+        "html_url": _page_url(edition.name, _page_anchor(edition, resource)),
         "data": data,
     }
 

@@ -65,7 +65,8 @@ def timezone_named(name: str) -> dt.tzinfo:
 
 
 def initials(name: str) -> str:
-    words = [word for word in re.split(r"[\s\-]+", name) if word[:1].isalpha()]
+    # First letters of the first and last names: "Marc Huertas-Company" -> "MH".
+    words = [word for word in name.split() if word[:1].isalpha()]
     if not words:
         return "?"
     chosen = [words[0], words[-1]] if len(words) > 1 else words[:1]
@@ -97,6 +98,15 @@ def Text(description: str, **kwargs: Any) -> fields.String:  # noqa: N802
 
 def WebUrl(description: str, **kwargs: Any) -> fields.Url:  # noqa: N802
     return fields.Url(schemes={"http", "https"}, **_described(description, kwargs))
+
+
+class AwareDateTime(fields.AwareDateTime):
+    """A date and time that says which UTC offset it is in: without it, a time is ambiguous."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "invalid": "Not a valid date and time: write it as 2023-05-19T23:59:00-12:00.",
+        "invalid_awareness": "Missing UTC offset: write it as 2023-05-19T23:59:00-12:00 (-12:00 is AoE).",
+    }
 
 
 class Markdown(fields.Field):
@@ -298,10 +308,10 @@ class SessionSchema(StrictSchema):
         metadata={"description": f"One of: {', '.join(SESSION_KINDS)}."},
     )
     title = Text("Title of the slot.")
-    start = fields.AwareDateTime(
+    start = AwareDateTime(
         required=True, metadata={"description": "Start, ISO 8601 with offset, e.g. 2023-07-28T09:00:00-10:00."}
     )
-    end = fields.AwareDateTime(required=True, metadata={"description": "End, ISO 8601 with offset."})
+    end = AwareDateTime(required=True, metadata={"description": "End, ISO 8601 with offset."})
     speakers = fields.List(
         fields.String(),
         load_default=(),
@@ -347,11 +357,11 @@ class DateItemSchema(StrictSchema):
         validate=validate.OneOf(DATE_KINDS),
         metadata={"description": f"One of: {', '.join(DATE_KINDS)}."},
     )
-    at = fields.AwareDateTime(
+    at = AwareDateTime(
         load_default=None,
         metadata={"description": "A precise time, ISO 8601 with offset (2023-05-19T23:59:00-12:00)."},
     )
-    end = fields.AwareDateTime(
+    end = AwareDateTime(
         load_default=None, metadata={"description": "With 'at': when an event ends, ISO 8601 with offset."}
     )
     date = fields.Date(load_default=None, metadata={"description": "A whole day (2023-06-16) in the file's time zone."})
@@ -361,10 +371,8 @@ class DateItemSchema(StrictSchema):
         metadata={"description": "Two or more possible days while the day is not fixed ([2023-07-28, 2023-07-29])."},
     )
     details = Markdown("A short addition shown after the date (Markdown).", inline=True, load_default=None)
-    starts_at = fields.AwareDateTime(
-        dump_only=True, metadata={"description": "First instant the item covers, with offset."}
-    )
-    ends_at = fields.AwareDateTime(
+    starts_at = AwareDateTime(dump_only=True, metadata={"description": "First instant the item covers, with offset."})
+    ends_at = AwareDateTime(
         dump_only=True,
         metadata={"description": "Last instant the item covers, with offset: for a whole day, its last second."},
     )

@@ -1,0 +1,3 @@
+from workshop.cli import main
+
+main(prog_name="python -m workshop")
