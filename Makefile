@@ -11,7 +11,7 @@ run: install  ## Serve the site with gunicorn on http://127.0.0.1:8000/
 dev: install  ## Flask's development server with the debugger (never in production)
 	$(BIN)/flask --app app run --debug
 
-test: install-dev chromium  ## Lint, then every test (browser tests included)
+test: install-dev node_modules/.installed chromium  ## Lint, then every test (browser tests included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -37,8 +37,13 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
+# Test-only npm packages (axe-core), exactly as locked.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 chromium:
 	@scripts/ensure-chromium
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-artifacts build

@@ -105,3 +105,26 @@ def test_layout_fits_and_stays_on_site(browser: Browser, live_server: LiveServer
     assert (background == "rgb(255, 255, 255)") == (scheme == "light")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"page-{width}-{scheme}.png"), full_page=True)
+
+
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_accessibility_violations(browser: Browser, live_server: LiveServer, width: int, scheme: str) -> None:
+    assert AXE_SCRIPT.exists(), "axe-core is missing: run `make test` (it runs `npm ci`)"
+    # bypass_csp only lets the test inject axe; the page itself runs under its real policy elsewhere.
+    page = open_page(browser, viewport={"width": width, "height": 800}, color_scheme=scheme, bypass_csp=True)
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#dates")).to_have_attribute("data-enhanced", "true")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    problems = [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}x, e.g. {violation['nodes'][0]['target']})"
+        for violation in results["violations"]
+    ]
+    assert problems == []
+    assert results["passes"], "axe ran no checks"
