@@ -1,0 +1,80 @@
+"""The production entry point: gunicorn with the project's config, and start-up on broken data."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import PROJECT_ROOT
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env_overrides: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    port = free_port()
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", **env_overrides}
+    process = subprocess.Popen(
+        [str(GUNICORN), "--config", "gunicorn.conf.py", "app:app"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield process, f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def wait_until_serving(url: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"gunicorn did not answer at {url}")
+
+
+def test_gunicorn_serves_the_page_and_the_api() -> None:
+    with gunicorn({}) as (process, base_url):
+        wait_until_serving(f"{base_url}/", process)
+        with urllib.request.urlopen(f"{base_url}/") as response:
+            assert response.headers["Content-Type"].startswith("text/html")
+            assert "Machine Learning for Astrophysics" in response.read().decode("utf-8")
+        with urllib.request.urlopen(f"{base_url}/api/v1/dates.json") as response:
+            dates = json.load(response)
+        assert dates["data"]["items"][0]["at"] == "2023-05-19T23:59:00-12:00"
+
+
+def test_broken_data_stops_start_up_with_the_problem(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data_dir)
+    topics = data_dir / "icml2023" / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("  - id: robustness", "  - idd: robustness"))
+    with gunicorn({"WORKSHOP_DATA_DIR": str(data_dir)}) as (process, _base_url):
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode != 0
+    assert "The site was not started" in output
+    assert "data/icml2023/topics.yaml:" in output
+    assert "items[1].idd: Unknown field." in output
