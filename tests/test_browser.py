@@ -50,6 +50,14 @@ def test_dates_show_the_visitors_local_time(browser: Browser, live_server: LiveS
     expect(paper).to_contain_text("until ")
     expect(paper).to_contain_text(f"{paper_end:%b} {paper_end.day}")
 
+    # Every date gets a local reading, the not-yet-fixed workshop day included.
+    for item_id in ["author-notification", "camera-ready-poster", "workshop"]:
+        expect(page.locator(f"#date-{item_id} .date-local time").first).to_be_visible()
+    workshop_start = dt.datetime(2023, 7, 28, 12, 0, tzinfo=dt.UTC).astimezone(ZoneInfo(time_zone))
+    expect(page.locator("#date-workshop .date-local")).to_contain_text(
+        f"between {workshop_start:%a}, {workshop_start:%b} {workshop_start.day}"
+    )
+
 
 @pytest.mark.browser
 @pytest.mark.parametrize(

@@ -23,21 +23,21 @@ export function formatInstant(iso, timeZone, locale = undefined) {
 }
 
 /**
- * What the visitor should read for one date item of the API, or null when a
- * local time would mislead (a day that is not fixed yet).
- * Returns { prefix, instants: [iso, ...] }.
+ * What the visitor should read for one date item of the API:
+ * { prefix, instants: [iso, ...], joiner } in the visitor's zone.
  */
 export function localWindow(item) {
   if (item.at) {
-    return { prefix: "", instants: item.end ? [item.at, item.end] : [item.at] };
+    return { prefix: "", instants: item.end ? [item.at, item.end] : [item.at], joiner: " – " };
   }
   if (item.date_options) {
-    return null;
+    // The day is not fixed: say which stretch of local time the candidate days cover.
+    return { prefix: "between ", instants: [item.starts_at, item.ends_at], joiner: " and " };
   }
   if (item.kind === "deadline") {
-    return { prefix: "until ", instants: [item.ends_at] };
+    return { prefix: "until ", instants: [item.ends_at], joiner: "" };
   }
-  return { prefix: "", instants: [item.starts_at, item.ends_at] };
+  return { prefix: "", instants: [item.starts_at, item.ends_at], joiner: " – " };
 }
 
 /** True once the whole item lies in the past. */
@@ -54,14 +54,14 @@ function timeElement(iso, timeZone) {
 
 function showLocalTime(listItem, item, timeZone) {
   const target = listItem.querySelector(".date-local");
-  const window = localWindow(item);
-  if (!target || !window) {
+  if (!target) {
     return;
   }
-  target.replaceChildren(`Your time: ${window.prefix}`);
-  window.instants.forEach((iso, index) => {
+  const { prefix, instants, joiner } = localWindow(item);
+  target.replaceChildren(`Your time: ${prefix}`);
+  instants.forEach((iso, index) => {
     if (index > 0) {
-      target.append(" – ");
+      target.append(joiner);
     }
     target.append(timeElement(iso, timeZone));
   });
