@@ -27,3 +27,14 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "workshop-site"
+
+
+def post_worker_init(worker):  # noqa: ANN001, ANN201 (gunicorn's hook signature)
+    """Start this worker's content watcher now, not on its first request.
+
+    With preload_app the content is loaded once in the master, but threads do not
+    survive fork: each worker follows the data files with its own watcher.
+    """
+    store = getattr(worker.wsgi, "extensions", {}).get("workshop.store")
+    if store is not None and worker.wsgi.config["CONTENT_RELOAD"]:
+        store.ensure_watching()

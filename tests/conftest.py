@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def app() -> Flask:
     """The app serving the shipped data, as visitors get it."""
-    return create_app({"TESTING": True})
+    return create_app({"TESTING": True, "CONTENT_RELOAD": False})
 
 
 @pytest.fixture
@@ -53,9 +53,10 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_app() -> Callable[[Path], Flask]:
-    def factory(data_dir: Path) -> Flask:
-        return create_app({"TESTING": True, "DATA_DIR": str(data_dir)})
+def make_app() -> Callable[..., Flask]:
+    def factory(data_dir: Path, **overrides: object) -> Flask:
+        # Tests that need live reload turn it on themselves.
+        return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CONTENT_RELOAD": False, **overrides})
 
     return factory
 

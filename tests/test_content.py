@@ -506,7 +506,7 @@ def test_shipped_data_loads_every_section(content: Content) -> None:
 def test_app_starts_on_a_valid_copy(data_dir: Path) -> None:
     app = create_app({"TESTING": True, "DATA_DIR": str(data_dir)})
 
-    assert app.extensions["workshop.content"].current == "icml2023"
+    assert app.extensions["workshop.store"].content.current == "icml2023"
 
 
 def test_date_only_item_stays_a_date(content: Content) -> None:

@@ -78,3 +78,26 @@ def test_broken_data_stops_start_up_with_the_problem(tmp_path: Path) -> None:
     assert "The site was not started" in output
     assert "data/icml2023/topics.yaml:" in output
     assert "items[1].idd: Unknown field." in output
+
+
+def test_every_gunicorn_worker_serves_an_edit_within_two_seconds(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data_dir)
+    with gunicorn({"WORKSHOP_DATA_DIR": str(data_dir), "GUNICORN_WORKERS": "3"}) as (process, base_url):
+        url = f"{base_url}/api/v1/topics.json"
+        wait_until_serving(url, process)
+        topics = data_dir / "icml2023" / "topics.yaml"
+        topics.write_text(
+            topics.read_text(encoding="utf-8").replace("covariate shifts", "distribution shifts"), encoding="utf-8"
+        )
+        edited_at = time.monotonic()
+        while True:
+            # Fresh connections, so the workers share them; all must serve the edit.
+            titles = set()
+            for _ in range(30):
+                with urllib.request.urlopen(url) as response:
+                    titles.add(json.load(response)["data"]["items"][1]["title"])
+            if titles == {"Robustness to distribution shifts and model misspecification"}:
+                break
+            assert time.monotonic() - edited_at < 2.0, f"still served after 2 s: {titles}"
+            time.sleep(0.05)

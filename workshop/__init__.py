@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_caching import Cache
 
-from workshop import api, content, filters, http, pages
+from workshop import api, filters, http, pages, store
 from workshop.config import PROJECT_ROOT, DefaultConfig
 
 
@@ -25,7 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     app.extensions["workshop.cache"] = Cache(app)
-    content.init_app(app)
+    store.init_app(app)
     http.init_app(app)
     filters.init_app(app)
     app.register_blueprint(api.bp)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from workshop import documents
-from workshop.content import get_content
 from workshop.http import respond
+from workshop.store import get_content
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -14,6 +14,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.get("/index.json")
 def index() -> Response:
     return respond(documents.api_index())
+
+
+@bp.get("/status.json")
+def status() -> Response:
+    return respond(documents.status(), fresh_for=0)
 
 
 @bp.get("/<resource>.json")

@@ -52,3 +52,65 @@ def field_reference_command(write: bool) -> None:
         click.echo(f"{DATA_README}: {'updated' if changed else 'already up to date'}.")
     else:
         click.echo(field_reference())
+
+
+@main.command()
+@click.option(
+    "--destination",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/site"),
+    show_default=True,
+    help="Folder to write the site into: new, empty, or an earlier export (its stale files are removed).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding editions.yaml and the editions (default: the site's configured DATA_DIR).",
+)
+def export(destination: Path, data_dir: Path | None) -> None:
+    """Write the whole site (pages, API, static files, photos) as static files for any static host."""
+    from workshop import create_app
+    from workshop.export import ExportError, export_site
+
+    settings: dict[str, object] = {"CONTENT_RELOAD": False}  # a static copy is one content version
+    if data_dir is not None:
+        settings["DATA_DIR"] = str(data_dir)
+    try:
+        app = create_app(settings)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s) found; nothing exported.", err=True)
+        raise SystemExit(1) from None
+    try:
+        urls = export_site(app, destination)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Exported {len(urls)} URLs to {destination}/: serve that folder at the root of any static host.")
+
+
+@main.command("json-schema")
+@click.option("--write", is_flag=True, help="Write the files instead of only saying which are out of date.")
+def json_schema_command(write: bool) -> None:
+    """Check (or write) data/schemas/*.schema.json and .vscode/settings.json, generated from the schemas.
+
+    Editors use them to complete and check the data files while organizers type.
+    Without --write, exits with status 1 when a file is out of date.
+    """
+    from workshop.config import PROJECT_ROOT
+    from workshop.jsonschema import WRITE_COMMAND, file_states, write_files
+
+    try:
+        states = write_files() if write else file_states()
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    for state in states:
+        done = {"up to date": "up to date", "not generated any more": "deleted"}.get(state.state, "written")
+        click.echo(f"{state.path.relative_to(PROJECT_ROOT)} ({state.describes}): {done if write else state.state}")
+    stale = sum(not state.current for state in states)
+    if write:
+        click.echo(f"{stale} file(s) changed." if stale else "All files were already up to date.")
+    elif stale:
+        click.echo(f"{stale} file(s) out of date: run `{WRITE_COMMAND}`.", err=True)
+        raise SystemExit(1)

@@ -16,6 +16,10 @@ class DefaultConfig:
     # Where the organizers' YAML files live (one folder per edition).
     DATA_DIR = str(PROJECT_ROOT / "data")
 
+    # Follow edits of the data files without a restart (each process polls them).
+    CONTENT_RELOAD = True
+    CONTENT_POLL_INTERVAL = 0.5
+
     # flask-caching: an in-process cache unless configured otherwise.
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 3600

@@ -17,7 +17,6 @@ from types import MappingProxyType
 from typing import Any
 
 import yaml
-from flask import Flask, current_app
 from marshmallow import ValidationError
 
 from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN, EditionsSchema, LoadContext, load_context
@@ -353,12 +352,3 @@ def load_content(data_dir: Path) -> Content:
         raise ContentError(loader.problems)
     frozen = MappingProxyType(editions)
     return Content(editions=frozen, current=current, version=content_version(frozen, current))
-
-
-def init_app(app: Flask) -> None:
-    """Load the content at start-up: a bad data file stops the app with every problem listed."""
-    app.extensions["workshop.content"] = load_content(Path(app.config["DATA_DIR"]))
-
-
-def get_content() -> Content:
-    return current_app.extensions["workshop.content"]

@@ -17,8 +17,9 @@ from flask import current_app, render_template, url_for
 from flask_caching import Cache
 from werkzeug.exceptions import NotFound
 
-from workshop.content import Content, Edition, dump_edition, dump_section, get_content, section_key
+from workshop.content import Content, Edition, dump_edition, dump_section, section_key
 from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.store import ContentStatus, get_content, get_store
 
 API_VERSION = "1"
 # Every section can be fetched on its own; "site" is all of them in one document.
@@ -147,3 +148,30 @@ def page(edition_name: str) -> Document:
         return Document.of(html.encode("utf-8"), "text/html")
 
     return prepared(content, f"page/{edition.name}", build)
+
+
+def status_payload(status: ContentStatus) -> dict[str, Any]:
+    problems = [
+        {"file": problem.file, "line": problem.line, "field": problem.field or None, "message": problem.message}
+        for problem in status.problems
+    ]
+    return {
+        "api_version": API_VERSION,
+        "content_version": status.content.version,
+        "current_edition": status.content.current,
+        "state": "stale" if status.stale else "current",
+        "stale": status.stale,
+        "detail": (
+            f"The data files have {len(problems)} problem(s); the site serves the last good content."
+            if status.stale
+            else "The site serves the content of the data files."
+        ),
+        "loaded_at": status.loaded_at.isoformat(),
+        "stale_since": status.stale_since.isoformat() if status.stale_since else None,
+        "problems": problems,
+    }
+
+
+def status() -> Document:
+    """Built per request: it is small, changes without a new content version, and is rarely asked for."""
+    return Document.of(encode_json(status_payload(get_store().status)), "application/json")

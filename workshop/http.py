@@ -44,14 +44,20 @@ SECURITY_HEADERS = {
 logger = logging.getLogger(__name__)
 
 
-def respond(document: Document) -> Response:
-    """A response for a prepared document, answering 304 when the client has it."""
+def respond(document: Document, *, fresh_for: int | None = None) -> Response:
+    """A response for a prepared document, answering 304 when the client has it.
+
+    ``fresh_for`` overrides the configured max-age; 0 means "revalidate every time".
+    """
     config = current_app.config
     response = Response(document.body, mimetype=document.mimetype)
     response.set_etag(document.etag)
     response.cache_control.public = True
-    response.cache_control.max_age = config["HTTP_MAX_AGE"]
-    response.cache_control.stale_while_revalidate = config["HTTP_STALE_WHILE_REVALIDATE"]
+    if fresh_for == 0:
+        response.cache_control.no_cache = True
+    else:
+        response.cache_control.max_age = config["HTTP_MAX_AGE"] if fresh_for is None else fresh_for
+        response.cache_control.stale_while_revalidate = config["HTTP_STALE_WHILE_REVALIDATE"]
     return response.make_conditional(request)
 
 

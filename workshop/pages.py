@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, send_from_directory
 
 from workshop import documents
-from workshop.content import get_content
 from workshop.http import respond
+from workshop.store import get_content
 
 bp = Blueprint("pages", __name__)
 

@@ -1,0 +1,184 @@
+"""Static export: the whole site as plain files, for any static host (GitHub Pages, S3, nginx).
+
+Frozen-Flask requests every URL from the app and writes the response body to
+the file the URL names: ``/`` and ``/icml2023/`` become ``index.html`` and
+``icml2023/index.html``, ``/api/v1/dates.json`` stays ``api/v1/dates.json``.
+A static host picks the Content-Type from the file name, so every exported URL
+ends in ``/`` (a page), ``.json`` (the API) or the extension of a file;
+Frozen-Flask compares that guess with the Content-Type the app sent, and any
+mismatch stops the export (``FREEZER_IGNORE_MIMETYPE_WARNINGS`` stays False:
+with the URLs above there is nothing to ignore).
+
+What is exported, found from the app and its content rather than listed here:
+
+- the page of the current edition (``/``) and of every edition (``/<edition>/``);
+- every GET route of the ``api`` blueprint whose URL ends in ``.json``, found in
+  ``app.url_map``, once for every value of its arguments (see ``ARGUMENT_VALUES``);
+- every static file, and every photo a person's ``photo_url`` points to.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
+from werkzeug.routing import Rule
+
+from workshop.content import Content, dump_edition
+from workshop.documents import API_RESOURCES
+from workshop.store import get_content
+
+API_ENDPOINT_PREFIX = "api."
+API_URL_SUFFIX = ".json"
+# The values an API route's URL arguments take: every edition, every resource.
+# A route with another argument needs an entry here (the export says so).
+ARGUMENT_VALUES: Mapping[str, Callable[[Content], Iterable[str]]] = {
+    "edition": lambda content: content.editions,
+    "resource": lambda content: API_RESOURCES,
+}
+# A folder holding this file was written by an earlier export, and may be emptied.
+EXPORT_MARKER = "api/v1/index.json"
+# Left alone when an earlier export's files are removed (e.g. a gh-pages checkout).
+KEPT_IN_DESTINATION = [".git"]
+
+
+class ExportError(Exception):
+    """The site cannot be exported as asked; the message says why."""
+
+
+# --- URL generators ----------------------------------------------------------------
+
+
+def api_rules(app: Flask) -> list[Rule]:
+    """Every GET route of the API blueprint that serves a JSON document."""
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith(API_ENDPOINT_PREFIX)
+        and "GET" in (rule.methods or ())
+        and rule.rule.endswith(API_URL_SUFFIX)
+    ]
+
+
+def api_urls(app: Flask, content: Content) -> Iterator[tuple[str, dict[str, str]]]:
+    """(endpoint, values) for every API document: each route with every combination of its arguments."""
+    for rule in sorted(api_rules(app), key=lambda rule: rule.rule):
+        names = sorted(rule.arguments)
+        unknown = [name for name in names if name not in ARGUMENT_VALUES]
+        if unknown:
+            raise ExportError(
+                f"The API route {rule.rule} takes {', '.join(unknown)}, which the export cannot fill: "
+                f"add {'them' if len(unknown) > 1 else 'it'} to ARGUMENT_VALUES in {__name__}."
+            )
+        for values in itertools.product(*(ARGUMENT_VALUES[name](content) for name in names)):
+            yield rule.endpoint, dict(zip(names, values, strict=True))
+
+
+def page_urls(content: Content) -> Iterator[tuple[str, dict[str, str]]]:
+    yield "pages.current_page", {}
+    for edition in content.editions:
+        yield "pages.edition_page", {"edition": edition}
+
+
+def _strings_named(value: Any, key: str) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            if name == key and isinstance(item, str):
+                yield item
+            else:
+                yield from _strings_named(item, key)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings_named(item, key)
+
+
+def photo_urls(content: Content) -> Iterator[str]:
+    """The ``photo_url`` of every person (committee, speakers, ...) of every edition."""
+    for edition in content.editions.values():
+        yield from _strings_named(dump_edition(edition), "photo_url")
+
+
+# --- Export ------------------------------------------------------------------------
+
+
+def _check_destination(destination: Path) -> None:
+    """Frozen-Flask deletes what it did not write: only ever in an empty folder or an earlier export."""
+    if destination.exists() and not destination.is_dir():
+        raise ExportError(f"{destination} is a file, not a folder.")
+    if destination.is_dir() and any(destination.iterdir()) and not (destination / EXPORT_MARKER).is_file():
+        raise ExportError(
+            f"{destination} is not empty and holds no earlier export ({EXPORT_MARKER}): "
+            "choose an empty or new folder, as the export removes every file it did not write."
+        )
+
+
+def _disable_live_reload(app: Flask) -> None:
+    """A static copy is one content version: stop following edits of the data files."""
+    if not app.config.get("CONTENT_RELOAD"):
+        return
+    app.config["CONTENT_RELOAD"] = False
+    store = app.extensions.get("workshop.store")
+    # The store starts its watcher on a request: the export's own requests must not.
+    start_watching = getattr(store, "ensure_watching", None)
+    hooks = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [hook for hook in hooks if start_watching is None or hook != start_watching]
+    stop_watching = getattr(store, "stop_watching", None)
+    if stop_watching is not None:
+        stop_watching()
+
+
+def _content_of(app: Flask) -> Content:
+    with app.app_context():
+        return get_content()
+
+
+def export_site(app: Flask, destination: Path) -> list[str]:
+    """Write every page, API document, static file and photo of ``app`` under ``destination``.
+
+    Files of an earlier export that are no longer part of the site are removed.
+    Returns the exported URLs, sorted. Raises :class:`ExportError` when the
+    destination is unsafe to write into, a URL cannot be exported as a file of
+    the right type, or the content changed while exporting.
+    """
+    destination = Path(destination).resolve()
+    _check_destination(destination)
+    _disable_live_reload(app)
+    content = _content_of(app)
+
+    app.config.update(
+        FREEZER_DESTINATION=str(destination),
+        FREEZER_DESTINATION_IGNORE=KEPT_IN_DESTINATION,
+        FREEZER_REMOVE_EXTRA_FILES=True,
+        FREEZER_BASE_URL=None,  # served at the domain root, with the same URLs as the app
+        FREEZER_RELATIVE_URLS=False,
+        FREEZER_IGNORE_404_NOT_FOUND=False,
+    )
+    # No generator for "every rule without arguments": the site's URLs are the
+    # ones below, so a route that only makes sense live is never frozen.
+    freezer = Freezer(app, with_static_files=True, with_no_argument_rules=False)
+    documents = list(api_urls(app, content))  # before writing anything: an unknown argument stops here
+    freezer.register_generator(lambda: page_urls(content))
+    freezer.register_generator(lambda: documents)
+    freezer.register_generator(lambda: photo_urls(content))
+
+    with warnings.catch_warnings():
+        # A file whose extension a static host would serve with another type is an error.
+        warnings.simplefilter("error", MimetypeMismatchWarning)
+        # Routes that have nothing to export (no one has a photo; API routes
+        # that are not JSON documents) are expected, not a problem.
+        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+        try:
+            urls = sorted(page.url for page in freezer.freeze_yield())
+        except MimetypeMismatchWarning as error:
+            raise ExportError(f"A static host would serve the wrong type: {error}") from None
+        except ValueError as error:  # Frozen-Flask: a URL answered other than 200
+            raise ExportError(str(error)) from None
+
+    if _content_of(app).version != content.version:
+        raise ExportError("The data files changed during the export: run it again.")
+    return urls
