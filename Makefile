@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run dev test lint format check install install-dev chromium clean
+.PHONY: run dev test lint format check install install-dev chromium clean export
 
 run: install  ## Serve the site with gunicorn on http://127.0.0.1:8000/
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
 dev: install  ## Flask's development server with the debugger (never in production)
 	$(BIN)/flask --app app run --debug
+
+export: install  ## Write the whole site as static files into build/site/ (for any static host)
+	$(BIN)/python -m workshop export --destination build/site
 
 test: install-dev node_modules/.installed chromium  ## Lint, then every test (browser tests included)
 	$(BIN)/ruff check .

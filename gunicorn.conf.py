@@ -36,5 +36,5 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201 (gunicorn's hook signature
     survive fork: each worker follows the data files with its own watcher.
     """
     store = getattr(worker.wsgi, "extensions", {}).get("workshop.store")
-    if store is not None and worker.wsgi.config["CONTENT_RELOAD"]:
+    if store is not None:
         store.ensure_watching()

@@ -588,15 +588,17 @@ def test_existing_photo_gets_a_url_and_others_get_initials(data_dir: Path) -> No
     assert members[0]["initials"] == "FL"
 
 
-@pytest.mark.parametrize("photo", ["../secret.png", "/etc/photo.png", "photos/marc.gif"])
-def test_photo_outside_the_edition_or_not_an_image_is_refused(data_dir: Path, photo: str) -> None:
+@pytest.mark.parametrize(
+    "photo", ["../secret.png", "/etc/photo.png", "photos/marc.gif", "headshots/marc.png", "photos/../site.yaml"]
+)
+def test_photo_outside_the_photos_folder_or_not_an_image_is_refused(data_dir: Path, photo: str) -> None:
     edition = data_dir / "icml2023"
     replace("    affiliation: IAC\n", f"    affiliation: IAC\n    photo: {photo}\n")(edition / "committee.yaml")
 
     (problem,) = problems_of(data_dir)
 
     assert (problem.file, problem.field) == ("data/icml2023/committee.yaml", "members[1].photo")
-    assert problem.message.startswith("Must be an image path inside the edition folder")
+    assert problem.message.startswith("Must be an image in the edition's photos/ folder")
 
 
 def test_merge_key_shares_fields_between_items(data_dir: Path) -> None:

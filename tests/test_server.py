@@ -26,28 +26,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env_overrides: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def gunicorn(env_overrides: dict[str, str], log_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """gunicorn with the project's config on a free port; its log goes to a file (a pipe
+    nobody reads would fill up and block the workers)."""
     port = free_port()
     env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", **env_overrides}
-    process = subprocess.Popen(
-        [str(GUNICORN), "--config", "gunicorn.conf.py", "app:app"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [str(GUNICORN), "--config", "gunicorn.conf.py", "app:app"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         yield process, f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
 
 
 def wait_until_serving(url: str, process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert process.poll() is None, "gunicorn exited"
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return
@@ -56,13 +63,13 @@ def wait_until_serving(url: str, process: subprocess.Popen[str]) -> None:
     raise AssertionError(f"gunicorn did not answer at {url}")
 
 
-def test_gunicorn_serves_the_page_and_the_api() -> None:
-    with gunicorn({}) as (process, base_url):
+def test_gunicorn_serves_the_page_and_the_api(tmp_path: Path) -> None:
+    with gunicorn({}, tmp_path / "gunicorn.log") as (process, base_url):
         wait_until_serving(f"{base_url}/", process)
-        with urllib.request.urlopen(f"{base_url}/") as response:
+        with urllib.request.urlopen(f"{base_url}/", timeout=5) as response:
             assert response.headers["Content-Type"].startswith("text/html")
             assert "Machine Learning for Astrophysics" in response.read().decode("utf-8")
-        with urllib.request.urlopen(f"{base_url}/api/v1/dates.json") as response:
+        with urllib.request.urlopen(f"{base_url}/api/v1/dates.json", timeout=5) as response:
             dates = json.load(response)
         assert dates["data"]["items"][0]["at"] == "2023-05-19T23:59:00-12:00"
 
@@ -72,8 +79,10 @@ def test_broken_data_stops_start_up_with_the_problem(tmp_path: Path) -> None:
     shutil.copytree(PROJECT_ROOT / "data", data_dir)
     topics = data_dir / "icml2023" / "topics.yaml"
     topics.write_text(topics.read_text(encoding="utf-8").replace("  - id: robustness", "  - idd: robustness"))
-    with gunicorn({"WORKSHOP_DATA_DIR": str(data_dir)}) as (process, _base_url):
-        output, _ = process.communicate(timeout=30)
+    log_path = tmp_path / "gunicorn.log"
+    with gunicorn({"WORKSHOP_DATA_DIR": str(data_dir)}, log_path) as (process, _base_url):
+        process.wait(timeout=30)
+    output = log_path.read_text(encoding="utf-8")
     assert process.returncode != 0
     assert "The site was not started" in output
     assert "data/icml2023/topics.yaml:" in output
@@ -83,7 +92,8 @@ def test_broken_data_stops_start_up_with_the_problem(tmp_path: Path) -> None:
 def test_every_gunicorn_worker_serves_an_edit_within_two_seconds(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(PROJECT_ROOT / "data", data_dir)
-    with gunicorn({"WORKSHOP_DATA_DIR": str(data_dir), "GUNICORN_WORKERS": "3"}) as (process, base_url):
+    env = {"WORKSHOP_DATA_DIR": str(data_dir), "GUNICORN_WORKERS": "3"}
+    with gunicorn(env, tmp_path / "gunicorn.log") as (process, base_url):
         url = f"{base_url}/api/v1/topics.json"
         wait_until_serving(url, process)
         topics = data_dir / "icml2023" / "topics.yaml"
@@ -95,7 +105,7 @@ def test_every_gunicorn_worker_serves_an_edit_within_two_seconds(tmp_path: Path)
             # Fresh connections, so the workers share them; all must serve the edit.
             titles = set()
             for _ in range(30):
-                with urllib.request.urlopen(url) as response:
+                with urllib.request.urlopen(url, timeout=5) as response:
                     titles.add(json.load(response)["data"]["items"][1]["title"])
             if titles == {"Robustness to distribution shifts and model misspecification"}:
                 break

@@ -119,17 +119,7 @@ def _check_destination(destination: Path) -> None:
 
 def _disable_live_reload(app: Flask) -> None:
     """A static copy is one content version: stop following edits of the data files."""
-    if not app.config.get("CONTENT_RELOAD"):
-        return
-    app.config["CONTENT_RELOAD"] = False
-    store = app.extensions.get("workshop.store")
-    # The store starts its watcher on a request: the export's own requests must not.
-    start_watching = getattr(store, "ensure_watching", None)
-    hooks = app.before_request_funcs.get(None, [])
-    app.before_request_funcs[None] = [hook for hook in hooks if start_watching is None or hook != start_watching]
-    stop_watching = getattr(store, "stop_watching", None)
-    if stop_watching is not None:
-        stop_watching()
+    app.extensions["workshop.store"].stop_watching()
 
 
 def _content_of(app: Flask) -> Content:

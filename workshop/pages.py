@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, send_from_directory
 
 from workshop import documents
 from workshop.http import respond
+from workshop.schemas import PHOTO_FOLDER
 from workshop.store import get_content
 
 bp = Blueprint("pages", __name__)
@@ -23,7 +24,7 @@ def edition_page(edition: str) -> Response:
     return respond(documents.page(edition))
 
 
-@bp.get("/<edition>/photos/<path:filename>")
+@bp.get(f"/<edition>/{PHOTO_FOLDER}/<path:filename>")
 def photo(edition: str, filename: str) -> Response:
     documents.find_edition(get_content(), edition)
-    return send_from_directory(Path(current_app.config["DATA_DIR"]) / edition / "photos", filename)
+    return send_from_directory(Path(current_app.config["DATA_DIR"]) / edition / PHOTO_FOLDER, filename)

@@ -33,6 +33,7 @@ from marshmallow import (
 from workshop.richtext import RichText
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PHOTO_FOLDER = "photos"
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".avif", ".svg"})
 
 # Anywhere on Earth: the last place on Earth where a date is still current.
@@ -224,7 +225,7 @@ class PersonSchema(StrictSchema):
     photo = fields.String(
         load_default=None,
         metadata={
-            "description": "Photo file, relative to the edition folder (e.g. photos/jane-doe.jpg). "
+            "description": "Photo file in the edition's photos/ folder (e.g. photos/jane-doe.jpg). "
             "Without one, the page shows the person's initials."
         },
     )
@@ -237,9 +238,16 @@ class PersonSchema(StrictSchema):
         if photo is None:
             return
         path = Path(photo)
-        if path.is_absolute() or ".." in path.parts or path.suffix.lower() not in PHOTO_SUFFIXES:
+        if (
+            path.is_absolute()
+            or len(path.parts) < 2
+            or path.parts[0] != PHOTO_FOLDER
+            or ".." in path.parts
+            or path.suffix.lower() not in PHOTO_SUFFIXES
+        ):
             raise ValidationError(
-                f"Must be an image path inside the edition folder ending in one of {sorted(PHOTO_SUFFIXES)}.",
+                f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
+                f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}.",
                 "photo",
             )
         context = load_context.get(None)

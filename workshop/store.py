@@ -71,8 +71,9 @@ class ContentStatus:
 class ContentStore:
     """Holds the served content and swaps in valid edits of the data files."""
 
-    def __init__(self, data_dir: Path, *, poll_interval: float = 0.5) -> None:
+    def __init__(self, data_dir: Path, *, watch: bool = True, poll_interval: float = 0.5) -> None:
         self.data_dir = Path(data_dir)
+        self.watch = watch
         self.poll_interval = poll_interval
         self._seen = fingerprint(self.data_dir)
         self._pending: Fingerprint | None = None
@@ -133,7 +134,7 @@ class ContentStore:
 
     def ensure_watching(self) -> None:
         """Start this process's watcher thread (again after a fork: threads do not survive it)."""
-        if self._watcher_pid == os.getpid():
+        if not self.watch or self._watcher_pid == os.getpid():
             return
         with self._lock:
             if self._watcher_pid == os.getpid():
@@ -146,6 +147,8 @@ class ContentStore:
             thread.start()
 
     def stop_watching(self) -> None:
+        """Stop following the files for good: this process serves its current content from now on."""
+        self.watch = False
         self._stop.set()
 
 
@@ -167,12 +170,15 @@ def _watch(store_ref: weakref.ref[ContentStore], stop: threading.Event) -> None:
 
 def init_app(app: Flask) -> None:
     """Load the content at start-up (a bad data file stops the app) and, if enabled, follow edits."""
-    store = ContentStore(Path(app.config["DATA_DIR"]), poll_interval=app.config["CONTENT_POLL_INTERVAL"])
+    store = ContentStore(
+        Path(app.config["DATA_DIR"]),
+        watch=app.config["CONTENT_RELOAD"],
+        poll_interval=app.config["CONTENT_POLL_INTERVAL"],
+    )
     app.extensions["workshop.store"] = store
-    if app.config["CONTENT_RELOAD"]:
-        # Started lazily in the serving process: a gunicorn master that preloads
-        # the app forks its workers, and each needs its own thread.
-        app.before_request(store.ensure_watching)
+    # Started in the serving process: a gunicorn master that preloads the app
+    # forks its workers, and each needs its own thread (see gunicorn.conf.py).
+    app.before_request(store.ensure_watching)
 
 
 def get_store() -> ContentStore:

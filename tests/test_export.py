@@ -1,0 +1,323 @@
+"""The static export: a plain static server gives the same URLs, bytes and types as the app, with no broken link."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask, Response
+
+from workshop.cli import main
+from workshop.documents import API_RESOURCES
+from workshop.export import ExportError, export_site
+
+PHOTO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120"/></svg>\n'
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    content_type: str  # without parameters, e.g. "text/html"
+    body: bytes
+
+
+def fetch(url: str) -> Fetched:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return Fetched(response.status, response.headers.get_content_type(), response.read())
+    except urllib.error.HTTPError as error:
+        return Fetched(error.code, error.headers.get_content_type(), error.read())
+
+
+@contextmanager
+def static_server(directory: Path) -> Iterator[str]:
+    """Python's plain static file server on ``directory``: what any static host does."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port), "--directory", str(directory)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            assert process.poll() is None, "the static server exited"
+            try:
+                fetch(f"{base_url}/")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, f"the static server did not answer at {base_url}"
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class Export:
+    app: Flask
+    directory: Path
+    urls: list[str]
+    base_url: str
+
+    def fetch(self, url: str) -> Fetched:
+        return fetch(urljoin(self.base_url, url))
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Iterator[Callable[[Flask], Export]]:
+    """Export an app into tmp_path and serve the copy with a static server, stopped after the test."""
+    with ExitStack() as servers:
+
+        def run(app: Flask) -> Export:
+            directory = tmp_path / "site"
+            urls = export_site(app, directory)
+            return Export(app, directory, urls, servers.enter_context(static_server(directory)))
+
+        yield run
+
+
+def is_page(url: str) -> bool:
+    return url.endswith(("/", ".html"))
+
+
+class PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+            elif name == "id" and value is not None:
+                self.ids.add(value)
+
+
+def parse_page(body: bytes) -> PageParser:
+    parser = PageParser()
+    parser.feed(body.decode("utf-8"))
+    parser.close()
+    return parser
+
+
+def page_title(body: bytes) -> str:
+    match = re.search(r"<title>(.*?)</title>", body.decode("utf-8"), re.DOTALL)
+    assert match, "the page has no <title>"
+    return match.group(1)
+
+
+def json_links(value: Any, key: str = "") -> Iterator[str]:
+    """Fields named url or *_url, and any same-site path (the index's resource maps)."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from json_links(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_links(item, key)
+    elif isinstance(value, str) and (key == "url" or key.endswith("_url") or value.startswith("/")):
+        yield value
+
+
+def assert_served_like_the_app(site: Export) -> None:
+    """Every exported URL: same bytes as the app, and the type a browser needs, from the static server."""
+    # Documents rendered during the export sit in the app's cache: compare with fresh renders.
+    site.app.extensions["workshop.cache"].clear()
+    client = site.app.test_client()
+    for url in site.urls:
+        static = site.fetch(url)
+        live = client.get(url)
+        assert live.status_code == 200, url
+        assert static.status == 200, url
+        assert static.body == live.data, f"{url}: the static copy differs from what the app serves"
+        if is_page(url):
+            assert static.content_type == "text/html", url
+        elif url.endswith(".json"):
+            assert static.content_type == "application/json", url
+        assert static.content_type == live.mimetype, url
+
+
+def assert_no_broken_link(site: Export) -> None:
+    """Crawl every exported page and JSON document; every same-site link resolves, anchors included."""
+    host = urlsplit(site.base_url).netloc
+    ids_of: dict[str, set[str]] = {}
+    broken: list[str] = []
+    followed = {"page": 0, "anchor": 0, "json": 0}
+
+    def ids_on(target: str, body: bytes) -> set[str]:
+        if target not in ids_of:
+            ids_of[target] = parse_page(body).ids
+        return ids_of[target]
+
+    for url in site.urls:
+        if is_page(url):
+            kind, links = "page", parse_page(site.fetch(url).body).links
+        elif url.endswith(".json"):
+            kind, links = "json", list(json_links(json.loads(site.fetch(url).body)))
+        else:
+            continue
+        for link in links:
+            absolute = urljoin(urljoin(site.base_url, url), link)
+            parts = urlsplit(absolute)
+            if parts.scheme not in ("http", "https") or parts.netloc != host:
+                continue  # mailto:, another site
+            target, fragment = urldefrag(absolute)
+            fetched = fetch(target)
+            followed[kind] += 1
+            if fetched.status != 200:
+                broken.append(f"{url}: {link} -> {fetched.status}")
+            elif fragment:
+                followed["anchor"] += 1
+                if fetched.content_type != "text/html" or fragment not in ids_on(target, fetched.body):
+                    broken.append(f"{url}: {link} -> no id={fragment!r} on {urlsplit(target).path}")
+    assert not broken, "\n".join(broken)
+    assert all(followed.values()), f"the crawl followed too little: {followed}"
+
+
+def test_static_copy_serves_the_apps_bytes_with_the_right_types(app: Flask, export) -> None:
+    site = export(app)
+
+    assert (site.directory / "index.html").is_file()
+    assert (site.directory / "icml2023" / "index.html").is_file()
+    for resource in API_RESOURCES:
+        assert f"/api/v1/{resource}.json" in site.urls
+        assert f"/api/v1/editions/icml2023/{resource}.json" in site.urls
+    assert "/api/v1/index.json" in site.urls
+    static_folder = Path(app.static_folder)
+    for path in static_folder.rglob("*"):
+        if path.is_file():
+            assert f"/static/{path.relative_to(static_folder).as_posix()}" in site.urls
+    assert_served_like_the_app(site)
+
+
+def test_static_copy_has_no_broken_link(app: Flask, export) -> None:
+    assert_no_broken_link(export(app))
+
+
+def test_every_json_route_of_the_api_is_exported_without_being_listed(app: Flask, export) -> None:
+    # Routes added later to the API blueprint, as other features will.
+    def extra() -> Response:
+        return Response(b'{"extra":true}', mimetype="application/json")
+
+    def per_edition(edition: str) -> Response:
+        return Response(json.dumps({"edition": edition}).encode(), mimetype="application/json")
+
+    app.add_url_rule("/api/v1/extra.json", endpoint="api.extra", view_func=extra)
+    app.add_url_rule("/api/v1/editions/<edition>/extra.json", endpoint="api.per_edition", view_func=per_edition)
+    site = export(app)
+
+    assert "/api/v1/extra.json" in site.urls
+    assert site.fetch("/api/v1/editions/icml2023/extra.json").body == b'{"edition": "icml2023"}'
+    assert not [url for url in site.urls if url.startswith("/api/") and not url.endswith(".json")]
+
+
+def test_an_api_route_the_export_cannot_fill_stops_it_before_writing(app: Flask, tmp_path: Path) -> None:
+    app.add_url_rule("/api/v1/papers/<paper>.json", endpoint="api.paper", view_func=lambda paper: paper)
+
+    with pytest.raises(ExportError, match=r"/api/v1/papers/<paper>\.json takes paper"):
+        export_site(app, tmp_path / "site")
+    assert not list((tmp_path / "site").rglob("*.json"))
+
+
+def test_a_second_edition_is_exported_beside_the_current_one(data_dir: Path, make_app, export) -> None:
+    shutil.copytree(data_dir / "icml2023", data_dir / "icml2024")
+    site_yaml = data_dir / "icml2024" / "site.yaml"
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8").replace(
+            "title: Machine Learning for Astrophysics", "title: Machine Learning for Astrophysics, again", 1
+        ),
+        encoding="utf-8",
+    )
+    # A photo, so that photos are part of the copy too.
+    (data_dir / "icml2024" / "photos").mkdir()
+    (data_dir / "icml2024" / "photos" / "ashley-villar.svg").write_bytes(PHOTO)
+    committee = data_dir / "icml2024" / "committee.yaml"
+    committee.write_text(
+        committee.read_text(encoding="utf-8").replace(
+            "    name: Ashley Villar\n", "    name: Ashley Villar\n    photo: photos/ashley-villar.svg\n", 1
+        ),
+        encoding="utf-8",
+    )
+    site = export(make_app(data_dir))
+
+    later = site.fetch("/icml2024/")
+    assert later.status == 200
+    assert "Machine Learning for Astrophysics, again" in page_title(later.body)
+    assert (site.directory / "icml2024" / "index.html").is_file()
+    for resource in API_RESOURCES:
+        document = json.loads(site.fetch(f"/api/v1/editions/icml2024/{resource}.json").body)
+        assert (document["edition"], document["resource"]) == ("icml2024", resource)
+    photo = site.fetch("/icml2024/photos/ashley-villar.svg")
+    assert (photo.status, photo.content_type, photo.body) == (200, "image/svg+xml", PHOTO)
+
+    home = site.fetch("/").body
+    assert home == site.fetch("/icml2023/").body
+    assert "again" not in page_title(home)
+    assert json.loads(site.fetch("/api/v1/site.json").body)["edition"] == "icml2023"
+    assert json.loads(site.fetch("/api/v1/index.json").body)["current_edition"] == "icml2023"
+    assert_served_like_the_app(site)
+    assert_no_broken_link(site)
+
+
+def test_export_command_writes_the_site(data_dir: Path, tmp_path: Path) -> None:
+    destination = tmp_path / "out"
+    result = CliRunner().invoke(main, ["export", "--data-dir", str(data_dir), "--destination", str(destination)])
+
+    assert result.exit_code == 0, result.output
+    assert (destination / "icml2023" / "index.html").is_file()
+    assert (destination / "api" / "v1" / "index.json").is_file()
+
+
+def test_export_command_lists_the_data_problems_and_fails(data_dir: Path, tmp_path: Path) -> None:
+    (data_dir / "icml2023" / "topics.yaml").write_text("items: 3\n", encoding="utf-8")
+    destination = tmp_path / "out"
+    result = CliRunner().invoke(main, ["export", "--data-dir", str(data_dir), "--destination", str(destination)])
+
+    assert result.exit_code == 1
+    assert any(line.startswith("data/icml2023/topics.yaml:1: items: ") for line in result.output.splitlines())
+    assert not destination.exists()
+
+
+def test_export_never_empties_a_folder_that_is_not_an_earlier_export(app: Flask, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+
+    with pytest.raises(ExportError, match="not empty"):
+        export_site(app, tmp_path)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_exporting_again_replaces_the_earlier_export(app: Flask, tmp_path: Path) -> None:
+    destination = tmp_path / "site"
+    export_site(app, destination)
+    stale = destination / "api" / "v1" / "editions" / "icml2019" / "site.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}", encoding="utf-8")
+
+    urls = export_site(app, destination)
+    assert not stale.exists()
+    assert "/icml2023/" in urls
