@@ -7,6 +7,7 @@ what is wrong) when a data file is broken.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -15,6 +16,14 @@ from workshop.content import ContentError, load_content
 from workshop.fieldref import field_reference, write_reference
 
 DATA_README = Path(DefaultConfig.DATA_DIR) / "README.md"
+
+
+def fail_with_problems(error: ContentError, consequence: str) -> NoReturn:
+    """Print every problem, one per line, and exit with status 1."""
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(error.problems)} problem(s) found{consequence}.", err=True)
+    raise SystemExit(1)
 
 
 @click.group()
@@ -35,10 +44,7 @@ def check(data_dir: Path) -> None:
     try:
         content = load_content(data_dir)
     except ContentError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s) found.", err=True)
-        raise SystemExit(1) from None
+        fail_with_problems(error, "")
     editions = ", ".join(content.editions)
     click.echo(f"OK: editions {editions}; current {content.current}; content version {content.version}.")
 
@@ -79,10 +85,7 @@ def export(destination: Path, data_dir: Path | None) -> None:
     try:
         app = create_app(settings)
     except ContentError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s) found; nothing exported.", err=True)
-        raise SystemExit(1) from None
+        fail_with_problems(error, "; nothing exported")
     try:
         urls = export_site(app, destination)
     except ExportError as error:
