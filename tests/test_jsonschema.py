@@ -286,8 +286,9 @@ ACCEPTED = {
                 "id": "opening",
                 "kind": "welcome",
                 "title": "Opening remarks",
-                "start": "2023-07-28T09:00:00-10:00",
-                "end": "2023-07-28T09:15:00-10:00",
+                "date": "2023-07-28",
+                "start": "09:00",
+                "end": "09:15",
             }
         ],
     ),

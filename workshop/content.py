@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Hashable, Iterator, Mapping
+import re
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -85,8 +86,18 @@ class _DataLoader(yaml.SafeLoader):
     """Safe YAML that keeps dates as text (the schemas parse them) and refuses duplicate keys."""
 
 
+# YAML 1.1 reads too much into plain text: 13:30 is the integer 810 (base 60), "no"
+# is false, 2023-05-19 a date. Keep only true/false, plain decimal numbers and
+# strings: the schemas parse dates and times themselves, with clear messages.
+_PLAIN_SCALARS = {
+    "tag:yaml.org,2002:bool": re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    "tag:yaml.org,2002:int": re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
+    "tag:yaml.org,2002:float": re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+}
 _DataLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, _PLAIN_SCALARS.get(tag, regexp)) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -239,31 +250,56 @@ class _FileLoader:
             return None
 
 
+def _ids(items: Iterable[Mapping[str, Any]]) -> list[str]:
+    return [item["id"] for item in items]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An id that one section names, and the items of another section it must be one of."""
+
+    resource: str
+    field_path: FieldPath
+    named: str
+    known: list[str]
+    noun: str
+    target_file: str
+
+
+def _references(sections: Mapping[str, Any]) -> Iterator[Reference]:
+    dates = _ids(sections["dates"]["items"])
+    deadline = sections["call-for-abstracts"]["submission"]["deadline"]
+    yield Reference("call-for-abstracts", ("submission", "deadline"), deadline, dates, "date", "dates.yaml")
+    speakers = _ids(sections["speakers"]["speakers"])
+    papers = _ids(sections["papers"]["papers"])
+    for index, session in enumerate(sections["program"]["sessions"]):
+        for position, speaker in enumerate(session["speakers"]):
+            path = ("sessions", index, "speakers", position)
+            yield Reference("program", path, speaker, speakers, "speaker", "speakers.yaml")
+        for position, paper in enumerate(session["papers"]):
+            path = ("sessions", index, "papers", position)
+            yield Reference("program", path, paper, papers, "paper", "papers.yaml")
+    outcomes = _ids(sections["call-for-abstracts"]["review"]["outcomes"])
+    for index, paper in enumerate(sections["papers"]["papers"]):
+        if paper["presentation"] is not None:
+            path = ("papers", index, "presentation")
+            yield Reference(
+                "papers", path, paper["presentation"], outcomes, "review outcome", "call-for-abstracts.yaml"
+            )
+
+
 def _cross_check(
     loader: _FileLoader, edition_dir: Path, sections: dict[str, Any], parsed: dict[str, ParsedFile]
 ) -> None:
-    """Checks that span files: references from one section to another."""
-    dates = {item["id"]: item for item in sections["dates"]["items"]}
-    deadline_path: FieldPath = ("submission", "deadline")
-    deadline = sections["call-for-abstracts"]["submission"]["deadline"]
-    if deadline not in dates:
-        loader.report(
-            edition_dir / "call-for-abstracts.yaml",
-            f"No date with id {deadline!r} in dates.yaml (known: {', '.join(dates)}).",
-            parsed["call-for-abstracts"].line_of(deadline_path),
-            deadline_path,
-        )
-    speaker_ids = {speaker["id"] for speaker in sections["speakers"]["speakers"]}
-    for index, session in enumerate(sections["program"]["sessions"]):
-        for position, speaker in enumerate(session["speakers"]):
-            if speaker not in speaker_ids:
-                speaker_path: FieldPath = ("sessions", index, "speakers", position)
-                loader.report(
-                    edition_dir / "program.yaml",
-                    f"No speaker with id {speaker!r} in speakers.yaml.",
-                    parsed["program"].line_of(speaker_path),
-                    speaker_path,
-                )
+    """Checks that span files: every id one file names must exist in the other."""
+    for ref in _references(sections):
+        if ref.named not in ref.known:
+            loader.report(
+                edition_dir / f"{ref.resource}{DATA_SUFFIX}",
+                f"No {ref.noun} with id {ref.named!r} in {ref.target_file} (known: {', '.join(ref.known) or 'none'}).",
+                parsed[ref.resource].line_of(ref.field_path),
+                ref.field_path,
+            )
 
 
 def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:

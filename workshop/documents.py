@@ -71,12 +71,21 @@ def _page_url(edition: str, anchor: str | None = None) -> str:
     return url_for("pages.edition_page", edition=edition, _anchor=anchor)
 
 
+# Sections that show on the page only when they have items, and where to point instead.
+_LIST_SECTIONS = {
+    "speakers": ("speakers", "program"),
+    "papers": ("papers", "program"),
+    "announcements": ("announcements", None),
+}
+
+
 def _page_anchor(edition: Edition, resource: str) -> str | None:
-    """Where a resource shows on the page: speakers sit in the program, which has #speakers only when there are some."""
+    """The anchor of a resource's section on the page (None: the top of the page)."""
     if resource == "site":
         return None
-    if resource == "speakers" and not edition["speakers"]["speakers"]:
-        return "program"
+    if resource in _LIST_SECTIONS:
+        items_key, fallback = _LIST_SECTIONS[resource]
+        return resource if edition[resource][items_key] else fallback
     return resource
 
 
@@ -131,6 +140,17 @@ def api_index() -> Document:
     return prepared(content, "api/index", lambda: Document.of(encode_json(index_payload(content)), "application/json"))
 
 
+def items_by_id(edition: Edition) -> dict[str, dict[str, Any]]:
+    """Lookup tables for the references between sections (checked at load time)."""
+    lists = {
+        "dates": edition["dates"]["items"],
+        "speakers": edition["speakers"]["speakers"],
+        "papers": edition["papers"]["papers"],
+        "outcomes": edition["call-for-abstracts"]["review"]["outcomes"],
+    }
+    return {name: {item["id"]: item for item in items} for name, items in lists.items()}
+
+
 def page(edition_name: str) -> Document:
     content = get_content()
     edition = find_edition(content, edition_name)
@@ -141,7 +161,7 @@ def page(edition_name: str) -> Document:
             content=content,
             edition=edition,
             sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
-            dates_by_id={item["id"]: item for item in edition["dates"]["items"]},
+            by_id=items_by_id(edition),
             json_url=_resource_url(edition.name, "site"),
             dates_url=_resource_url(edition.name, "dates"),
         )

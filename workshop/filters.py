@@ -1,4 +1,4 @@
-"""Template filters: how dates, sizes and numbers read on the page.
+"""Template filters: how dates, times, sizes and numbers read on the page.
 
 The page is rendered once per content version, so nothing here may depend on
 the visitor or the current time; the browser adds local times and "passed".
@@ -7,16 +7,22 @@ the visitor or the current time; the browser adds local times and "passed".
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from workshop.schemas import AOE_NAME
+from workshop.schemas import AOE, AOE_NAME
 
 
-def zone_label(moment: dt.datetime) -> str:
+def zone_label(moment: dt.datetime, venue_timezone: str | None = None) -> str:
+    """AoE, the venue zone's abbreviation (HST) when the offset is the venue's, else UTC±H."""
     offset = moment.utcoffset()
-    if offset == dt.timedelta(hours=-12):
+    if offset == AOE.utcoffset(None):
         return AOE_NAME
+    if venue_timezone:
+        at_venue = moment.astimezone(ZoneInfo(venue_timezone))
+        if at_venue.utcoffset() == offset and at_venue.tzname():
+            return at_venue.tzname() or ""
     name = moment.tzname() or ""
     if name and not name.startswith(("UTC", "+", "-")):
         return name
@@ -30,12 +36,23 @@ def long_date(day: dt.date) -> str:
     return f"{day:%A}, {day:%B} {day.day}, {day.year}"
 
 
-def long_instant(moment: dt.datetime) -> str:
-    return f"{long_date(moment.date())}, {moment:%H:%M} {zone_label(moment)}"
-
-
 def weekday_and_day(day: dt.date) -> str:
     return f"{day:%A}, {day:%B} {day.day}"
+
+
+def long_instant(moment: dt.datetime, venue_timezone: str | None = None) -> str:
+    return f"{long_date(moment.date())}, {moment:%H:%M} {zone_label(moment, venue_timezone)}"
+
+
+def instant_range(start: dt.datetime, end: dt.datetime, venue_timezone: str | None = None) -> str:
+    """One day: "Friday, July 28, 2023, 08:00 - 17:00 HST" (with an en dash); across days, both in full."""
+    if start.date() == end.date() and start.utcoffset() == end.utcoffset():
+        return f"{long_date(start.date())}, {start:%H:%M} \u2013 {end:%H:%M} {zone_label(end, venue_timezone)}"
+    return f"{long_instant(start, venue_timezone)} \u2013 {long_instant(end, venue_timezone)}"
+
+
+def clock(moment: dt.datetime | dt.time) -> str:
+    return f"{moment:%H:%M}"
 
 
 def number(value: float) -> str:
@@ -43,8 +60,5 @@ def number(value: float) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.add_template_filter(long_date)
-    app.add_template_filter(long_instant)
-    app.add_template_filter(weekday_and_day)
-    app.add_template_filter(number)
-    app.add_template_filter(zone_label)
+    for template_filter in (zone_label, long_date, weekday_and_day, long_instant, instant_range, clock, number):
+        app.add_template_filter(template_filter)

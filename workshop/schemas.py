@@ -305,7 +305,16 @@ class SpeakersSchema(StrictSchema):
         _unique_ids(data["speakers"], "speakers")
 
 
-SESSION_KINDS = ("welcome", "keynote", "talk", "spotlight", "break", "poster-session", "panel", "closing")
+SESSION_KINDS = (
+    "welcome",
+    "keynote",
+    "talk",
+    "spotlight",
+    "break",
+    "poster-session",
+    "panel",
+    "closing",
+)
 
 
 class SessionSchema(StrictSchema):
@@ -316,15 +325,23 @@ class SessionSchema(StrictSchema):
         metadata={"description": f"One of: {', '.join(SESSION_KINDS)}."},
     )
     title = Text("Title of the slot.")
-    start = AwareDateTime(
-        required=True, metadata={"description": "Start, ISO 8601 with offset, e.g. 2023-07-28T09:00:00-10:00."}
+    start = fields.Time(required=True, metadata={"description": "Start, venue time, e.g. '09:00'."})
+    end = fields.Time(required=True, metadata={"description": "End, venue time, e.g. '09:45'."})
+    date = fields.Date(
+        load_default=None, metadata={"description": "The day, when it is not the program's 'date' (multi-day events)."}
     )
-    end = AwareDateTime(required=True, metadata={"description": "End, ISO 8601 with offset."})
     speakers = fields.List(
         fields.String(),
         load_default=(),
-        metadata={"description": "Ids of people in speakers.yaml who speak in this slot."},
+        metadata={"description": "Ids of people in speakers.yaml who speak in this slot (panelists of a panel)."},
     )
+    papers = fields.List(
+        fields.String(),
+        load_default=(),
+        metadata={"description": "Ids of accepted contributions in papers.yaml presented in this slot."},
+    )
+    starts_at = AwareDateTime(dump_only=True, metadata={"description": "Start, ISO 8601 with the venue's offset."})
+    ends_at = AwareDateTime(dump_only=True, metadata={"description": "End, ISO 8601 with the venue's offset."})
 
     @validates_schema
     def _check_order(self, data: Mapping[str, Any], **kwargs: Any) -> None:
@@ -339,6 +356,10 @@ class ProgramSchema(StrictSchema):
         metadata={"description": "'to-be-announced' shows the note; 'published' shows the sessions."},
     )
     note = Markdown("Shown while the program is not published (e.g. 'TBD').", inline=True, load_default=None)
+    timezone = TimeZoneName(
+        required=True, metadata={"description": "Time zone of the session times: the venue's (Pacific/Honolulu)."}
+    )
+    date = fields.Date(load_default=None, metadata={"description": "Day of the sessions (2023-07-28)."})
     sessions = fields.List(
         fields.Nested(SessionSchema),
         load_default=(),
@@ -352,9 +373,93 @@ class ProgramSchema(StrictSchema):
             raise ValidationError("A published program needs at least one session.", "sessions")
         if data["status"] == "to-be-announced" and data["note"] is None:
             raise ValidationError("Say what visitors should expect while the program is not published.", "note")
+        for index, session in enumerate(data["sessions"]):
+            if session["date"] is None and data["date"] is None:
+                raise ValidationError({"sessions": {index: {"date": ["Give the program's 'date' or this one."]}}})
+        days = [(session["date"] or data["date"], session["start"]) for session in data["sessions"]]
+        for index in range(1, len(days)):
+            if days[index] < days[index - 1]:
+                raise ValidationError({"sessions": {index: {"start": ["Sessions must be in time order."]}}})
+
+    @post_load
+    def _derive_instants(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        zone = timezone_named(data["timezone"])
+        for session in data["sessions"]:
+            day = session["date"] or data["date"]
+            session["starts_at"] = dt.datetime.combine(day, session["start"], zone)
+            session["ends_at"] = dt.datetime.combine(day, session["end"], zone)
+        return data
+
+
+class AuthorSchema(StrictSchema):
+    name = Text("Full name.")
+    affiliation = Text("Institution.", load_default=None)
+    presenter = fields.Boolean(load_default=False, metadata={"description": "true for the author who presents."})
+
+
+class PaperSchema(StrictSchema):
+    id = Id()
+    title = Text("Title of the contribution.")
+    authors = fields.List(
+        fields.Nested(AuthorSchema),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Authors in order; mark the presenter with presenter: true."},
+    )
+    pdf = WebUrl("Link to the PDF.", load_default=None)
+    presentation = fields.String(
+        load_default=None,
+        metadata={"description": "Id of a review outcome in call-for-abstracts.yaml (contributed-talk, poster)."},
+    )
+
+    @validates_schema
+    def _check_presenter(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        if not any(author["presenter"] for author in data["authors"]):
+            raise ValidationError("Mark who presents: 'presenter: true' on one author.", "authors")
+
+
+class PapersSchema(StrictSchema):
+    papers = fields.List(
+        fields.Nested(PaperSchema),
+        required=True,
+        metadata={"description": "Accepted contributions, in the order shown. May be empty."},
+    )
+
+    @validates_schema
+    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        _unique_ids(data["papers"], "papers")
+
+
+class AnnouncementSchema(StrictSchema):
+    id = Id()
+    published = fields.Date(required=True, metadata={"description": "Day it was announced (2023-05-12)."})
+    title = Text("Headline.")
+    body = Markdown("The announcement (Markdown).", load_default=None)
+
+
+class AnnouncementsSchema(StrictSchema):
+    announcements = fields.List(
+        fields.Nested(AnnouncementSchema),
+        required=True,
+        metadata={"description": "News for visitors, newest first. May be empty."},
+    )
+
+    @validates_schema
+    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        _unique_ids(data["announcements"], "announcements")
 
 
 DATE_KINDS = ("deadline", "announcement", "event")
+
+
+class PreviousDateSchema(StrictSchema):
+    at = AwareDateTime(load_default=None, metadata={"description": "An earlier precise time, with offset."})
+    date = fields.Date(load_default=None, metadata={"description": "An earlier whole day."})
+
+    @validates_schema
+    def _check_one(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        if (data.get("at") is None) == (data.get("date") is None):
+            raise ValidationError("Give exactly one of 'at' or 'date'.")
 
 
 class DateItemSchema(StrictSchema):
@@ -379,6 +484,14 @@ class DateItemSchema(StrictSchema):
         metadata={"description": "Two or more possible days while the day is not fixed ([2023-07-28, 2023-07-29])."},
     )
     details = Markdown("A short addition shown after the date (Markdown).", inline=True, load_default=None)
+    previously = fields.List(
+        fields.Nested(PreviousDateSchema),
+        load_default=(),
+        metadata={
+            "description": "Earlier values of a date that moved (an extended deadline), oldest first. "
+            "The page shows them struck through."
+        },
+    )
     starts_at = AwareDateTime(dump_only=True, metadata={"description": "First instant the item covers, with offset."})
     ends_at = AwareDateTime(
         dump_only=True,
@@ -570,9 +683,11 @@ class EditionsSchema(StrictSchema):
 # resource inside site.json is its name with '-' replaced by '_'.
 RESOURCE_SCHEMAS: dict[str, type[StrictSchema]] = {
     "site": SiteSchema,
+    "announcements": AnnouncementsSchema,
     "topics": TopicsSchema,
     "program": ProgramSchema,
     "speakers": SpeakersSchema,
+    "papers": PapersSchema,
     "call-for-abstracts": CallForAbstractsSchema,
     "logistics": LogisticsSchema,
     "dates": DatesSchema,
