@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PROJECT_ROOT, LiveServer
+from workshop import create_app
+from workshop.fieldref import EXAMPLE_DATA
 
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 SUBMISSION_DEADLINE_UTC = dt.datetime(2023, 5, 20, 11, 59, tzinfo=dt.UTC)  # 2023-05-19 23:59 AoE
 # Between the submission deadline and the author notification.
 BETWEEN_DEADLINES = "2023-06-01T00:00:00Z"
+
+
+@pytest.fixture(params=["icml2023", "example"])
+def any_edition(request: pytest.FixtureRequest) -> Iterator[tuple[str, LiveServer]]:
+    """The shipped edition, and the example edition that uses every feature (program, papers, news...)."""
+    settings = {"TESTING": True, "CONTENT_RELOAD": False}
+    if request.param == "example":
+        settings["DATA_DIR"] = str(EXAMPLE_DATA)
+    with LiveServer(create_app(settings)) as server:
+        yield request.param, server
 
 
 PASSED_CLASS = re.compile(r"\bis-passed\b")
@@ -100,7 +113,10 @@ def test_page_without_javascript_shows_every_date_in_aoe(browser: Browser, live_
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_layout_fits_and_stays_on_site(browser: Browser, live_server: LiveServer, width: int, scheme: str) -> None:
+def test_layout_fits_and_stays_on_site(
+    browser: Browser, any_edition: tuple[str, LiveServer], width: int, scheme: str
+) -> None:
+    edition, live_server = any_edition
     page = open_page(browser, viewport={"width": width, "height": 800}, color_scheme=scheme)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -112,7 +128,7 @@ def test_layout_fits_and_stays_on_site(browser: Browser, live_server: LiveServer
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert (background == "rgb(255, 255, 255)") == (scheme == "light")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"page-{width}-{scheme}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{edition}-{width}-{scheme}.png"), full_page=True)
 
 
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -122,7 +138,10 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_accessibility_violations(browser: Browser, live_server: LiveServer, width: int, scheme: str) -> None:
+def test_no_accessibility_violations(
+    browser: Browser, any_edition: tuple[str, LiveServer], width: int, scheme: str
+) -> None:
+    _edition, live_server = any_edition
     assert AXE_SCRIPT.exists(), "axe-core is missing: run `make test` (it runs `npm ci`)"
     # bypass_csp only lets the test inject axe; the page itself runs under its real policy elsewhere.
     page = open_page(browser, viewport={"width": width, "height": 800}, color_scheme=scheme, bypass_csp=True)

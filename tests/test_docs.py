@@ -8,8 +8,17 @@ from click.testing import CliRunner
 
 from tests.conftest import PROJECT_ROOT
 from workshop.cli import main
+from workshop.content import load_content, parse_yaml
 from workshop.documents import API_RESOURCES
-from workshop.fieldref import END_MARKER, START_MARKER, field_reference, field_rows
+from workshop.fieldref import (
+    END_MARKER,
+    EXAMPLE_DATA,
+    EXAMPLE_EDITION,
+    START_MARKER,
+    example_path,
+    field_reference,
+    field_rows,
+)
 from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
@@ -29,6 +38,29 @@ def test_every_schema_field_is_documented() -> None:
         for path, _kind, _presence, description in field_rows(schema_class()):
             assert f"| `{path}` |" in DATA_README, f"{schema_class.__name__}: {path} missing from data/README.md"
             assert description, f"{schema_class.__name__}.{path} has no description"
+
+
+def _example_paths(value: object, prefix: str = "") -> set[str]:
+    """Field paths present in parsed YAML, spelled as in the reference (items[].id)."""
+    paths: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            paths |= {f"{prefix}{key}"} | _example_paths(item, f"{prefix}{key}.")
+    elif isinstance(value, list):
+        for item in value:
+            paths |= _example_paths(item, f"{prefix.removesuffix('.')}[].")
+    return paths
+
+
+def test_the_example_edition_is_valid_and_uses_every_field() -> None:
+    content = load_content(EXAMPLE_DATA)
+    assert list(content.editions) == [EXAMPLE_EDITION]
+    for file_name, schema_class in [("editions.yaml", EditionsSchema)] + [
+        (f"{resource}.yaml", schema) for resource, schema in RESOURCE_SCHEMAS.items()
+    ]:
+        used = _example_paths(parse_yaml(example_path(file_name).read_text(encoding="utf-8")).data)
+        fields = {path for path, *_ in field_rows(schema_class())}
+        assert fields - used == set(), f"{file_name}: the example does not show {sorted(fields - used)}"
 
 
 def test_readme_starts_with_the_two_commands_ci_runs() -> None:

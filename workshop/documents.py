@@ -7,9 +7,11 @@ so a request for unchanged content costs a cache lookup, never a render.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +153,12 @@ def items_by_id(edition: Edition) -> dict[str, dict[str, Any]]:
     return {name: {item["id"]: item for item in items} for name, items in lists.items()}
 
 
+def schedule_by_day(edition: Edition) -> list[tuple[dt.date, list[Mapping[str, Any]]]]:
+    """The program's sessions grouped by their day at the venue, in order."""
+    sessions = edition["program"]["sessions"]
+    return [(day, list(group)) for day, group in itertools.groupby(sessions, key=lambda s: s["starts_at"].date())]
+
+
 def page(edition_name: str) -> Document:
     content = get_content()
     edition = find_edition(content, edition_name)
@@ -162,6 +170,7 @@ def page(edition_name: str) -> Document:
             edition=edition,
             sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
             by_id=items_by_id(edition),
+            schedule=schedule_by_day(edition),
             json_url=_resource_url(edition.name, "site"),
             dates_url=_resource_url(edition.name, "dates"),
         )
