@@ -85,6 +85,11 @@ def _page_anchor(edition: Edition, resource: str) -> str | None:
     """The anchor of a resource's section on the page (None: the top of the page)."""
     if resource == "site":
         return None
+    if resource == "speakers" and not any(
+        speaker["role"] == "invited-speaker" for speaker in edition["speakers"]["speakers"]
+    ):
+        # No "Invited Speakers" heading (#speakers) without invited speakers: point at the panelists.
+        return "panelists" if edition["speakers"]["speakers"] else "program"
     if resource in _LIST_SECTIONS:
         items_key, fallback = _LIST_SECTIONS[resource]
         return resource if edition[resource][items_key] else fallback
