@@ -9,8 +9,6 @@ half the content. Valid files give immutable content with derived values
 from __future__ import annotations
 
 import datetime as dt
-import struct
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -23,7 +21,7 @@ from workshop import create_app
 from workshop.content import Content, ContentError, Problem, load_content
 from workshop.schemas import RESOURCE_SCHEMAS
 
-from .conftest import SHIPPED_DATA
+from .conftest import SHIPPED_DATA, tiny_png
 
 UTC_MINUS_12 = dt.timedelta(hours=-12)
 AOE_ZONE = dt.timezone(UTC_MINUS_12)
@@ -79,21 +77,6 @@ def problems_of(data_dir: Path) -> tuple[Problem, ...]:
     with pytest.raises(ContentError) as caught:
         load_content(data_dir)
     return caught.value.problems
-
-
-def tiny_png() -> bytes:
-    """A valid 1x1 PNG."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
-        + chunk(b"IEND", b"")
-    )
 
 
 PUBLISHED_PROGRAM = """\

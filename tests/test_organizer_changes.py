@@ -9,11 +9,8 @@ visitors: the site keeps the last good content and status.json says why.
 
 from __future__ import annotations
 
-import struct
-import zlib
-from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
+from tests.conftest import tiny_png
+from tests.dom import Element, parse_html
 from tests.test_reload import settle, store_of, touch_later
 
 EDITION = "icml2023"
@@ -32,119 +31,7 @@ NEW_DEADLINE_TEXT = "Friday, May 26, 2023, 23:59 AoE"
 WORKSHOP_DAY_TEXT = "Friday, July 28, 2023, 08:00 \u2013 17:00 HST"
 
 
-# --- A small DOM from the standard library's HTML parser ------------------------------
-
-VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
-
-
-@dataclass
-class Element:
-    tag: str
-    attrs: dict[str, str | None]
-    children: list[Element | str] = field(default_factory=list)
-
-    @property
-    def classes(self) -> set[str]:
-        return set((self.attrs.get("class") or "").split())
-
-    def iter(self, skip: Collection[str] = ()) -> Iterator[Element]:
-        """This element and its descendants, not descending into ``skip`` tags."""
-        yield self
-        for child in self.children:
-            if isinstance(child, Element) and child.tag not in skip:
-                yield from child.iter(skip)
-
-    def find_all(self, tag: str | None = None, *, cls: str | None = None, skip: Collection[str] = ()) -> list[Element]:
-        return [
-            element
-            for element in self.iter(skip)
-            if element is not self and (tag is None or element.tag == tag) and (cls is None or cls in element.classes)
-        ]
-
-    def one(self, tag: str | None = None, *, cls: str | None = None) -> Element:
-        found = self.find_all(tag, cls=cls)
-        assert len(found) == 1, f"{len(found)} <{tag or '*'} class={cls!r}> in <{self.tag} id={self.attrs.get('id')}>"
-        return found[0]
-
-    def ids(self) -> set[str]:
-        return {element.attrs["id"] or "" for element in self.iter() if "id" in element.attrs}
-
-    def by_id(self, element_id: str) -> Element:
-        found = [element for element in self.iter() if element.attrs.get("id") == element_id]
-        assert len(found) == 1, f"{len(found)} elements with id={element_id!r}"
-        return found[0]
-
-    def element_after(self, child: Element) -> Element:
-        """The next sibling element of ``child`` (a heading's list, say)."""
-        siblings = [node for node in self.children if isinstance(node, Element)]
-        return siblings[siblings.index(child) + 1]
-
-    def text(self, skip: Collection[str] = ()) -> str:
-        """The visible text, whitespace collapsed, leaving out ``skip`` tags and hidden elements."""
-        parts: list[str] = []
-
-        def walk(element: Element) -> None:
-            for child in element.children:
-                if isinstance(child, str):
-                    parts.append(child)
-                elif child.tag not in skip and "hidden" not in child.attrs:
-                    walk(child)
-
-        walk(self)
-        return " ".join("".join(parts).split())
-
-    def datetimes(self, skip: Collection[str] = ()) -> list[str]:
-        return [time.attrs["datetime"] or "" for time in self.find_all("time", skip=skip)]
-
-
-class _DomBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {})
-        self._open = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, dict(attrs))
-        self._open[-1].children.append(element)
-        if tag not in VOID_TAGS:
-            self._open.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._open[-1].children.append(Element(tag, dict(attrs)))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self._open) - 1, 0, -1):
-            if self._open[depth].tag == tag:
-                del self._open[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self._open[-1].children.append(data)
-
-
-def parse_html(html: str) -> Element:
-    builder = _DomBuilder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
-
-
 # --- Organizer edits and the running site ----------------------------------------------
-
-
-def tiny_png() -> bytes:
-    """A valid 1x1 PNG."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
-        + chunk(b"IEND", b"")
-    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +14,8 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
+
+from tests.dom import Element, normalize, parse_html
 
 SEED_PAGE = Path(__file__).resolve().parent / "fixtures" / "seed-homepage.md"
 EDITION = "icml2023"
@@ -57,94 +58,6 @@ REWORDED = {
 }
 # The seed's "SOC" heading is spelled out.
 REWORDED_HEADINGS = {"SOC": "Organizing Committee"}
-
-
-# --- A small DOM, from the standard library's HTML parser --------------------------------
-
-VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
-# Text inside these runs on with its neighbours; every other tag separates words.
-INLINE_TAGS = frozenset({"a", "abbr", "b", "cite", "code", "del", "em", "i", "q", "s", "small", "strong", "sub", "sup"})
-INLINE_TAGS |= {"time"}
-NEVER_SHOWN = frozenset({"head", "script", "style", "template"})
-
-
-@dataclass
-class Element:
-    tag: str
-    attrs: dict[str, str | None]
-    children: list[Element | str] = field(default_factory=list)
-
-    def iter(self) -> Iterator[Element]:
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
-
-    def find_all(self, *tags: str, **attrs: str) -> list[Element]:
-        return [
-            element
-            for element in self.iter()
-            if (not tags or element.tag in tags)
-            and all(element.attrs.get(name.rstrip("_").replace("_", "-")) == value for name, value in attrs.items())
-        ]
-
-    def by_id(self, element_id: str) -> Element:
-        found = self.find_all(id=element_id)
-        assert len(found) == 1, f"{len(found)} elements with id={element_id!r}"
-        return found[0]
-
-    def _text_parts(self) -> Iterator[str]:
-        for child in self.children:
-            if isinstance(child, str):
-                yield child
-            elif child.tag not in NEVER_SHOWN and "hidden" not in child.attrs:
-                separator = "" if child.tag in INLINE_TAGS else " "
-                yield separator
-                yield from child._text_parts()
-                yield separator
-
-    def text(self) -> str:
-        """The visible text, whitespace collapsed."""
-        return normalize("".join(self._text_parts()))
-
-
-class _DomBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {})
-        self._open = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, dict(attrs))
-        self._open[-1].children.append(element)
-        if tag not in VOID_TAGS:
-            self._open.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._open[-1].children.append(Element(tag, dict(attrs)))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self._open) - 1, 0, -1):
-            if self._open[depth].tag == tag:
-                del self._open[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self._open[-1].children.append(data)
-
-
-def parse_html(html: str) -> Element:
-    builder = _DomBuilder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
-
-
-def normalize(text: str) -> str:
-    """One spelling for what reads the same: quotes, spaces, "90cm" and "90 cm"."""
-    text = text.translate({0x201C: '"', 0x201D: '"', 0x2033: '"', 0x2018: "'", 0x2019: "'", 0xA0: " "})
-    text = re.sub(r"(\d)\s*cm\b", r"\1 cm", text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 # --- The seed: the workshop's original Markdown page ---------------------------------------
@@ -249,7 +162,7 @@ def test_seed_parsing_found_every_section() -> None:
 @pytest.mark.parametrize("section", SEED, ids=[section.heading for section in SEED])
 def test_every_seed_fact_is_in_its_section(page: Element, section: SeedSection) -> None:
     section_id = next(key for key, heading in SECTIONS.items() if heading == section.heading)
-    shown = page.by_id(section_id).text()
+    shown = page.by_id(section_id).shown_text()
     missing = [fact for fact in section.facts if normalize(REWORDED.get(fact, fact)) not in shown]
     assert not missing, f"not in #{section_id}: {missing}"
 
@@ -263,7 +176,7 @@ def test_every_rewording_is_of_a_real_seed_fact() -> None:
 def test_seed_headings_head_their_sections(page: Element) -> None:
     for section_id, heading in SECTIONS.items():
         headings = page.by_id(section_id).find_all("h2")
-        assert [h.text() for h in headings] == [REWORDED_HEADINGS.get(heading, heading)], section_id
+        assert [h.shown_text() for h in headings] == [REWORDED_HEADINGS.get(heading, heading)], section_id
 
 
 def test_seed_links_are_on_the_page(page: Element) -> None:
@@ -275,12 +188,12 @@ def test_seed_links_are_on_the_page(page: Element) -> None:
         assert expected in hrefs, link
     # The registration link names its target rather than saying "here".
     registration = [a for a in page.find_all("a") if a.attrs.get("href") == "https://icml.cc/Register2"]
-    assert [a.text() for a in registration] == ["Register for ICML 2023"]
+    assert [a.shown_text() for a in registration] == ["Register for ICML 2023"]
 
 
 def test_call_to_action_button_leads_to_the_call_for_abstracts(page: Element) -> None:
     rationale = page.by_id("rationale")
-    buttons = [a for a in rationale.find_all("a") if a.text() == "See Call For Abstracts"]
+    buttons = [a for a in rationale.find_all("a") if a.shown_text() == "See Call For Abstracts"]
     assert buttons
     assert all(a.attrs.get("href") == "#call-for-abstracts" for a in buttons)
 
@@ -302,7 +215,7 @@ def test_heading_outline(page: Element) -> None:
     for before, after in itertools.pairwise(levels):
         assert after <= before + 1, f"heading level jumps from h{before} to h{after}: {levels}"
     assert len(page.find_all("main")) == 1
-    assert page.find_all("h1")[0].text() == "Machine Learning for Astrophysics"
+    assert page.find_all("h1")[0].shown_text() == "Machine Learning for Astrophysics"
 
 
 def test_committee_cards_show_initials(client: FlaskClient, page: Element) -> None:
@@ -310,10 +223,12 @@ def test_committee_cards_show_initials(client: FlaskClient, page: Element) -> No
     assert len(members) == 8
     for member in members:
         card = page.by_id(f"person-{member['id']}")
-        assert card.text().startswith(f"{member['initials']} {member['name']} {member['affiliation']}")
-        shown_initials = [span.text() for span in card.find_all("span") if "avatar" in span.attrs.get("class", "")]
+        assert card.shown_text().startswith(f"{member['initials']} {member['name']} {member['affiliation']}")
+        shown_initials = [
+            span.shown_text() for span in card.find_all("span") if "avatar" in span.attrs.get("class", "")
+        ]
         assert shown_initials == [member["initials"]]
-        assert ("Co-Chair" in card.text()) == (member["role"] == "co-chair")
+        assert ("Co-Chair" in card.shown_text()) == (member["role"] == "co-chair")
 
 
 def test_every_date_has_a_time_element(client: FlaskClient, page: Element) -> None:
@@ -419,8 +334,8 @@ def test_data_file_markup_is_shown_as_text_not_run(hostile_app: Flask) -> None:
     assert not [img for img in page.find_all("img") if img.attrs.get("src") == "x"]
 
     # Visitors still read what the organizer typed, as text.
-    assert f"Bad {SCRIPT} topic {IMAGE}" in page.by_id("topic-inference").text()
-    assert f"Plain {SCRIPT} and {IMAGE} in Markdown." in page.by_id("rationale").text()
+    assert f"Bad {SCRIPT} topic {IMAGE}" in page.by_id("topic-inference").shown_text()
+    assert f"Plain {SCRIPT} and {IMAGE} in Markdown." in page.by_id("rationale").shown_text()
 
 
 def test_api_returns_plain_text_unchanged_and_markdown_sanitized(hostile_app: Flask) -> None:
@@ -433,4 +348,4 @@ def test_api_returns_plain_text_unchanged_and_markdown_sanitized(hostile_app: Fl
     assert {element.tag for element in fragment.iter()} <= {"#document", "p", "a", "em", "strong", "code"}
     for link in fragment.find_all("a"):
         assert not (link.attrs.get("href") or "").lower().startswith("javascript:")
-    assert f"Plain {SCRIPT} and {IMAGE} in Markdown." in fragment.text()
+    assert f"Plain {SCRIPT} and {IMAGE} in Markdown." in fragment.shown_text()
