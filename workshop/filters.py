@@ -26,10 +26,22 @@ def zone_label(moment: dt.datetime, venue_timezone: str | None = None) -> str:
     name = moment.tzname() or ""
     if name and not name.startswith(("UTC", "+", "-")):
         return name
-    total_minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    return utc_offset(moment)
+
+
+def utc_offset(moment: dt.datetime) -> str:
+    """UTC−10, UTC+5:30: the offset of an aware datetime, with a real minus sign."""
+    offset = moment.utcoffset() or dt.timedelta()
+    total_minutes = int(offset.total_seconds() // 60)
     sign = "+" if total_minutes >= 0 else "\u2212"
     hours, minutes = divmod(abs(total_minutes), 60)
     return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+def zone_at(moment: dt.datetime, timezone: str) -> str:
+    """How a zone reads at a given moment: "HST, UTC−10" (abbreviations change with DST)."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local.tzname()}, {utc_offset(local)}"
 
 
 def long_date(day: dt.date) -> str:
@@ -60,5 +72,5 @@ def number(value: float) -> str:
 
 
 def init_app(app: Flask) -> None:
-    for template_filter in (zone_label, long_date, weekday_and_day, long_instant, instant_range, clock, number):
+    for template_filter in (zone_label, zone_at, utc_offset, long_date, weekday_and_day, long_instant, instant_range, clock, number):
         app.add_template_filter(template_filter)

@@ -622,6 +622,8 @@ class LogisticsSchema(StrictSchema):
     description = Markdown("How the event runs (Markdown).")
     in_person = Markdown("How to take part on site (Markdown).", inline=True, load_default=None)
     online = Markdown("How to take part remotely (Markdown).", inline=True, load_default=None)
+    stream_url = WebUrl("Where remote participants watch the talks, once known.", load_default=None)
+    virtual_posters_url = WebUrl("Where remote participants see the posters, once known.", load_default=None)
     registration = fields.Nested(RegistrationSchema, required=True, metadata={"description": "How to register."})
     contact = fields.Nested(ContactSchema, required=True, metadata={"description": "Who to write to."})
     faqs = fields.List(

@@ -1,26 +1,7 @@
 // Important dates in the visitor's own time zone, beside the AoE times the
-// server rendered. Progressive enhancement: without this module (or if the
-// API cannot be reached) the page still shows every date in AoE.
-
-const formatterOptions = {
-  weekday: "short",
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-};
-
-/** The visitor's IANA time zone, as the browser reports it. */
-export function visitorTimeZone() {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
-
-/** "Sat, May 20, 2023, 01:59 PM GMT+2" style text for an ISO instant, in `timeZone`. */
-export function formatInstant(iso, timeZone, locale = undefined) {
-  return new Intl.DateTimeFormat(locale, { ...formatterOptions, timeZone }).format(new Date(iso));
-}
+// server rendered, and "passed" marks. Without JavaScript the page still shows
+// every date in AoE.
+import { formatInstant } from "./time.js";
 
 /**
  * What the visitor should read for one date item of the API:
@@ -78,18 +59,14 @@ function showStatus(listItem, item, now) {
   }
 }
 
-export async function enhanceDates(section, { now = Date.now(), timeZone = visitorTimeZone() } = {}) {
-  const response = await fetch(section.dataset.datesUrl, { headers: { Accept: "application/json" } });
-  if (!response.ok) {
-    throw new Error(`${section.dataset.datesUrl}: HTTP ${response.status}`);
-  }
-  const { data } = await response.json();
+/** Add local times and "passed" marks to the dates section, from the dates document. */
+export function enhanceDates(section, dates, { now, timeZone }) {
   const zoneNote = section.querySelector(".local-zone");
   if (zoneNote) {
     zoneNote.textContent = `Your time is shown for ${timeZone}.`;
     zoneNote.hidden = false;
   }
-  for (const item of data.items) {
+  for (const item of dates.items) {
     const listItem = document.getElementById(`date-${item.id}`);
     if (listItem) {
       showLocalTime(listItem, item, timeZone);
@@ -97,12 +74,4 @@ export async function enhanceDates(section, { now = Date.now(), timeZone = visit
     }
   }
   section.dataset.enhanced = "true";
-}
-
-const datesSection = document.querySelector("[data-dates-url]");
-if (datesSection) {
-  enhanceDates(datesSection).catch((error) => {
-    // The AoE dates are already on the page; only the local view is missing.
-    console.warn("Could not show local times:", error);
-  });
 }

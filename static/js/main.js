@@ -1,0 +1,66 @@
+// Entry point: local times, countdown, schedule switch and live updates.
+// Everything here enhances a page that is complete without JavaScript.
+import { showCountdown } from "./countdown.js";
+import { enhanceDates } from "./dates.js";
+import { followPage } from "./live.js";
+import { enhanceSchedule, markNowAndNext } from "./schedule.js";
+import { visitorTimeZone } from "./time.js";
+
+const TICK = 15_000;
+
+async function fetchDates(url) {
+  const response = await fetch(url, { cache: "no-cache", headers: { Accept: "application/json" } });
+  if (!response.ok) {
+    throw new Error(`${url}: HTTP ${response.status}`);
+  }
+  return (await response.json()).data;
+}
+
+function main() {
+  const timeZone = visitorTimeZone();
+  let dates = null;
+
+  async function enhance() {
+    const now = Date.now();
+    for (const name of document.querySelectorAll(".local-zone-name")) {
+      name.textContent = (name.dataset.format ?? " ({zone})").replace("{zone}", timeZone);
+    }
+    const program = document.getElementById("program");
+    if (program) {
+      enhanceSchedule(program, { now, timeZone });
+    }
+    const datesSection = document.querySelector("[data-dates-url]");
+    if (datesSection) {
+      dates = await fetchDates(datesSection.dataset.datesUrl);
+      enhanceDates(datesSection, dates, { now, timeZone });
+      tick();
+    }
+  }
+
+  function tick() {
+    const now = Date.now();
+    const countdown = document.getElementById("countdown");
+    if (countdown && dates) {
+      showCountdown(countdown, dates, { now, timeZone });
+    }
+    const program = document.getElementById("program");
+    if (program) {
+      markNowAndNext(program, now);
+    }
+  }
+
+  const report = (error) => console.warn("Could not show local times:", error);
+  followPage({
+    onUpdate: () => {
+      enhance().catch(report);
+      const status = document.getElementById("live-status");
+      if (status) {
+        status.textContent = "This page was updated with the organizers' latest changes.";
+      }
+    },
+  });
+  enhance().catch(report);
+  setInterval(tick, TICK);
+}
+
+main();

@@ -1,0 +1,63 @@
+// Time arithmetic and formatting in the browser, with the platform's Intl APIs.
+// Instants are compared as epoch milliseconds, so DST changes cannot skew them;
+// Intl applies each zone's rules (and their DST dates) when formatting.
+
+/** The visitor's IANA time zone, as the browser reports it. */
+export function visitorTimeZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+const instantOptions = {
+  weekday: "short",
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+};
+
+/** "Sat, May 20, 2023, 01:59 PM GMT+2" style text for an ISO instant, in `timeZone`. */
+export function formatInstant(iso, timeZone, locale = undefined) {
+  return new Intl.DateTimeFormat(locale, { ...instantOptions, timeZone }).format(new Date(iso));
+}
+
+/** "20:50" style clock time (the visitor's 12/24-hour convention) in `timeZone`. */
+export function formatClock(iso, timeZone, locale = undefined) {
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }).format(new Date(iso));
+}
+
+/** The short name of `timeZone` at an instant: "CEST", "GMT+9", "HST". */
+export function zoneAbbreviation(iso, timeZone, locale = undefined) {
+  const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" }).formatToParts(new Date(iso));
+  return parts.find((part) => part.type === "timeZoneName")?.value ?? timeZone;
+}
+
+/** The calendar day ("2023-07-28") of an instant in `timeZone`. */
+export function dayIn(iso, timeZone) {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(iso),
+  );
+}
+
+/** The calendar day an ISO string with offset names ("2023-07-28T08:50:00-10:00" -> "2023-07-28"). */
+export function writtenDay(iso) {
+  return iso.slice(0, 10);
+}
+
+/** Whole days between two YYYY-MM-DD days (positive when `later` is after `earlier`). */
+export function daysBetween(earlier, later) {
+  return Math.round((Date.parse(`${later}T00:00:00Z`) - Date.parse(`${earlier}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Days, hours and minutes from `now` until `iso` (all zero once it has passed). */
+export function timeUntil(iso, now = Date.now()) {
+  const minutes = Math.max(0, Math.floor((Date.parse(iso) - now) / 60_000));
+  return { days: Math.floor(minutes / 1440), hours: Math.floor((minutes % 1440) / 60), minutes: minutes % 60 };
+}
+
+export function describeDuration({ days, hours, minutes }) {
+  const plural = (count, unit) => `${count} ${unit}${count === 1 ? "" : "s"}`;
+  return [plural(days, "day"), plural(hours, "hour"), plural(minutes, "minute")].join(", ");
+}
