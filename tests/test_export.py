@@ -23,9 +23,11 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask, Response
 
+from workshop import create_app
 from workshop.cli import main
 from workshop.documents import API_RESOURCES
 from workshop.export import ExportError, export_site
+from workshop.fieldref import EXAMPLE_DATA
 
 PHOTO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120"/></svg>\n'
 
@@ -159,6 +161,8 @@ def assert_served_like_the_app(site: Export) -> None:
             assert static.content_type == "text/html", url
         elif url.endswith(".json"):
             assert static.content_type == "application/json", url
+        elif url.endswith(".ics"):
+            assert static.content_type == "text/calendar", url
         assert static.content_type == live.mimetype, url
 
 
@@ -208,6 +212,11 @@ def test_static_copy_serves_the_apps_bytes_with_the_right_types(app: Flask, expo
         assert f"/api/v1/{resource}.json" in site.urls
         assert f"/api/v1/editions/icml2023/{resource}.json" in site.urls
     assert "/api/v1/index.json" in site.urls
+    # Calendars: the feed, and one file per important date (no program is published yet).
+    assert {"/api/v1/dates.ics", "/api/v1/editions/icml2023/dates.ics"} <= set(site.urls)
+    for item_id in ("submission-deadline", "author-notification", "workshop"):
+        assert f"/api/v1/editions/icml2023/dates/{item_id}.ics" in site.urls
+    assert not [url for url in site.urls if "/sessions/" in url]
     static_folder = Path(app.static_folder)
     for path in static_folder.rglob("*"):
         if path.is_file():
@@ -233,7 +242,7 @@ def test_every_json_route_of_the_api_is_exported_without_being_listed(app: Flask
 
     assert "/api/v1/extra.json" in site.urls
     assert site.fetch("/api/v1/editions/icml2023/extra.json").body == b'{"edition": "icml2023"}'
-    assert not [url for url in site.urls if url.startswith("/api/") and not url.endswith(".json")]
+    assert not [url for url in site.urls if url.startswith("/api/") and not url.endswith((".json", ".ics"))]
 
 
 def test_an_api_route_the_export_cannot_fill_stops_it_before_writing(app: Flask, tmp_path: Path) -> None:
@@ -280,6 +289,39 @@ def test_a_second_edition_is_exported_beside_the_current_one(data_dir: Path, mak
     assert "again" not in page_title(home)
     assert json.loads(site.fetch("/api/v1/site.json").body)["edition"] == "icml2023"
     assert json.loads(site.fetch("/api/v1/index.json").body)["current_edition"] == "icml2023"
+    assert_served_like_the_app(site)
+    assert_no_broken_link(site)
+
+
+def test_each_editions_own_dates_and_published_sessions_are_exported_as_calendars(
+    data_dir: Path, make_app, export
+) -> None:
+    # A later edition with a date of its own, beside the shipped one.
+    shutil.copytree(data_dir / "icml2023", data_dir / "icml2024")
+    dates = data_dir / "icml2024" / "dates.yaml"
+    dates.write_text(
+        dates.read_text(encoding="utf-8")
+        + "  - id: social-dinner\n    title: Social dinner\n    kind: event\n    date: 2024-07-27\n",
+        encoding="utf-8",
+    )
+    site = export(make_app(data_dir))
+
+    assert "/api/v1/editions/icml2024/dates/social-dinner.ics" in site.urls
+    assert "/api/v1/editions/icml2023/dates/social-dinner.ics" not in site.urls
+    dinner = site.fetch("/api/v1/editions/icml2024/dates/social-dinner.ics")
+    assert (dinner.status, dinner.content_type) == (200, "text/calendar")
+    assert b"UID:icml2024-date-social-dinner@" in dinner.body
+    assert_served_like_the_app(site)
+
+
+def test_a_published_programs_sessions_are_exported_as_calendars(export) -> None:
+    site = export(create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False}))
+
+    program = json.loads(site.fetch("/api/v1/editions/example/program.json").body)["data"]
+    assert program["status"] == "published"
+    for session in program["sessions"]:
+        fetched = site.fetch(f"/api/v1/editions/example/sessions/{session['id']}.ics")
+        assert (fetched.status, fetched.content_type) == (200, "text/calendar"), session["id"]
     assert_served_like_the_app(site)
     assert_no_broken_link(site)
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_caching import Cache
 
-from workshop import api, filters, http, pages, store
+from workshop import api, calendar, filters, http, pages, store
 from workshop.config import PROJECT_ROOT, DefaultConfig
 
 
@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store.init_app(app)
     http.init_app(app)
     filters.init_app(app)
+    calendar.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     return app

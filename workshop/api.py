@@ -1,10 +1,10 @@
-"""JSON API v1: read-only documents for the current edition and for every edition."""
+"""API v1: read-only JSON documents for the current edition and for every edition, and their calendars (.ics)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from workshop import documents
+from workshop import calendar, documents
 from workshop.http import respond
 from workshop.store import get_content
 
@@ -29,3 +29,26 @@ def current_resource(resource: str) -> Response:
 @bp.get("/editions/<edition>/<resource>.json")
 def edition_resource(edition: str, resource: str) -> Response:
     return respond(documents.api_resource(edition, resource))
+
+
+# iCalendar: the important dates (and the published program) for calendar applications.
+
+
+@bp.get("/dates.ics")
+def current_calendar() -> Response:
+    return respond(calendar.feed(get_content().current))
+
+
+@bp.get("/editions/<edition>/dates.ics")
+def edition_calendar(edition: str) -> Response:
+    return respond(calendar.feed(edition))
+
+
+@bp.get("/editions/<edition>/dates/<item_id>.ics")
+def date_calendar(edition: str, item_id: str) -> Response:
+    return respond(calendar.date_file(edition, item_id))
+
+
+@bp.get("/editions/<edition>/sessions/<session_id>.ics")
+def session_calendar(edition: str, session_id: str) -> Response:
+    return respond(calendar.session_file(edition, session_id))

@@ -33,5 +33,15 @@ class DefaultConfig:
     # Static files: revalidated with their ETag rather than cached blindly.
     SEND_FILE_MAX_AGE_DEFAULT = 3600
 
+    # Calendar files (.ics) need absolute links: the public address of the site,
+    # scheme and host (and path, when it is not served at the root of its domain).
+    # The page's canonical link, OpenGraph and JSON-LD are built on it too (never on
+    # the request, as pages are cached).
+    SITE_URL = "https://ml4astro.github.io"
+    # The domain in every calendar event's UID (icml2023-date-submission-deadline@<domain>).
+    # Calendars recognize an event by its UID: never change it once calendars subscribed,
+    # even when the site moves to another address.
+    CALENDAR_UID_DOMAIN = "ml4astro.github.io"
+
     # Errors never carry stack traces to clients.
     PROPAGATE_EXCEPTIONS = False

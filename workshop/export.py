@@ -4,22 +4,24 @@ Frozen-Flask requests every URL from the app and writes the response body to
 the file the URL names: ``/`` and ``/icml2023/`` become ``index.html`` and
 ``icml2023/index.html``, ``/api/v1/dates.json`` stays ``api/v1/dates.json``.
 A static host picks the Content-Type from the file name, so every exported URL
-ends in ``/`` (a page), ``.json`` (the API) or the extension of a file;
+ends in ``/`` (a page), ``.json`` (the API), ``.ics`` (its calendars) or the
+extension of a file;
 Frozen-Flask compares that guess with the Content-Type the app sent, and any
 mismatch stops the export (``FREEZER_IGNORE_MIMETYPE_WARNINGS`` stays False:
 with the URLs above there is nothing to ignore).
 
 What is exported, found from the app and its content rather than listed here:
 
-- the page of the current edition (``/``) and of every edition (``/<edition>/``);
-- every GET route of the ``api`` blueprint whose URL ends in ``.json``, found in
-  ``app.url_map``, once for every value of its arguments (see ``ARGUMENT_VALUES``);
+- the page of the current edition (``/``) and of every edition (``/<edition>/``),
+  and ``/robots.txt``;
+- every GET route of the ``api`` blueprint whose URL ends in ``.json`` or ``.ics``,
+  found in ``app.url_map``, once for every value of its arguments (see ``ARGUMENT_VALUES``);
 - every static file, and every photo a person's ``photo_url`` points to.
 """
 
 from __future__ import annotations
 
-import itertools
+import mimetypes
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -29,17 +31,33 @@ from flask import Flask
 from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
 from werkzeug.routing import Rule
 
-from workshop.content import Content, dump_edition
+from workshop.calendar import published_sessions
+from workshop.content import Content, Edition, dump_edition
 from workshop.documents import API_RESOURCES
 from workshop.store import get_content
 
 API_ENDPOINT_PREFIX = "api."
-API_URL_SUFFIX = ".json"
-# The values an API route's URL arguments take: every edition, every resource.
-# A route with another argument needs an entry here (the export says so).
-ARGUMENT_VALUES: Mapping[str, Callable[[Content], Iterable[str]]] = {
-    "edition": lambda content: content.editions,
-    "resource": lambda content: API_RESOURCES,
+# JSON documents and iCalendar files: a static host knows both types from the name.
+API_URL_SUFFIXES = (".json", ".ics")
+# Python knows .ics only from the system's /etc/mime.types: say it here, so that the
+# type check below holds on any machine (it stays strict for every other file).
+mimetypes.add_type("text/calendar", ".ics")
+
+
+def _edition(content: Content, chosen: Mapping[str, str]) -> Edition:
+    """The edition a route is about: its ``edition`` argument, else the current one."""
+    return content.editions[chosen.get("edition", content.current)]
+
+
+# The values an API route's URL arguments take, given the content and the
+# arguments already chosen, which are filled in this order: every edition, then
+# every resource, date or published session of that edition. A route with
+# another argument needs an entry here (the export says so).
+ARGUMENT_VALUES: Mapping[str, Callable[[Content, Mapping[str, str]], Iterable[str]]] = {
+    "edition": lambda content, chosen: content.editions,
+    "resource": lambda content, chosen: API_RESOURCES,
+    "item_id": lambda content, chosen: [item["id"] for item in _edition(content, chosen)["dates"]["items"]],
+    "session_id": lambda content, chosen: [session["id"] for session in published_sessions(_edition(content, chosen))],
 }
 # A folder holding this file was written by an earlier export, and may be emptied.
 EXPORT_MARKER = "api/v1/index.json"
@@ -55,32 +73,43 @@ class ExportError(Exception):
 
 
 def api_rules(app: Flask) -> list[Rule]:
-    """Every GET route of the API blueprint that serves a JSON document."""
+    """Every GET route of the API blueprint that serves a JSON document or a calendar."""
     return [
         rule
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith(API_ENDPOINT_PREFIX)
         and "GET" in (rule.methods or ())
-        and rule.rule.endswith(API_URL_SUFFIX)
+        and rule.rule.endswith(API_URL_SUFFIXES)
     ]
+
+
+def _argument_values(content: Content, names: list[str], chosen: Mapping[str, str]) -> Iterator[dict[str, str]]:
+    """Every combination of values of ``names`` (in ``ARGUMENT_VALUES`` order), each knowing those before it."""
+    if not names:
+        yield dict(chosen)
+        return
+    first, rest = names[0], names[1:]
+    for value in ARGUMENT_VALUES[first](content, chosen):
+        yield from _argument_values(content, rest, {**chosen, first: value})
 
 
 def api_urls(app: Flask, content: Content) -> Iterator[tuple[str, dict[str, str]]]:
     """(endpoint, values) for every API document: each route with every combination of its arguments."""
     for rule in sorted(api_rules(app), key=lambda rule: rule.rule):
-        names = sorted(rule.arguments)
-        unknown = [name for name in names if name not in ARGUMENT_VALUES]
+        unknown = sorted(name for name in rule.arguments if name not in ARGUMENT_VALUES)
         if unknown:
             raise ExportError(
                 f"The API route {rule.rule} takes {', '.join(unknown)}, which the export cannot fill: "
                 f"add {'them' if len(unknown) > 1 else 'it'} to ARGUMENT_VALUES in {__name__}."
             )
-        for values in itertools.product(*(ARGUMENT_VALUES[name](content) for name in names)):
-            yield rule.endpoint, dict(zip(names, values, strict=True))
+        names = [name for name in ARGUMENT_VALUES if name in rule.arguments]
+        for values in _argument_values(content, names, {}):
+            yield rule.endpoint, values
 
 
 def page_urls(content: Content) -> Iterator[tuple[str, dict[str, str]]]:
     yield "pages.current_page", {}
+    yield "pages.robots_txt", {}
     for edition in content.editions:
         yield "pages.edition_page", {"edition": edition}
 
@@ -159,8 +188,8 @@ def export_site(app: Flask, destination: Path) -> list[str]:
     with warnings.catch_warnings():
         # A file whose extension a static host would serve with another type is an error.
         warnings.simplefilter("error", MimetypeMismatchWarning)
-        # Routes that have nothing to export (no one has a photo; API routes
-        # that are not JSON documents) are expected, not a problem.
+        # Routes that have nothing to export (no one has a photo, no program is
+        # published; API routes that are neither JSON nor calendars) are expected.
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)
         try:
             urls = sorted(page.url for page in freezer.freeze_yield())
