@@ -30,7 +30,7 @@ def zone_label(moment: dt.datetime, venue_timezone: str | None = None) -> str:
 
 
 def utc_offset(moment: dt.datetime) -> str:
-    """UTC−10, UTC+5:30: the offset of an aware datetime, with a real minus sign."""
+    """UTC-10, UTC+5:30: the offset of an aware datetime, written with a real minus sign (U+2212)."""
     offset = moment.utcoffset() or dt.timedelta()
     total_minutes = int(offset.total_seconds() // 60)
     sign = "+" if total_minutes >= 0 else "\u2212"
@@ -39,7 +39,7 @@ def utc_offset(moment: dt.datetime) -> str:
 
 
 def zone_at(moment: dt.datetime, timezone: str) -> str:
-    """How a zone reads at a given moment: "HST, UTC−10" (abbreviations change with DST)."""
+    """How a zone reads at a given moment: "HST, UTC-10" (abbreviations change with DST)."""
     local = moment.astimezone(ZoneInfo(timezone))
     return f"{local.tzname()}, {utc_offset(local)}"
 
@@ -72,5 +72,16 @@ def number(value: float) -> str:
 
 
 def init_app(app: Flask) -> None:
-    for template_filter in (zone_label, zone_at, utc_offset, long_date, weekday_and_day, long_instant, instant_range, clock, number):
+    template_filters = (
+        zone_label,
+        zone_at,
+        utc_offset,
+        long_date,
+        weekday_and_day,
+        long_instant,
+        instant_range,
+        clock,
+        number,
+    )
+    for template_filter in template_filters:
         app.add_template_filter(template_filter)
