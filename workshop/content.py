@@ -8,6 +8,7 @@ YAML tells it, the field path and what is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -73,6 +74,8 @@ class Content:
     editions: Mapping[str, Edition]
     current: str
     version: str = field(default="")
+    # When the data files last changed (their newest modification time): Last-Modified.
+    modified_at: dt.datetime | None = field(default=None, compare=False)
 
     @property
     def current_edition(self) -> Edition:
@@ -387,4 +390,14 @@ def load_content(data_dir: Path) -> Content:
     if loader.problems or current is None:
         raise ContentError(loader.problems)
     frozen = MappingProxyType(editions)
-    return Content(editions=frozen, current=current, version=content_version(frozen, current))
+    return Content(
+        editions=frozen,
+        current=current,
+        version=content_version(frozen, current),
+        modified_at=newest_modification(data_dir),
+    )
+
+
+def newest_modification(data_dir: Path) -> dt.datetime:
+    newest = max((path.stat().st_mtime for path in data_dir.rglob("*") if path.is_file()), default=0.0)
+    return dt.datetime.fromtimestamp(int(newest), dt.UTC)

@@ -11,7 +11,8 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_cors import CORS
+from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 
 from workshop.documents import Document, encode_json
 
@@ -44,14 +45,27 @@ SECURITY_HEADERS = {
 logger = logging.getLogger(__name__)
 
 
+def link_header(alternates: tuple[tuple[str, str], ...]) -> str:
+    """RFC 8288 links to the same content in other formats (the page and its JSON twin)."""
+    return ", ".join(f'<{url}>; rel="alternate"; type="{mimetype}"' for url, mimetype in alternates)
+
+
 def respond(document: Document, *, fresh_for: int | None = None) -> Response:
     """A response for a prepared document, answering 304 when the client has it.
 
     ``fresh_for`` overrides the configured max-age; 0 means "revalidate every time".
+    A client whose Accept header rules out the document's type gets 406.
     """
+    accepted = request.accept_mimetypes
+    if accepted and accepted.best_match([document.mimetype]) is None:
+        raise NotAcceptable(f"This resource is {document.mimetype}; the request accepts only {accepted}.")
     config = current_app.config
     response = Response(document.body, mimetype=document.mimetype)
     response.set_etag(document.etag)
+    if document.last_modified is not None:
+        response.last_modified = document.last_modified
+    if document.alternates:
+        response.headers["Link"] = link_header(document.alternates)
     response.cache_control.public = True
     if fresh_for == 0:
         response.cache_control.no_cache = True
@@ -103,6 +117,15 @@ def _add_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    # Any origin may read the API, errors included; nothing can be written, so no credentials.
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": "*"}},
+        send_wildcard=True,
+        methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["ETag", "Last-Modified", "Link", "Cache-Control"],
+        max_age=86400,
+    )
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected_error)
     app.after_request(_add_security_headers)
