@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from workshop import calendar, documents
+from workshop import calendar, documents, frab, newsfeed
 from workshop.http import respond
 from workshop.store import get_content
 
@@ -52,3 +52,26 @@ def date_calendar(edition: str, item_id: str) -> Response:
 @bp.get("/editions/<edition>/sessions/<session_id>.ics")
 def session_calendar(edition: str, session_id: str) -> Response:
     return respond(calendar.session_file(edition, session_id))
+
+
+# Formats other tools already read: frab/c3voc schedule JSON, and a JSON Feed of the news.
+
+
+@bp.get("/schedule.json")
+def current_schedule() -> Response:
+    return respond(frab.schedule(get_content().current))
+
+
+@bp.get("/editions/<edition>/schedule.json")
+def edition_schedule(edition: str) -> Response:
+    return respond(frab.schedule(edition))
+
+
+@bp.get("/feed.json")
+def current_feed() -> Response:
+    return respond(newsfeed.feed(get_content().current))
+
+
+@bp.get("/editions/<edition>/feed.json")
+def edition_feed(edition: str) -> Response:
+    return respond(newsfeed.feed(edition))
