@@ -532,7 +532,8 @@ def test_in_process_cache_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.filterwarnings("ignore:Flask-Caching. CACHE_TYPE is set to NullCache")
 def test_cache_type_from_the_environment(monkeypatch: pytest.MonkeyPatch, client: FlaskClient) -> None:
     monkeypatch.setenv("WORKSHOP_CACHE_TYPE", "NullCache")
-    app = create_app({"TESTING": True})
+    # Without the fast path's replay, every request reaches the (absent) cache.
+    app = create_app({"TESTING": True, "FAST_PATH": False})
     assert app.config["CACHE_TYPE"] == "NullCache"
     assert isinstance(app.extensions["workshop.cache"].cache, NullCache)
     builds = count_builds(monkeypatch)

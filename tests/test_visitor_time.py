@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask, request
-from flask import Response as FlaskResponse
+from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import LiveServer
@@ -206,12 +205,18 @@ def test_open_page_picks_up_an_edit_keeping_scroll_and_focus(
 ) -> None:
     app = make_app(data_dir, CONTENT_RELOAD=True)
     page_statuses: list[int] = []
+    serve = app.wsgi_app
 
-    @app.after_request
-    def record(response: FlaskResponse) -> FlaskResponse:
-        if request.path == "/":
-            page_statuses.append(response.status_code)
-        return response
+    def record(environ: dict, start_response: Callable) -> object:
+        # Outside every layer of the app: what the browser really got for the page.
+        def recording(status: str, headers: list, exc_info: object = None) -> object:
+            if environ["PATH_INFO"] == "/":
+                page_statuses.append(int(status[:3]))
+            return start_response(status, headers, exc_info)
+
+        return serve(environ, recording)
+
+    app.wsgi_app = record  # type: ignore[method-assign]
 
     with LiveServer(app) as server:
         page = open_page(browser, f"{server.url}/", now="2023-05-01T00:00:00Z")

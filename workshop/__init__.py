@@ -10,6 +10,7 @@ from flask_caching import Cache
 
 from workshop import api, calendar, filters, http, pages, store
 from workshop.config import PROJECT_ROOT, DefaultConfig
+from workshop.fastpath import PreparedResponses
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -31,4 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     calendar.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    if app.config["FAST_PATH"]:
+        # Outermost: answers repeat requests from memory before Flask is entered.
+        app.wsgi_app = PreparedResponses(app.wsgi_app, app.extensions["workshop.store"])  # type: ignore[method-assign]
     return app

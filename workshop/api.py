@@ -18,7 +18,8 @@ def index() -> Response:
 
 @bp.get("/status.json")
 def status() -> Response:
-    return respond(documents.status(), fresh_for=0)
+    # Changes without a new content version (stale or not): never replayed, always revalidated.
+    return respond(documents.status(), fresh_for=0, replayable=False)
 
 
 @bp.get("/<resource>.json")

@@ -20,6 +20,9 @@ class DefaultConfig:
     CONTENT_RELOAD = True
     CONTENT_POLL_INTERVAL = 0.5
 
+    # Replay finished responses from memory for unchanged content (workshop/fastpath.py).
+    FAST_PATH = True
+
     # flask-caching: an in-process cache unless configured otherwise.
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 3600

@@ -15,6 +15,8 @@ from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 
 from workshop.documents import Document, encode_json
+from workshop.fastpath import REPLAYABLE
+from workshop.store import get_content
 
 PROBLEM_MIMETYPE = "application/problem+json"
 
@@ -50,11 +52,17 @@ def link_header(alternates: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(f'<{url}>; rel="alternate"; type="{mimetype}"' for url, mimetype in alternates)
 
 
-def respond(document: Document, *, fresh_for: int | None = None) -> Response:
+def mark_replayable() -> None:
+    """Let the fast path (workshop/fastpath.py) keep this response for the current content version."""
+    request.environ[REPLAYABLE] = get_content().version
+
+
+def respond(document: Document, *, fresh_for: int | None = None, replayable: bool = True) -> Response:
     """A response for a prepared document, answering 304 when the client has it.
 
     ``fresh_for`` overrides the configured max-age; 0 means "revalidate every time".
     A client whose Accept header rules out the document's type gets 406.
+    ``replayable`` says the same bytes stand until the content version changes.
     """
     accepted = request.accept_mimetypes
     if accepted and accepted.best_match([document.mimetype]) is None:
@@ -66,6 +74,10 @@ def respond(document: Document, *, fresh_for: int | None = None) -> Response:
         response.last_modified = document.last_modified
     if document.alternates:
         response.headers["Link"] = link_header(document.alternates)
+    # The fast path may send the same document gzipped.
+    response.vary.add("Accept-Encoding")
+    if replayable:
+        mark_replayable()
     response.cache_control.public = True
     if fresh_for == 0:
         response.cache_control.no_cache = True
@@ -108,6 +120,12 @@ def _handle_unexpected_error(error: Exception) -> Response:
     return _handle_http_error(InternalServerError("The server failed to answer this request; it has been logged."))
 
 
+def _mark_static_replayable(response: Response) -> Response:
+    if request.endpoint == "static" and response.status_code == 200:
+        mark_replayable()
+    return response
+
+
 def _add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -129,3 +147,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected_error)
     app.after_request(_add_security_headers)
+    app.after_request(_mark_static_replayable)

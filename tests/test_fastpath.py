@@ -1,0 +1,105 @@
+"""The fast path: finished responses replayed from memory, identical to what Flask sends."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.test_reload import ROBUSTNESS, edit, settle
+
+URLS = ["/", "/icml2023/", "/api/v1/topics.json", "/api/v1/site.json", "/api/v1/dates.ics", "/static/css/site.css"]
+
+
+def comparable(headers: object) -> dict[str, str]:
+    """Headers a client relies on (Date is the server's clock, not the response's)."""
+    return {name: value for name, value in headers.items() if name not in {"Date", "Expires"}}
+
+
+def flask_entries(app: Flask) -> list[str]:
+    entered: list[str] = []
+    app.before_request(lambda: entered.append("flask"))
+    return entered
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_replayed_response_equals_what_flask_sent(app: Flask, url: str) -> None:
+    client = app.test_client()
+    entered = flask_entries(app)
+    first = client.get(url)
+    assert first.status_code == 200
+    assert entered == ["flask"]
+    again = [client.get(url) for _ in range(5)]
+    assert entered == ["flask"], "repeat requests must not enter Flask"
+    for response in again:
+        assert response.data == first.data
+        assert comparable(response.headers) == comparable(first.headers) | {"Vary": "Accept-Encoding"}
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_gzip_for_clients_that_accept_it(app: Flask, url: str) -> None:
+    client = app.test_client()
+    plain = client.get(url)
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data
+    assert int(zipped.headers["Content-Length"]) == len(zipped.data) < len(plain.data)
+    # Each representation has its own strong ETag, and either revalidates.
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    for etag in (zipped.headers["ETag"], plain.headers["ETag"]):
+        revalidated = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+        assert revalidated.status_code == 304
+        assert revalidated.data == b""
+
+
+def test_not_modified_and_head_from_memory(client: FlaskClient) -> None:
+    first = client.get("/api/v1/dates.json")
+    not_modified = client.get("/api/v1/dates.json", headers={"If-None-Match": first.headers["ETag"]})
+    assert not_modified.status_code == 304
+    assert not_modified.data == b""
+    assert not_modified.headers["ETag"] == first.headers["ETag"]
+    assert not_modified.headers["Cache-Control"] == first.headers["Cache-Control"]
+    assert not_modified.headers["Access-Control-Allow-Origin"] == "*"
+    head = client.head("/api/v1/dates.json")
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Length"] == str(len(first.data))
+
+
+def test_new_content_is_served_as_soon_as_it_is_loaded(data_dir: Path, make_app: Callable[..., Flask]) -> None:
+    app = make_app(data_dir)
+    client = app.test_client()
+    before = client.get("/api/v1/topics.json")
+    client.get("/api/v1/topics.json")  # now replayed
+    edited = "Robustness to distribution shifts and model misspecification"
+    edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, edited)
+    settle(app.extensions["workshop.store"])
+    after = client.get("/api/v1/topics.json", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.json["data"]["items"][1]["title"] == edited
+
+
+def test_status_is_never_replayed(data_dir: Path, make_app: Callable[..., Flask]) -> None:
+    app = make_app(data_dir)
+    client = app.test_client()
+    assert client.get("/api/v1/status.json").json["stale"] is False
+    client.get("/api/v1/status.json")
+    edit(data_dir / "icml2023" / "topics.yaml", "  - id: robustness", "  - idd: robustness")
+    settle(app.extensions["workshop.store"])
+    # Same content version, new state: the status must say so at once.
+    assert client.get("/api/v1/status.json").json["stale"] is True
+
+
+def test_requests_the_fast_path_cannot_decide_go_to_flask(client: FlaskClient) -> None:
+    client.get("/api/v1/topics.json")
+    assert client.get("/api/v1/topics.json", headers={"Accept": "text/html"}).status_code == 406
+    assert client.post("/api/v1/topics.json").status_code == 405
+    ranged = client.get("/static/css/site.css", headers={"Range": "bytes=0-9"})
+    assert ranged.status_code == 206
+    assert len(ranged.data) == 10
+    assert client.get("/api/v1/nothing.json").status_code == 404

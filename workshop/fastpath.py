@@ -1,0 +1,136 @@
+"""Prepared responses, replayed without entering Flask.
+
+Every page, API document and static file is the same bytes for every visitor
+until the content changes. The first time Flask answers a plain GET for one of
+them, this WSGI middleware keeps the finished response (status, every header,
+body, and a gzip copy); later requests for that path under the same content
+version are answered from memory, 304s included. Anything else (other methods,
+conditional requests it cannot decide, unusual Accept headers, errors) goes to
+Flask, which stays the single definition of what each URL answers.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from workshop.store import ContentStore
+
+# Set by the app on a response that may be replayed (see http.mark_replayable).
+REPLAYABLE = "workshop.replayable"
+# Headers that describe a moment, not the content: never replayed.
+MOMENT_HEADERS = frozenset({"date", "expires"})
+# Headers a 304 keeps (RFC 9110, 15.4.5), besides the ones that describe the body.
+NOT_MODIFIED_DROPS = frozenset({"content-length", "content-type", "content-encoding", "content-disposition"})
+MIN_GZIP_SIZE = 1024
+
+
+@dataclass
+class Prepared:
+    """One finished response: the same bytes for everyone until the content changes."""
+
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str
+    mimetype: str
+    gzipped: bytes | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if len(self.body) >= MIN_GZIP_SIZE:
+            self.gzipped = gzip.compress(self.body, compresslevel=9, mtime=0)
+
+    def accepts(self, environ: WSGIEnvironment) -> bool:
+        """Whether the request's Accept header surely admits this type (else Flask decides, maybe 406)."""
+        accept = environ.get("HTTP_ACCEPT")
+        if not accept or "*/*" in accept or self.mimetype in accept:
+            return True
+        return f"{self.mimetype.split('/')[0]}/*" in accept
+
+    def answer(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        compressed = self.gzipped is not None and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+        etag = f'"{self.etag}-gzip"' if compressed else f'"{self.etag}"'
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
+        if if_none_match and (etag in if_none_match or f'"{self.etag}' in if_none_match or if_none_match == "*"):
+            headers = [(k, v) for k, v in self.headers if k.lower() not in NOT_MODIFIED_DROPS]
+            start_response("304 NOT MODIFIED", [*headers, ("ETag", etag), ("Vary", "Accept-Encoding")])
+            return []
+        body = self.gzipped if compressed and self.gzipped is not None else self.body
+        headers = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding"), ("Content-Length", str(len(body)))]
+        if compressed:
+            headers.append(("Content-Encoding", "gzip"))
+        start_response("200 OK", headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+class PreparedResponses:
+    """WSGI middleware replaying the app's own finished responses for the current content version."""
+
+    def __init__(self, wsgi_app: WSGIApplication, store: ContentStore) -> None:
+        self.wsgi_app = wsgi_app
+        self.store = store
+        self._version = ""
+        self._responses: dict[str, Prepared] = {}
+
+    def _table(self, version: str) -> dict[str, Prepared]:
+        if version != self._version:
+            # New content: start afresh (a new dict, so a reader never sees a mix).
+            self._responses, self._version = {}, version
+        return self._responses
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+            return self.wsgi_app(environ, start_response)
+        version = self.store.content.version
+        table = self._table(version)
+        prepared = table.get(environ.get("PATH_INFO", ""))
+        if (
+            prepared is not None
+            and prepared.accepts(environ)
+            and not (environ.get("HTTP_IF_MODIFIED_SINCE") and not environ.get("HTTP_IF_NONE_MATCH"))
+            and "HTTP_RANGE" not in environ
+        ):
+            return prepared.answer(environ, start_response)
+        if environ["REQUEST_METHOD"] != "GET" or _conditional(environ):
+            return self.wsgi_app(environ, start_response)
+        return self._learn(environ, start_response, table, version)
+
+    def _learn(
+        self, environ: WSGIEnvironment, start_response: StartResponse, table: dict[str, Prepared], version: str
+    ) -> Iterable[bytes]:
+        """Let Flask answer, and keep the answer when the app marked it replayable."""
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        chunks = self.wsgi_app(environ, capture)
+        # Kept only when served from the same content version the table is for.
+        if environ.get(REPLAYABLE) != version or not captured.get("status", "").startswith("200"):
+            return chunks
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() not in MOMENT_HEADERS]
+        lookup = {k.lower(): v for k, v in headers}
+        etag = lookup.get("etag", "").strip('"')
+        if etag:
+            table[environ.get("PATH_INFO", "")] = Prepared(
+                headers=[(k, v) for k, v in headers if k.lower() not in {"etag", "content-length", "vary"}],
+                body=body,
+                etag=etag,
+                mimetype=lookup.get("content-type", "").split(";")[0],
+            )
+        return [body]
+
+
+def _conditional(environ: WSGIEnvironment) -> bool:
+    return any(key in environ for key in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE"))
