@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run dev test lint format check install install-dev chromium clean export
+.PHONY: run dev test lint format check install install-dev chromium clean export lighthouse soak
 
 run: install  ## Serve the site with gunicorn on http://127.0.0.1:8000/
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
@@ -18,6 +18,12 @@ test: install-dev node_modules/.installed chromium  ## Lint, then every test (br
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+lighthouse: install-dev node_modules/.installed chromium  ## Lighthouse (mobile) on the page served by gunicorn; fails below 100
+	$(BIN)/python scripts/lighthouse.py
+
+soak: install  ## 60 s of load on gunicorn (3 workers): a worker killed, a data file edited; reports errors, reload time, memory
+	$(BIN)/python scripts/soak.py
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -40,7 +46,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-# Test-only npm packages (axe-core), exactly as locked.
+# Test-only npm packages (axe-core, lighthouse, vnu-jar), exactly as locked.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

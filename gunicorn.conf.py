@@ -7,6 +7,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: every response is prepared bytes, so a request never waits on I/O.
 workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1))))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
@@ -23,7 +24,15 @@ limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
 
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# Which proxies to believe is the app's setting (WORKSHOP_PROXY_FIX, werkzeug's ProxyFix):
+# gunicorn itself takes no X-Forwarded-Proto/-Ssl or SCRIPT_NAME header from anyone, not
+# even from 127.0.0.1 as it would by default, so no client can claim HTTPS or move the URLs.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
+forwarder_headers = ""
+
+# GUNICORN_ACCESSLOG= (empty) turns the access log off (the benchmark does, like nginx's access_log off).
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "workshop-site"

@@ -35,6 +35,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-contract",
+        action="store_true",
+        default=False,
+        help="Rewrite the API snapshots in tests/contract/ from what the app serves now (tests/test_contract.py).",
+    )
+
+
 def tiny_png() -> bytes:
     """A valid 1x1 PNG."""
 

@@ -155,3 +155,18 @@ def test_no_accessibility_violations(
     ]
     assert problems == []
     assert results["passes"], "axe ran no checks"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_api_page_has_no_accessibility_violations(browser: Browser, live_server: LiveServer, scheme: str) -> None:
+    # /api/: WCAG and axe's best practices (heading order, landmarks), on a phone, where it must not scroll sideways.
+    page = open_page(browser, viewport={"width": 360, "height": 800}, color_scheme=scheme, bypass_csp=True)
+    page.goto(f"{live_server.url}/api/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", [*WCAG_TAGS, "best-practice"]
+    )
+    assert [(violation["id"], violation["nodes"][0]["target"]) for violation in results["violations"]] == []
+    assert {"heading-order", "landmark-one-main", "region"} <= {rule["id"] for rule in results["passes"]}

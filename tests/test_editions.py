@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.test_reload import edit, settle
+from workshop.config import DefaultConfig
 
 
 @pytest.fixture
@@ -52,8 +53,9 @@ def test_editions_link_to_each_other(two_editions: Path, make_app: Callable[...,
     assert "The current edition is" in other
     assert 'class="edition-notice"' not in current
     # Both pages name one canonical URL each, so search engines do not see two copies.
-    assert '<link rel="canonical" href="/icml2023/">' in current
-    assert '<link rel="canonical" href="/icml2024/">' in other
+    # Absolute, from SITE_URL, as search engines require.
+    assert f'<link rel="canonical" href="{DefaultConfig.SITE_URL}/icml2023/">' in current
+    assert f'<link rel="canonical" href="{DefaultConfig.SITE_URL}/icml2024/">' in other
 
 
 def test_switching_the_current_edition_is_one_line_and_goes_live(

@@ -242,7 +242,9 @@ def test_every_json_route_of_the_api_is_exported_without_being_listed(app: Flask
 
     assert "/api/v1/extra.json" in site.urls
     assert site.fetch("/api/v1/editions/icml2023/extra.json").body == b'{"edition": "icml2023"}'
-    assert not [url for url in site.urls if url.startswith("/api/") and not url.endswith((".json", ".ics"))]
+    # Under /api/v1/ only documents a static host serves with the right type; /api/ is the HTML documentation.
+    assert not [url for url in site.urls if url.startswith("/api/v1/") and not url.endswith((".json", ".ics"))]
+    assert "/api/" in site.urls
 
 
 def test_an_api_route_the_export_cannot_fill_stops_it_before_writing(app: Flask, tmp_path: Path) -> None:

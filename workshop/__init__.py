@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask
 from flask_caching import Cache
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from workshop import api, calendar, filters, http, pages, store
+from workshop import api, apidocs, assets, calendar, filters, http, pages, store
 from workshop.config import PROJECT_ROOT, DefaultConfig
 from workshop.fastpath import PreparedResponses
 
@@ -29,10 +30,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store.init_app(app)
     http.init_app(app)
     filters.init_app(app)
+    assets.init_app(app)
     calendar.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(apidocs.bp)
     app.register_blueprint(pages.bp)
     if app.config["FAST_PATH"]:
-        # Outermost: answers repeat requests from memory before Flask is entered.
+        # Answers repeat requests from memory before Flask is entered (only ProxyFix is outside it).
         app.wsgi_app = PreparedResponses(app.wsgi_app, app.extensions["workshop.store"])  # type: ignore[method-assign]
+    proxies = int(app.config["PROXY_FIX"])
+    if proxies < 0:
+        raise ValueError(f"PROXY_FIX is the number of trusted proxies in front of the app, not {proxies}.")
+    if proxies:
+        # Outermost of all, around the fast path: the fast path must see the scheme the visitor
+        # used (a response over HTTPS carries HSTS, one over HTTP must not), and ProxyFix only
+        # rewrites a few environ keys. X-Forwarded-Prefix is never trusted: documents are
+        # cached for every visitor, so no request may move the site's URLs.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)  # type: ignore[method-assign]
     return app

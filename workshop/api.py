@@ -1,10 +1,13 @@
-"""API v1: read-only JSON documents for the current edition and for every edition, and their calendars (.ics)."""
+"""API v1: read-only JSON documents for the current edition and for every edition, and their calendars (.ics).
+
+Every route here is described in /api/v1/openapi.json and on /api/ (workshop/openapi.py, ROUTES).
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from workshop import calendar, documents, frab, newsfeed
+from workshop import calendar, documents, frab, newsfeed, openapi
 from workshop.http import respond
 from workshop.store import get_content
 
@@ -14,6 +17,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.get("/index.json")
 def index() -> Response:
     return respond(documents.api_index())
+
+
+@bp.get("/openapi.json", endpoint="openapi")
+def openapi_json() -> Response:
+    return respond(openapi.openapi())
 
 
 @bp.get("/status.json")

@@ -46,5 +46,10 @@ class DefaultConfig:
     # even when the site moves to another address.
     CALENDAR_UID_DOMAIN = "ml4astro.github.io"
 
+    # Behind a TLS-terminating proxy: how many proxies in front of the app set
+    # X-Forwarded-For/-Proto/-Host/-Port (werkzeug's ProxyFix). 0, the default, believes
+    # no such header, so no client can claim HTTPS (and HSTS) or another host.
+    PROXY_FIX = 0
+
     # Errors never carry stack traces to clients.
     PROPAGATE_EXCEPTIONS = False

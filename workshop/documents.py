@@ -7,6 +7,7 @@ so a request for unchanged content costs a cache lookup, never a render.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -19,6 +20,7 @@ from flask import current_app, render_template, url_for
 from flask_caching import Cache
 from werkzeug.exceptions import NotFound
 
+from workshop import seo
 from workshop.content import Content, Edition, dump_edition, dump_section, section_key
 from workshop.schemas import RESOURCE_SCHEMAS
 from workshop.store import ContentStatus, get_content, get_store
@@ -33,10 +35,13 @@ class Document:
     body: bytes
     mimetype: str
     etag: str
+    # The same content in other formats, as (URL, media type): the page and its JSON twin.
+    alternates: tuple[tuple[str, str], ...] = ()
+    last_modified: dt.datetime | None = None
 
     @classmethod
-    def of(cls, body: bytes, mimetype: str) -> Document:
-        return cls(body=body, mimetype=mimetype, etag=hashlib.sha256(body).hexdigest()[:32])
+    def of(cls, body: bytes, mimetype: str, *, alternates: tuple[tuple[str, str], ...] = ()) -> Document:
+        return cls(body=body, mimetype=mimetype, etag=hashlib.sha256(body).hexdigest()[:32], alternates=alternates)
 
 
 def encode_json(payload: Any) -> bytes:
@@ -49,12 +54,39 @@ def _cache() -> Cache:
 
 
 def prepared(content: Content, key: str, build: Callable[[], Document]) -> Document:
-    """The document named ``key`` for this content version, built at most once per cache."""
+    """The document named ``key`` for this content version, built at most once per cache.
+
+    The cache only saves work: when it fails (a shared Redis gone away), the document
+    is built here and served all the same, and a warning is logged at most once a
+    minute per process (the time of the last one is kept in ``app.extensions``).
+    """
     cache_key = f"{content.version}:{key}"
-    document = _cache().get(cache_key)
+
+    def cache_failed(action: str, error: Exception) -> None:
+        import logging
+        import time
+
+        now, last = time.monotonic(), current_app.extensions.get("workshop.cache_warned_at")
+        if last is None or now - last >= 60:
+            current_app.extensions["workshop.cache_warned_at"] = now
+            logging.getLogger(__name__).warning(
+                "The cache failed to %s a document (%s: %s); serving documents built without it.",
+                action,
+                type(error).__name__,
+                error,
+            )
+
+    try:
+        document = _cache().get(cache_key)
+    except Exception as error:  # never fail a request for the cache
+        cache_failed("get", error)
+        document = None
     if document is None:
-        document = build()
-        _cache().set(cache_key, document)
+        document = dataclasses.replace(build(), last_modified=content.modified_at)
+        try:
+            _cache().set(cache_key, document)
+        except Exception as error:
+            cache_failed("store", error)
     return document
 
 
@@ -114,11 +146,12 @@ def api_resource(edition_name: str, resource: str) -> Document:
     edition = find_edition(content, edition_name)
     if resource not in API_RESOURCES:
         raise NotFound(f"No resource {resource!r}. Resources: {', '.join(API_RESOURCES)}.")
-    return prepared(
-        content,
-        f"api/{edition.name}/{resource}",
-        lambda: Document.of(encode_json(resource_payload(content, edition, resource)), "application/json"),
-    )
+
+    def build() -> Document:
+        payload = resource_payload(content, edition, resource)
+        return Document.of(encode_json(payload), "application/json", alternates=((payload["html_url"], "text/html"),))
+
+    return prepared(content, f"api/{edition.name}/{resource}", build)
 
 
 def index_payload(content: Content) -> dict[str, Any]:
@@ -178,10 +211,16 @@ def page(edition_name: str) -> Document:
             schedule=schedule_by_day(edition),
             json_url=_resource_url(edition.name, "site"),
             dates_url=_resource_url(edition.name, "dates"),
+            meta=seo.page_meta(edition, _page_url(edition.name)),
         )
-        return Document.of(html.encode("utf-8"), "text/html")
+        json_twin = (_resource_url(edition.name, "site"), "application/json")
+        return Document.of(html.encode("utf-8"), "text/html", alternates=(json_twin,))
 
     return prepared(content, f"page/{edition.name}", build)
+
+
+def robots_txt() -> Document:
+    return prepared(get_content(), "robots.txt", lambda: Document.of(seo.ROBOTS_TXT.encode("utf-8"), "text/plain"))
 
 
 def status_payload(status: ContentStatus) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -30,6 +30,14 @@ NOT_MODIFIED_DROPS = frozenset({"content-length", "content-type", "content-encod
 MIN_GZIP_SIZE = 1024
 
 
+class _Variant(NamedTuple):
+    """One representation of a prepared response (plain or gzipped) with its finished header lists."""
+
+    body: bytes
+    ok: list[tuple[str, str]]
+    not_modified: list[tuple[str, str]]
+
+
 @dataclass
 class Prepared:
     """One finished response: the same bytes for everyone until the content changes."""
@@ -39,10 +47,27 @@ class Prepared:
     etag: str
     mimetype: str
     gzipped: bytes | None = field(default=None)
+    # Built once here, so that answering a request only picks one and copies its header list.
+    _plain: _Variant = field(init=False, repr=False, compare=False)
+    _zipped: _Variant | None = field(init=False, repr=False, compare=False)
+    _etag_prefix: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.body) >= MIN_GZIP_SIZE:
             self.gzipped = gzip.compress(self.body, compresslevel=9, mtime=0)
+        self._plain = self._variant(self.body, f'"{self.etag}"', gzipped=False)
+        self._zipped = None
+        if self.gzipped is not None:
+            self._zipped = self._variant(self.gzipped, f'"{self.etag}-gzip"', gzipped=True)
+        # Both representations' ETags start with this: either one revalidates.
+        self._etag_prefix = f'"{self.etag}'
+
+    def _variant(self, body: bytes, etag: str, *, gzipped: bool) -> _Variant:
+        not_modified = [(k, v) for k, v in self.headers if k.lower() not in NOT_MODIFIED_DROPS]
+        ok = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding"), ("Content-Length", str(len(body)))]
+        if gzipped:
+            ok.append(("Content-Encoding", "gzip"))
+        return _Variant(body, ok, [*not_modified, ("ETag", etag), ("Vary", "Accept-Encoding")])
 
     def accepts(self, environ: WSGIEnvironment) -> bool:
         """Whether the request's Accept header surely admits this type (else Flask decides, maybe 406)."""
@@ -52,19 +77,16 @@ class Prepared:
         return f"{self.mimetype.split('/')[0]}/*" in accept
 
     def answer(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        compressed = self.gzipped is not None and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
-        etag = f'"{self.etag}-gzip"' if compressed else f'"{self.etag}"'
-        if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
-        if if_none_match and (etag in if_none_match or f'"{self.etag}' in if_none_match or if_none_match == "*"):
-            headers = [(k, v) for k, v in self.headers if k.lower() not in NOT_MODIFIED_DROPS]
-            start_response("304 NOT MODIFIED", [*headers, ("ETag", etag), ("Vary", "Accept-Encoding")])
+        variant = self._plain
+        if self._zipped is not None and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            variant = self._zipped
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and (self._etag_prefix in if_none_match or if_none_match == "*"):
+            # A copy: a WSGI server may change the list it is given (PEP 3333).
+            start_response("304 NOT MODIFIED", variant.not_modified.copy())
             return []
-        body = self.gzipped if compressed and self.gzipped is not None else self.body
-        headers = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding"), ("Content-Length", str(len(body)))]
-        if compressed:
-            headers.append(("Content-Encoding", "gzip"))
-        start_response("200 OK", headers)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        start_response("200 OK", variant.ok.copy())
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [variant.body]
 
 
 class PreparedResponses:
@@ -87,7 +109,7 @@ class PreparedResponses:
             return self.wsgi_app(environ, start_response)
         version = self.store.content.version
         table = self._table(version)
-        prepared = table.get(environ.get("PATH_INFO", ""))
+        prepared = table.get(_key(environ))
         if (
             prepared is not None
             and prepared.accepts(environ)
@@ -123,13 +145,18 @@ class PreparedResponses:
         lookup = {k.lower(): v for k, v in headers}
         etag = lookup.get("etag", "").strip('"')
         if etag:
-            table[environ.get("PATH_INFO", "")] = Prepared(
+            table[_key(environ)] = Prepared(
                 headers=[(k, v) for k, v in headers if k.lower() not in {"etag", "content-length", "vary"}],
                 body=body,
                 etag=etag,
                 mimetype=lookup.get("content-type", "").split(";")[0],
             )
         return [body]
+
+
+def _key(environ: WSGIEnvironment) -> str:
+    # The scheme is part of what a response says: over HTTPS it carries HSTS, over HTTP it must not.
+    return f"{environ.get('wsgi.url_scheme', 'http')}:{environ.get('PATH_INFO', '')}"
 
 
 def _conditional(environ: WSGIEnvironment) -> bool:

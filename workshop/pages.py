@@ -19,6 +19,11 @@ def current_page() -> Response:
     return respond(documents.page(get_content().current))
 
 
+@bp.get("/robots.txt")
+def robots_txt() -> Response:
+    return respond(documents.robots_txt())
+
+
 @bp.get("/<edition>/")
 def edition_page(edition: str) -> Response:
     return respond(documents.page(edition))

@@ -229,7 +229,7 @@ class PersonSchema(StrictSchema):
             "Without one, the page shows the person's initials."
         },
     )
-    photo_url = fields.String(dump_only=True, metadata={"description": "URL of the photo, or null."})
+    photo_url = fields.String(dump_only=True, allow_none=True, metadata={"description": "URL of the photo, or null."})
     initials = fields.String(dump_only=True, metadata={"description": "Initials for an avatar without a photo."})
 
     @validates_schema

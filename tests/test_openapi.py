@@ -1,0 +1,311 @@
+"""/api/v1/openapi.json: every route, its parameters and responses, and schemas that match what is served."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator, FormatChecker
+from werkzeug.routing import Rule
+
+from workshop import create_app
+from workshop.fieldref import EXAMPLE_DATA
+from workshop.schemas import RESOURCE_SCHEMAS
+
+OPENAPI_URL = "/api/v1/openapi.json"
+
+
+@pytest.fixture(params=["shipped", "example"])
+def any_app(request: pytest.FixtureRequest) -> Flask:
+    """The shipped data (no program yet), and the example edition that uses every feature."""
+    settings: dict[str, Any] = {"TESTING": True, "CONTENT_RELOAD": False}
+    if request.param == "example":
+        settings["DATA_DIR"] = str(EXAMPLE_DATA)
+    return create_app(settings)
+
+
+def document_of(client: FlaskClient) -> dict[str, Any]:
+    response = client.get(OPENAPI_URL)
+    assert response.status_code == 200, response.data[:500]
+    assert response.mimetype == "application/json"
+    return json.loads(response.data)
+
+
+def api_rules(app: Flask) -> list[Rule]:
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")]
+
+
+def rule_pattern(rule: str) -> re.Pattern[str]:
+    """A documented path matches a rule when each <argument> is a value or an {argument} template."""
+    parts = re.split(r"<(?:[^:<>]+:)?[^<>]+>", rule)
+    return re.compile("^" + r"(?:[^/{}]+|\{[^/{}]+\})".join(re.escape(part) for part in parts) + "$")
+
+
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for path, item in document["paths"].items():
+        yield path, item["get"]
+
+
+def deref(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """The object a {"$ref": "#/components/..."} points to (the node itself when it is no reference)."""
+    while "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def validator_for(document: dict[str, Any], schema: dict[str, Any]) -> Draft202012Validator:
+    # "#/components/..." references resolve within the schema itself: give it the document's components.
+    return Draft202012Validator({**schema, "components": document["components"]}, format_checker=FormatChecker())
+
+
+def concrete(path: str, parameters: list[dict[str, Any]], document: dict[str, Any]) -> Iterator[str]:
+    """Every URL of a documented path, one per combination of its parameters' enum values."""
+    names = re.findall(r"\{([^}]+)\}", path)
+    if not names:
+        yield path
+        return
+    schemas = {deref(document, p)["name"]: deref(document, p)["schema"] for p in parameters}
+    first = names[0]
+    for value in schemas[first].get("enum", []):
+        yield from concrete(path.replace(f"{{{first}}}", value), parameters, document)
+
+
+# --- Every route -------------------------------------------------------------------------
+
+
+def test_every_route_of_the_api_blueprint_is_documented(any_app: Flask) -> None:
+    document = document_of(any_app.test_client())
+    paths = list(document["paths"])
+    for rule in api_rules(any_app):
+        pattern = rule_pattern(rule.rule)
+        assert any(pattern.match(path) for path in paths), f"{rule.rule} ({rule.endpoint}) is not in openapi.json"
+    # And nothing is documented that the app does not serve.
+    patterns = [rule_pattern(rule.rule) for rule in api_rules(any_app)]
+    for path in paths:
+        assert any(pattern.match(path) for pattern in patterns), f"{path} is documented but no route serves it"
+
+
+def test_a_new_route_without_documentation_is_noticed(app: Flask) -> None:
+    app.add_url_rule("/api/v1/talks.json", endpoint="api.talks", view_func=lambda: "{}")
+    document = document_of(app.test_client())
+    undocumented = [
+        rule.rule
+        for rule in api_rules(app)
+        if not any(rule_pattern(rule.rule).match(path) for path in document["paths"])
+    ]
+    assert undocumented == ["/api/v1/talks.json"]
+
+
+def test_one_path_per_resource_and_edition_as_an_enum(client: FlaskClient) -> None:
+    document = document_of(client)
+    for resource in RESOURCE_SCHEMAS:
+        assert f"/api/v1/{resource}.json" in document["paths"]
+        operation = document["paths"][f"/api/v1/editions/{{edition}}/{resource}.json"]["get"]
+        (edition,) = [p for p in operation["parameters"] if p.get("name") == "edition"]
+        assert edition["in"] == "path" and edition["required"] is True
+        assert edition["schema"]["enum"] == ["icml2023"]
+    assert "/api/v1/{resource}.json" not in document["paths"]
+
+
+def test_every_documented_value_of_every_parameter_answers(any_app: Flask) -> None:
+    client = any_app.test_client()
+    document = document_of(client)
+    fetched = 0
+    for path, operation in operations(document):
+        for url in concrete(path, operation["parameters"], document):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            media_types = list(operation["responses"]["200"]["content"])
+            assert response.mimetype in media_types, url
+            fetched += 1
+    assert fetched >= 30
+
+
+def test_ids_differ_per_edition_so_each_edition_has_its_own_item_paths(data_dir: Path, make_app) -> None:
+    shutil.copytree(data_dir / "icml2023", data_dir / "icml2024")
+    dates = data_dir / "icml2024" / "dates.yaml"
+    dates.write_text(dates.read_text(encoding="utf-8").replace("id: workshop", "id: workshop-day"), encoding="utf-8")
+    client = make_app(data_dir).test_client()
+    document = document_of(client)
+    ids = {}
+    for edition in ("icml2023", "icml2024"):
+        operation = document["paths"][f"/api/v1/editions/{edition}/dates/{{item_id}}.ics"]["get"]
+        (parameter,) = [p for p in operation["parameters"] if p.get("name") == "item_id"]
+        ids[edition] = parameter["schema"]["enum"]
+    assert "workshop" in ids["icml2023"] and "workshop" not in ids["icml2024"]
+    assert "workshop-day" in ids["icml2024"]
+    editions = document["paths"]["/api/v1/editions/{edition}/dates.ics"]["get"]["parameters"][0]["schema"]["enum"]
+    assert editions == ["icml2023", "icml2024"]
+    # No program is published: the session files are documented, and every id is a 404 for now.
+    sessions = document["paths"]["/api/v1/editions/icml2023/sessions/{session_id}.ics"]["get"]
+    assert "published yet" in sessions["description"]
+    assert client.get("/api/v1/editions/icml2023/sessions/keynote.ics").status_code == 404
+
+
+# --- Schemas: the data files' schemas, for the output side ----------------------------------
+
+
+def test_examples_are_the_documents_served_and_match_their_schemas(any_app: Flask) -> None:
+    client = any_app.test_client()
+    document = document_of(client)
+    checked = 0
+    for path, operation in operations(document):
+        for media_type, media in operation["responses"]["200"]["content"].items():
+            for name, reference in media.get("examples", {}).items():
+                example = deref(document, reference)
+                if media_type == "application/json":
+                    errors = list(validator_for(document, media["schema"]).iter_errors(example["value"]))
+                    assert not errors, f"{path} example {name}: {errors[0].message} at {list(errors[0].path)}"
+                url = path.replace("{edition}", name).replace("{item_id}", name).replace("{session_id}", name)
+                served = client.get(url)
+                assert served.status_code == 200, url
+                expected = example["value"]
+                got = json.loads(served.data) if media_type == "application/json" else served.data.decode()
+                if url.endswith("/status.json"):
+                    got["loaded_at"] = expected["loaded_at"]  # when this process loaded the content
+                assert got == expected, f"{path}: the example {name} is not what {url} serves"
+                checked += 1
+    assert checked >= 30
+
+
+def test_rich_text_urls_derived_fields_and_nullable_fields(client: FlaskClient) -> None:
+    schemas = document_of(client)["components"]["schemas"]
+    rich_text = {"$ref": "#/components/schemas/RichText"}
+    assert schemas["RichText"]["required"] == ["markdown", "html"]
+    assert schemas["RichText"]["properties"]["html"]["type"] == "string"
+    # Markdown: {markdown, html}, and null where the field may be left out of the data file.
+    assert {k: v for k, v in schemas["Site"]["properties"]["rationale"].items() if k != "description"} == rich_text
+    assert schemas["DateItem"]["properties"]["details"]["anyOf"] == [rich_text, {"type": "null"}]
+    # URLs are "uri"; derived (dump_only) fields are readOnly, and may be null when they say so.
+    assert schemas["Speaker"]["properties"]["url"]["format"] == "uri"
+    assert schemas["Speaker"]["properties"]["url"]["type"] == ["string", "null"]
+    assert schemas["Speaker"]["properties"]["photo_url"] == {
+        "type": ["string", "null"],
+        "readOnly": True,
+        "description": "URL of the photo, or null.",
+    }
+    assert schemas["DateItem"]["properties"]["starts_at"]["readOnly"] is True
+    assert schemas["DateItem"]["properties"]["starts_at"]["format"] == "date-time"
+    # Every field is in every response.
+    for name, schema in schemas.items():
+        if schema.get("type") == "object" and "properties" in schema:
+            assert schema["required"] == list(schema["properties"]), name
+
+
+def test_each_resource_has_an_envelope_around_its_schema(client: FlaskClient) -> None:
+    document = document_of(client)
+    schemas = document["components"]["schemas"]
+    for resource in RESOURCE_SCHEMAS:
+        media = document["paths"][f"/api/v1/{resource}.json"]["get"]["responses"]["200"]["content"]
+        envelope = deref(document, media["application/json"]["schema"])
+        assert list(envelope["properties"]) == [
+            "api_version",
+            "content_version",
+            "edition",
+            "resource",
+            "url",
+            "html_url",
+            "data",
+        ]
+        assert envelope["properties"]["resource"]["enum"] == [resource]
+        data = deref(document, envelope["properties"]["data"])
+        schema_class = RESOURCE_SCHEMAS[resource]
+        if resource == "site":  # every section under its key
+            assert set(data["properties"]) == {name.replace("-", "_") for name in RESOURCE_SCHEMAS}
+        else:
+            assert list(data["properties"]) == list(schema_class().fields)
+    assert "Problem" in schemas
+
+
+def test_every_field_and_parameter_is_described(client: FlaskClient) -> None:
+    document = document_of(client)
+    undescribed = [
+        f"{name}.{field}"
+        for name, schema in document["components"]["schemas"].items()
+        for field, prop in schema.get("properties", {}).items()
+        if not prop.get("description")
+    ]
+    assert undescribed == []
+    for path, operation in operations(document):
+        assert operation["summary"] and operation["description"], path
+        for parameter in operation["parameters"]:
+            assert deref(document, parameter)["description"], path
+    for name, header in document["components"]["headers"].items():
+        assert header["description"], name
+
+
+# --- Responses: errors, 304 and headers as documented -----------------------------------------
+
+
+def test_every_error_is_a_documented_problem(client: FlaskClient) -> None:
+    document = document_of(client)
+    problem = document["components"]["schemas"]["Problem"]
+    assert problem["required"] == ["type", "title", "status", "detail"]
+    responses = document["paths"]["/api/v1/editions/{edition}/topics.json"]["get"]["responses"]
+    assert set(responses) == {"200", "304", "404", "405", "406", "500"}
+    cases = {
+        "404": client.get("/api/v1/editions/icml1999/topics.json"),
+        "405": client.post("/api/v1/editions/icml2023/topics.json"),
+        "406": client.get("/api/v1/editions/icml2023/topics.json", headers={"Accept": "text/html"}),
+    }
+    for status, response in cases.items():
+        assert str(response.status_code) == status
+        documented = deref(document, responses[status])
+        media = documented["content"][response.mimetype]
+        assert not list(validator_for(document, media["schema"]).iter_errors(json.loads(response.data)))
+        for name, header in documented["headers"].items():
+            if deref(document, header)["required"]:
+                assert name in response.headers, f"{status} lacks {name}"
+    assert "Allow" in deref(document, responses["405"])["headers"]
+    # A path without parameters cannot be a 404.
+    assert "404" not in document["paths"]["/api/v1/index.json"]["get"]["responses"]
+
+
+def test_conditional_requests_and_response_headers_are_documented(client: FlaskClient) -> None:
+    document = document_of(client)
+    operation = document["paths"]["/api/v1/topics.json"]["get"]
+    assert {deref(document, p)["name"] for p in operation["parameters"]} == {"If-None-Match", "If-Modified-Since"}
+    first = client.get("/api/v1/topics.json")
+    documented = operation["responses"]["200"]["headers"]
+    for name in ("ETag", "Last-Modified", "Cache-Control", "Link", "Access-Control-Allow-Origin"):
+        header = deref(document, documented[name])
+        assert header["required"], name
+        assert Draft202012Validator(header["schema"]).is_valid(first.headers[name]), (name, first.headers[name])
+    again = client.get("/api/v1/topics.json", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    for name, header in operation["responses"]["304"]["headers"].items():
+        if deref(document, header)["required"]:
+            assert name in again.headers, name
+    # status.json is revalidated every time and has no Last-Modified.
+    status = document["paths"]["/api/v1/status.json"]["get"]["responses"]["200"]["headers"]
+    assert "Last-Modified" not in status
+
+
+def test_the_document_is_built_once_per_content_version(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workshop import openapi
+
+    builds: list[str] = []
+    build: Callable[..., dict[str, Any]] = openapi.openapi_document
+
+    def counting(content: Any) -> dict[str, Any]:
+        builds.append(content.version)
+        return build(content)
+
+    monkeypatch.setattr(openapi, "openapi_document", counting)
+    client = app.test_client()
+    first = client.get(OPENAPI_URL)
+    second = client.get(OPENAPI_URL, headers={"Accept-Encoding": "identity", "Accept": "application/json"})
+    assert first.data == second.data
+    assert len(builds) == 1
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert json.loads(first.data)["info"]["description"].endswith(f"content version {builds[0]}.")

@@ -1,0 +1,199 @@
+"""Several app processes sharing one Redis cache, by configuration only, and serving on without it.
+
+A real ``redis-server`` (Debian's package; ``.ci/run`` installs it) runs on a free
+loopback port without persistence; two gunicorn instances with the project's config
+use it through ``WORKSHOP_CACHE_TYPE=RedisCache`` and ``WORKSHOP_CACHE_REDIS_URL``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.conftest import SHIPPED_DATA
+from tests.test_server import free_port, gunicorn, wait_until_serving
+
+# Requested before Redis goes away (documents built once, shared through Redis)...
+SHARED_URLS = (
+    "/",
+    "/api/v1/index.json",
+    "/api/v1/site.json",
+    "/api/v1/topics.json",
+    "/api/v1/dates.json",
+    "/api/v1/dates.ics",
+    "/api/v1/editions/icml2023/program.json",
+)
+# ... and first requested while it is gone: built locally, by each process.
+FRESH_URLS = (
+    "/icml2023/",
+    "/api/v1/speakers.json",
+    "/api/v1/committee.json",
+    "/api/v1/editions/icml2023/logistics.json",
+    "/api/v1/schedule.json",
+    "/api/v1/feed.json",
+)
+CACHE_WARNING = "The cache failed to"
+ROBUSTNESS = "Robustness to covariate shifts and model misspecification"
+EDITED = "Robustness to distribution shifts and model misspecification"
+
+
+@dataclass
+class RedisServer:
+    """redis-server as a subprocess on a fixed loopback port: started, killed and started again."""
+
+    port: int
+    folder: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        executable = shutil.which("redis-server")
+        if executable is None:
+            pytest.fail("redis-server not found: run .ci/run, which installs Debian's redis-server package.")
+        self.process = subprocess.Popen(
+            [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = self.client()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                assert self.process.poll() is None, "redis-server exited"
+                assert time.monotonic() < deadline, "redis-server did not answer"
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, db=0, socket_timeout=5)
+
+    def stored_keys(self) -> set[str]:
+        return {key.decode() for key in self.client().keys("*")}
+
+    def hits(self) -> int:
+        return int(self.client().info("stats")["keyspace_hits"])
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(port=free_port(), folder=tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@dataclass
+class Served:
+    status: int
+    etag: str
+    body: bytes
+
+
+def fetch(base_url: str, path: str) -> Served:
+    started = time.monotonic()
+    with urllib.request.urlopen(f"{base_url}{path}", timeout=10) as response:
+        served = Served(response.status, response.headers["ETag"], response.read())
+    # Never waiting on a cache that is gone.
+    assert time.monotonic() - started < 2, f"{path} took {time.monotonic() - started:.1f} s"
+    return served
+
+
+def content_version(base_url: str) -> str:
+    return json.loads(fetch(base_url, "/api/v1/status.json").body)["content_version"]
+
+
+def served_alike(instances: list[str], paths: tuple[str, ...]) -> dict[str, str]:
+    """Fetch ``paths`` from every instance; each answers 200 with the same ETag. The ETags, by path."""
+    etags: dict[str, str] = {}
+    for path in paths:
+        answers = [fetch(base_url, path) for base_url in instances]
+        assert {answer.status for answer in answers} == {200}, path
+        assert len({answer.etag for answer in answers}) == 1, f"{path}: the instances disagree"
+        assert len({answer.body for answer in answers}) == 1, path
+        etags[path] = answers[0].etag
+    return etags
+
+
+def test_two_instances_share_one_redis_and_serve_on_without_it(tmp_path: Path, redis_server: RedisServer) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(SHIPPED_DATA, data_dir)
+    env = {
+        "WORKSHOP_CACHE_TYPE": "RedisCache",
+        "WORKSHOP_CACHE_REDIS_URL": f"redis://127.0.0.1:{redis_server.port}/0",
+        "WORKSHOP_DATA_DIR": str(data_dir),
+        "GUNICORN_WORKERS": "1",
+    }
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    with ExitStack() as stack:
+        started = [stack.enter_context(gunicorn(env, log)) for log in logs]
+        for process, base_url in started:
+            wait_until_serving(f"{base_url}/api/v1/status.json", process)
+        first, second = (base_url for _process, base_url in started)
+        version = content_version(first)
+        assert content_version(second) == version
+
+        # The first instance builds each document once and stores it in Redis, under the configured prefix.
+        for path in SHARED_URLS:
+            assert fetch(first, path).status == 200
+        stored = redis_server.stored_keys()
+        assert all(key.startswith(f"workshop:{version}:") for key in stored), stored
+        assert {f"workshop:{version}:page/icml2023", f"workshop:{version}:api/icml2023/topics"} <= stored
+        assert len(stored) >= len(SHARED_URLS) - 1  # / and the index are two documents, site.json one more
+        # The second finds them there: one Redis hit per document, nothing rebuilt.
+        hits = redis_server.hits()
+        etags = served_alike([first, second], SHARED_URLS)
+        assert redis_server.hits() - hits >= len(SHARED_URLS)
+        assert redis_server.stored_keys() == stored
+
+        # Redis dies: both keep serving the same bytes, documents already served and new ones alike.
+        redis_server.kill()
+        assert served_alike([first, second], SHARED_URLS) == etags
+        without_redis = served_alike([first, second], FRESH_URLS)
+        assert b"Machine Learning for Astrophysics" in fetch(second, "/icml2023/").body
+        assert content_version(first) == content_version(second) == version
+        for log in logs:
+            # Each process says so once (at most once a minute), not once per request.
+            assert log.read_text(encoding="utf-8").count(CACHE_WARNING) == 1, log.read_text(encoding="utf-8")
+
+        # Redis is back (empty: no persistence): the instances use it again, and follow an edit together.
+        redis_server.start()
+        assert served_alike([first, second], SHARED_URLS) == etags
+        assert served_alike([first, second], FRESH_URLS) == without_redis
+        topics = data_dir / "icml2023" / "topics.yaml"
+        topics.write_text(topics.read_text(encoding="utf-8").replace(ROBUSTNESS, EDITED), encoding="utf-8")
+        deadline = time.monotonic() + 5
+        while content_version(first) == version or content_version(second) == version:
+            assert time.monotonic() < deadline, "the edit was not served"
+            time.sleep(0.1)
+        edited = content_version(first)
+        assert content_version(second) == edited
+        served_alike([first, second], SHARED_URLS)
+        topics_json = json.loads(fetch(second, "/api/v1/topics.json").body)
+        assert topics_json["data"]["items"][1]["title"] == EDITED
+        assert f"workshop:{edited}:api/icml2023/topics" in redis_server.stored_keys()
+        for process, _base_url in started:
+            assert process.poll() is None
+        for log in logs:
+            text = log.read_text(encoding="utf-8")
+            assert text.count(CACHE_WARNING) == 1
+            assert "Traceback" not in text
+            assert '" 500 ' not in text

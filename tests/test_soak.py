@@ -1,0 +1,52 @@
+"""The soak test (scripts/soak.py), shortened to 12 seconds so every CI run has it.
+
+gunicorn with the project's config and 3 workers under constant load: a worker killed
+with SIGKILL costs at most the requests it had in flight, an edit reaches every client
+within 2 s, and no worker's memory creeps up.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PROJECT_ROOT
+
+SCRIPT = PROJECT_ROOT / "scripts" / "soak.py"
+
+
+def test_a_short_soak_survives_a_killed_worker_and_an_edit(tmp_path: Path) -> None:
+    report_path = tmp_path / "soak.json"
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--duration", "12", "--json", str(report_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = f"{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, output
+    assert "Soak passed." in result.stdout
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["workers"] == 3
+    assert report["requests"] > 1000, output
+    # Every kind of request was made, and only 200 and 304 came back.
+    assert set(report["kinds"]) == {"page", "document", "revalidation", "status"}
+    assert set(report["statuses"]) <= {"200", "304"}, output
+    assert report["statuses"].get("304", 0) > 100
+    # The killed worker: replaced, and nothing failed but what it had in flight (one per client at most).
+    killed = report["killed_worker"]
+    assert killed["replacement_pid"] not in (None, killed["pid"])
+    assert len(killed["in_flight_errors"]) <= report["clients"]
+    assert report["errors"] == []
+    # The edit: a new content version, seen by every client within 2 s.
+    edit = report["edit"]
+    assert edit["new_version"] != edit["old_version"]
+    assert edit["seen_by_every_client_after_s"] <= 2.0
+    # Memory: every worker measured, none grew past the limit.
+    roles = sorted(row["role"] for row in report["memory"])
+    assert roles == ["killed", "replacement", "worker", "worker"]
+    assert all(row["growth_kb"] <= report["max_growth_limit_kb"] for row in report["memory"] if row["role"] != "killed")

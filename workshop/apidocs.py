@@ -1,0 +1,134 @@
+"""The API for people: ``/api/``, rendered on the server from the endpoints of the OpenAPI document.
+
+Every endpoint listed here comes from :func:`workshop.openapi.api_endpoints`, the
+list ``/api/v1/openapi.json`` is built from, so the page and the document cannot
+drift apart. The stability promise and the changelog are the sections of
+``docs/api.md`` (:data:`DOCS_FILE`), rendered with the site's Markdown renderer:
+the promise has one text, in the repository and on the site.
+
+The page needs no script and loads nothing from another site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+
+from workshop.config import PROJECT_ROOT
+from workshop.documents import Document, prepared
+from workshop.http import respond
+from workshop.openapi import TAGS, Endpoint, api_endpoints
+from workshop.richtext import render_markdown
+from workshop.store import get_content
+
+DOCS_FILE = PROJECT_ROOT / "docs" / "api.md"
+# The sections of docs/api.md the page shows, in this order.
+PAGE_SECTIONS = ("Stability promise", "Changelog")
+
+bp = Blueprint("apidocs", __name__)
+
+
+@bp.get("/api/")
+def page() -> Response:
+    return respond(api_page())
+
+
+# --- docs/api.md ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocSection:
+    """A ``##`` section of docs/api.md (or a ``###`` one inside it), its Markdown rendered."""
+
+    title: str
+    anchor: str
+    html: str
+    subsections: tuple[DocSection, ...] = ()
+
+
+def anchor_of(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def _split(text: str, marker: str) -> Iterator[tuple[str, str]]:
+    """(title, body) of each part of ``text`` that starts with a ``marker`` heading; first ("", the text before)."""
+    parts = re.split(rf"^{re.escape(marker)} (.+)$", text, flags=re.MULTILINE)
+    yield "", parts[0]
+    for index in range(1, len(parts), 2):
+        yield parts[index].strip(), parts[index + 1]
+
+
+def doc_sections(text: str, titles: tuple[str, ...] = PAGE_SECTIONS) -> list[DocSection]:
+    """The ``## <title>`` sections of a Markdown text, each with its ``###`` subsections."""
+    found = {title: body for title, body in _split(text, "##") if title}
+    missing = [title for title in titles if title not in found]
+    if missing:
+        raise LookupError(f"{DOCS_FILE.name} has no section {', '.join(missing)}.")
+    sections = []
+    for title in titles:
+        intro, *parts = _split(found[title], "###")
+        subsections = tuple(
+            DocSection(sub_title, anchor_of(sub_title), render_markdown(body)) for sub_title, body in parts
+        )
+        sections.append(DocSection(title, anchor_of(title), render_markdown(intro[1]), subsections))
+    return sections
+
+
+def docs_sections(path: Path = DOCS_FILE) -> list[DocSection]:
+    """The sections of docs/api.md the page shows (read when the page is built, once per content version)."""
+    return doc_sections(path.read_text(encoding="utf-8"))
+
+
+# --- Examples ---------------------------------------------------------------------------
+
+
+def curl_example(site_url: str, endpoint: Endpoint) -> str:
+    return f"curl -s {site_url}{endpoint.example_path}"
+
+
+def fetch_example(site_url: str, endpoint: Endpoint) -> str:
+    url = json.dumps(f"{site_url}{endpoint.example_path}")
+    if endpoint.is_json:
+        name, read = "data", "response.json()"
+    else:
+        name, read = "calendar", "response.text()"
+    return "\n".join(
+        [
+            f"const response = await fetch({url});",
+            "if (!response.ok) throw new Error((await response.json()).detail); // errors are problem+json",
+            f"const {name} = await {read};",
+        ]
+    )
+
+
+# --- The page -----------------------------------------------------------------------------
+
+
+def api_page() -> Document:
+    content = get_content()
+
+    def build() -> Document:
+        endpoints = api_endpoints(content)
+        groups = [(tag, [e for e in endpoints if e.tag == tag.name]) for tag in TAGS]
+        site_url = current_app.config["SITE_URL"].rstrip("/")
+        openapi_url = url_for("api.openapi")
+        html = render_template(
+            "api.html",
+            content=content,
+            site=content.current_edition["site"],
+            groups=[(tag, items) for tag, items in groups if items],
+            endpoint_count=len(endpoints),
+            site_url=site_url,
+            openapi_url=openapi_url,
+            docs=docs_sections(),
+            curl_example=curl_example,
+            fetch_example=fetch_example,
+        )
+        return Document.of(html.encode("utf-8"), "text/html", alternates=((openapi_url, "application/json"),))
+
+    return prepared(content, "page/api", build)

@@ -1,0 +1,162 @@
+"""What search engines and link previews read: absolute URLs, the page's summary,
+its schema.org Event in JSON-LD, and robots.txt.
+
+Pages are rendered once per content version, so nothing here reads the request:
+absolute URLs are built from the configured ``SITE_URL``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import nh3
+from flask import current_app
+from markupsafe import Markup
+
+from workshop.content import Edition
+
+SCHEMA_ORG = "https://schema.org"
+# logistics.attendance -> schema.org's EventAttendanceModeEnumeration.
+ATTENDANCE_MODES = {
+    "hybrid": f"{SCHEMA_ORG}/MixedEventAttendanceMode",
+    "in-person": f"{SCHEMA_ORG}/OfflineEventAttendanceMode",
+    "online": f"{SCHEMA_ORG}/OnlineEventAttendanceMode",
+}
+# Characters that could end the <script> element or start markup inside it, as JSON escapes.
+_UNSAFE_IN_HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# Crawlers may read everything; no sitemap, nothing on another site.
+ROBOTS_TXT = "User-agent: *\nAllow: /\n"
+
+
+def site_url() -> str:
+    """The configured origin, without a trailing slash."""
+    return str(current_app.config["SITE_URL"]).rstrip("/")
+
+
+def absolute_url(path: str) -> str:
+    """``/icml2023/`` -> ``https://example.org/icml2023/``."""
+    return site_url() + path
+
+
+def description(edition: Edition) -> str:
+    """One sentence for the meta description and link previews."""
+    site = edition["site"]
+    venue = site["venue"]
+    where = f" in {venue['city']}" if venue["city"] else ""
+    return (
+        f"{site['title']}, a workshop at {venue['name']}{where}: "
+        "call for abstracts, important dates, program and organizers."
+    )
+
+
+def plain_text(rich: Any) -> str:
+    """The text of a rich-text field, without markup."""
+    return " ".join(html.unescape(nh3.clean(rich.html, tags=set())).split())
+
+
+def event_dates(item: Mapping[str, Any] | None) -> dict[str, str]:
+    """startDate/endDate of the workshop's date item.
+
+    A confirmed time gives its instants with their offset; a confirmed day gives
+    that date. A day not fixed yet gives the span of its options as dates (Google
+    accepts a date without a time, and requires a startDate): the event falls
+    within that span, and the page says which days are possible.
+    """
+    if item is None:
+        return {}
+    if item["at"] is not None:
+        dates = {"startDate": item["at"].isoformat()}
+        if item["end"] is not None:
+            dates["endDate"] = item["end"].isoformat()
+        return dates
+    if item["date"] is not None:
+        return {"startDate": item["date"].isoformat()}
+    options = item["date_options"]
+    return {"startDate": options[0].isoformat(), "endDate": options[-1].isoformat()}
+
+
+def _place(venue: Mapping[str, Any]) -> dict[str, Any]:
+    place: dict[str, Any] = {"@type": "Place", "name": venue["name"]}
+    if venue["city"]:
+        # "Honolulu, Hawaii": the locality, then the region.
+        locality, _, region = (part.strip() for part in venue["city"].partition(","))
+        address = {"@type": "PostalAddress", "addressLocality": locality}
+        if region:
+            address["addressRegion"] = region
+        place["name"] = f"{venue['name']}, {venue['city']}"
+        place["address"] = address
+    return place
+
+
+def _person(member: Mapping[str, Any]) -> dict[str, Any]:
+    person: dict[str, Any] = {
+        "@type": "Person",
+        "name": member["name"],
+        "affiliation": {"@type": "Organization", "name": member["affiliation"]},
+    }
+    if member.get("url"):
+        person["url"] = member["url"]
+    return person
+
+
+def event(edition: Edition, page_url: str) -> dict[str, Any]:
+    """The workshop as a schema.org EducationEvent (an Event), for search engines."""
+    site = edition["site"]
+    attendance = edition["logistics"]["attendance"]
+    workshop_day = next((item for item in edition["dates"]["items"] if item["id"] == "workshop"), None)
+    locations: list[dict[str, Any]] = []
+    if attendance in ("hybrid", "in-person"):
+        locations.append(_place(site["venue"]))
+    if attendance in ("hybrid", "online"):
+        locations.append({"@type": "VirtualLocation", "url": page_url})
+    co_chairs = [_person(member) for member in edition["committee"]["members"] if member.get("role") == "co-chair"]
+    data: dict[str, Any] = {
+        "@context": SCHEMA_ORG,
+        "@type": "EducationEvent",
+        "name": site["title"],
+        "description": plain_text(site["goal"]),
+        "url": page_url,
+        **event_dates(workshop_day),
+        "eventAttendanceMode": ATTENDANCE_MODES[attendance],
+        "eventStatus": f"{SCHEMA_ORG}/EventScheduled",
+        "location": locations[0] if len(locations) == 1 else locations,
+        "superEvent": {"@type": "Event", "name": site["venue"]["name"]},
+    }
+    if co_chairs:
+        data["organizer"] = co_chairs
+    return data
+
+
+def json_for_html(data: Any) -> Markup:
+    """JSON that can sit inside a <script> element: nothing in it can close the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in _UNSAFE_IN_HTML.items():
+        text = text.replace(character, escape)
+    return Markup(text)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the page's <head> tells search engines and link previews."""
+
+    url: str
+    title: str
+    site_name: str
+    description: str
+    json_ld: Markup
+
+
+def page_meta(edition: Edition, path: str) -> PageMeta:
+    site = edition["site"]
+    url = absolute_url(path)
+    return PageMeta(
+        url=url,
+        title=f"{site['title']} · {site['venue']['name']} workshop",
+        site_name=site["title"],
+        description=description(edition),
+        json_ld=json_for_html(event(edition, url)),
+    )
