@@ -11,6 +11,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
+import logging
+import time
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from workshop import seo
 from workshop.content import Content, Edition, dump_edition, dump_section, section_key
 from workshop.schemas import RESOURCE_SCHEMAS
 from workshop.store import ContentStatus, get_content, get_store
+
+logger = logging.getLogger(__name__)
 
 API_VERSION = "1"
 # Every section can be fetched on its own; "site" is all of them in one document.
@@ -63,13 +67,10 @@ def prepared(content: Content, key: str, build: Callable[[], Document]) -> Docum
     cache_key = f"{content.version}:{key}"
 
     def cache_failed(action: str, error: Exception) -> None:
-        import logging
-        import time
-
         now, last = time.monotonic(), current_app.extensions.get("workshop.cache_warned_at")
         if last is None or now - last >= 60:
             current_app.extensions["workshop.cache_warned_at"] = now
-            logging.getLogger(__name__).warning(
+            logger.warning(
                 "The cache failed to %s a document (%s: %s); serving documents built without it.",
                 action,
                 type(error).__name__,
