@@ -11,9 +11,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
+import json
 import logging
 import time
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
