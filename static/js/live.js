@@ -1,7 +1,8 @@
 // The open page follows organizers' edits without a reload: every half minute
 // (only while the tab is visible) it revalidates its own URL, which costs a 304
-// when nothing changed, and swaps in only the regions whose server HTML changed,
-// keeping the reader's scroll position and focus.
+// when nothing changed. When the content version in the fetched page differs,
+// it swaps in the regions whose HTML changed (all of them the first time, as the
+// page keeps no copy of its own server HTML), keeping scroll position and focus.
 
 const REGIONS = "body > aside, body > header, main > section[id], body > footer";
 
@@ -30,10 +31,38 @@ function firstVisibleRegion() {
   return [...document.querySelectorAll(REGIONS)].find((element) => element.getBoundingClientRect().bottom > 0);
 }
 
-/** Replace the regions whose HTML changed; returns the keys replaced. */
+/** The content version a page was rendered from. */
+export function contentVersion(root) {
+  return root.querySelector("main[data-content-version]")?.dataset.contentVersion ?? "";
+}
+
+function keysOf(root) {
+  return [...root.querySelectorAll(REGIONS)].map(regionKey);
+}
+
+/**
+ * Remember where the reader is (the first region in view and its offset);
+ * `restore()` scrolls so that region is back at the same offset.
+ */
+export function keepScroll() {
+  const anchor = firstVisibleRegion();
+  const key = anchor && regionKey(anchor);
+  const top = anchor?.getBoundingClientRect().top ?? 0;
+  return {
+    restore() {
+      const again = key && document.querySelector(key);
+      if (again) {
+        // "instant": the page's smooth scrolling would still be moving when measured.
+        window.scrollBy({ top: again.getBoundingClientRect().top - top, behavior: "instant" });
+      }
+    },
+  };
+}
+
+/** Replace the regions whose HTML changed (every region when `known` is empty); returns the keys replaced. */
 export function applyChanges(fresh, known) {
   const incoming = regionsOf(fresh);
-  const sameLayout = [...incoming.keys()].join() === [...known.keys()].join();
+  const sameLayout = [...incoming.keys()].join() === keysOf(document).join();
   const changed = [...incoming.keys()].filter((key) => incoming.get(key) !== known.get(key));
   if (sameLayout && changed.length === 0) {
     return [];
@@ -41,10 +70,6 @@ export function applyChanges(fresh, known) {
   const active = document.activeElement;
   const activeRegion = active?.closest(REGIONS);
   const focus = activeRegion && { key: regionKey(activeRegion), id: active.id, path: pathFrom(activeRegion, active) };
-  const anchor = firstVisibleRegion();
-  const anchorKey = anchor && regionKey(anchor);
-  const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
-
   if (sameLayout) {
     for (const key of changed) {
       document.querySelector(key).replaceWith(document.adoptNode(fresh.querySelector(key)));
@@ -54,12 +79,6 @@ export function applyChanges(fresh, known) {
     document.body.replaceWith(document.adoptNode(fresh.body));
   }
 
-  if (anchorKey) {
-    const again = document.querySelector(anchorKey);
-    if (again) {
-      window.scrollBy(0, again.getBoundingClientRect().top - anchorTop);
-    }
-  }
   if (focus && (!sameLayout || changed.includes(focus.key))) {
     const region = document.querySelector(focus.key);
     const target = (focus.id && document.getElementById(focus.id)) || (region && follow(region, focus.path));
@@ -72,9 +91,15 @@ export function applyChanges(fresh, known) {
   return sameLayout ? changed : [...incoming.keys()];
 }
 
-/** Start following the page; `onUpdate(keys)` runs after regions were replaced. */
+/**
+ * Start following the page. `onUpdate(keys)` runs after regions were replaced: it
+ * re-applies the enhancements at once and may return a promise for later work;
+ * the reader's scroll position is restored after each step.
+ */
 export function followPage({ onUpdate, interval = 30_000 }) {
-  const known = regionsOf(document);
+  // Server HTML of each region, from the last fetched version (none until a first change).
+  const known = new Map();
+  let version = contentVersion(document);
   let timer = null;
   let checking = false;
 
@@ -88,9 +113,16 @@ export function followPage({ onUpdate, interval = 30_000 }) {
       const response = await fetch(window.location.pathname, { cache: "no-cache", headers: { Accept: "text/html" } });
       if (response.ok) {
         const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-        const changed = applyChanges(fresh, known);
-        if (changed.length) {
-          onUpdate(changed);
+        if (contentVersion(fresh) !== version) {
+          version = contentVersion(fresh);
+          const scroll = keepScroll();
+          const changed = applyChanges(fresh, known);
+          if (changed.length) {
+            const later = onUpdate(changed);
+            scroll.restore();
+            await later;
+          }
+          scroll.restore();
         }
       }
     } catch (error) {

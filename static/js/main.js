@@ -20,7 +20,8 @@ function main() {
   const timeZone = visitorTimeZone();
   let dates = null;
 
-  async function enhance() {
+  /** Everything that needs no network, with the dates last fetched. */
+  function enhanceNow() {
     const now = Date.now();
     for (const name of document.querySelectorAll(".local-zone-name")) {
       name.textContent = (name.dataset.format ?? " ({zone})").replace("{zone}", timeZone);
@@ -30,10 +31,18 @@ function main() {
       enhanceSchedule(program, { now, timeZone });
     }
     const datesSection = document.querySelector("[data-dates-url]");
+    if (datesSection && dates) {
+      enhanceDates(datesSection, dates, { now, timeZone });
+    }
+    tick();
+  }
+
+  /** Fetch the dates (a 304 when unchanged) and apply them. */
+  async function refreshDates() {
+    const datesSection = document.querySelector("[data-dates-url]");
     if (datesSection) {
       dates = await fetchDates(datesSection.dataset.datesUrl);
-      enhanceDates(datesSection, dates, { now, timeZone });
-      tick();
+      enhanceNow();
     }
   }
 
@@ -52,14 +61,16 @@ function main() {
   const report = (error) => console.warn("Could not show local times:", error);
   followPage({
     onUpdate: () => {
-      enhance().catch(report);
+      enhanceNow();
       const status = document.getElementById("live-status");
       if (status) {
         status.textContent = "This page was updated with the organizers' latest changes.";
       }
+      return refreshDates().catch(report);
     },
   });
-  enhance().catch(report);
+  enhanceNow();
+  refreshDates().catch(report);
   setInterval(tick, TICK);
 }
 

@@ -17,28 +17,43 @@ const instantOptions = {
   timeZoneName: "short",
 };
 
+const clockOptions = { hour: "2-digit", minute: "2-digit" };
+const zoneOptions = { timeZoneName: "short" };
+const dayOptions = { year: "numeric", month: "2-digit", day: "2-digit" };
+
+// Building an Intl.DateTimeFormat is far costlier than using one: keep each.
+const formatters = new Map();
+
+function formatter(locale, options, timeZone) {
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 /** "Sat, May 20, 2023, 01:59 PM GMT+2" style text for an ISO instant, in `timeZone`. */
 export function formatInstant(iso, timeZone, locale = undefined) {
-  return new Intl.DateTimeFormat(locale, { ...instantOptions, timeZone }).format(new Date(iso));
+  return formatter(locale, instantOptions, timeZone).format(new Date(iso));
 }
 
 /** "20:50" style clock time (the visitor's 12/24-hour convention) in `timeZone`. */
 export function formatClock(iso, timeZone, locale = undefined) {
-  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }).format(new Date(iso));
+  return formatter(locale, clockOptions, timeZone).format(new Date(iso));
 }
 
 /** The short name of `timeZone` at an instant: "CEST", "GMT+9", "HST". */
 export function zoneAbbreviation(iso, timeZone, locale = undefined) {
-  const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" }).formatToParts(new Date(iso));
+  const parts = formatter(locale, zoneOptions, timeZone).formatToParts(new Date(iso));
   return parts.find((part) => part.type === "timeZoneName")?.value ?? timeZone;
 }
 
 /** The calendar day ("2023-07-28") of an instant in `timeZone`. */
 export function dayIn(iso, timeZone) {
   // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    new Date(iso),
-  );
+  return formatter("en-CA", dayOptions, timeZone).format(new Date(iso));
 }
 
 /** The calendar day an ISO string with offset names ("2023-07-28T08:50:00-10:00" -> "2023-07-28"). */
