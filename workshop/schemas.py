@@ -169,10 +169,20 @@ def _unique_ids(items: list[Mapping[str, Any]], field_name: str) -> None:
 
 
 class StrictSchema(Schema):
-    """Unknown fields are errors: a typo must not silently drop content."""
+    """Unknown fields are errors: a typo must not silently drop content.
+
+    ``unique_ids_in`` names the list fields whose items' ``id`` must be unique.
+    """
+
+    unique_ids_in: ClassVar[tuple[str, ...]] = ()
 
     class Meta:
         unknown = RAISE
+
+    @validates_schema
+    def _check_unique_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        for field_name in self.unique_ids_in:
+            _unique_ids(data[field_name], field_name)
 
 
 class LinkSchema(StrictSchema):
@@ -212,9 +222,7 @@ class TopicsSchema(StrictSchema):
     )
     note = Markdown("Sentence after the list (Markdown).")
 
-    @validates_schema
-    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _unique_ids(data["items"], "items")
+    unique_ids_in = ("items",)
 
 
 class PersonSchema(StrictSchema):
@@ -280,9 +288,7 @@ class CommitteeSchema(StrictSchema):
         metadata={"description": "Members, in the order shown."},
     )
 
-    @validates_schema
-    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _unique_ids(data["members"], "members")
+    unique_ids_in = ("members",)
 
 
 class SpeakerSchema(PersonSchema):
@@ -300,9 +306,7 @@ class SpeakersSchema(StrictSchema):
         metadata={"description": "Invited speakers and panelists, in the order shown. May be empty."},
     )
 
-    @validates_schema
-    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _unique_ids(data["speakers"], "speakers")
+    unique_ids_in = ("speakers",)
 
 
 SESSION_KINDS = (
@@ -350,6 +354,7 @@ class SessionSchema(StrictSchema):
 
 
 class ProgramSchema(StrictSchema):
+    unique_ids_in = ("sessions",)
     status = fields.String(
         required=True,
         validate=validate.OneOf(["to-be-announced", "published"]),
@@ -368,7 +373,6 @@ class ProgramSchema(StrictSchema):
 
     @validates_schema
     def _check_sessions(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _unique_ids(data["sessions"], "sessions")
         if data["status"] == "published" and not data["sessions"]:
             raise ValidationError("A published program needs at least one session.", "sessions")
         if data["status"] == "to-be-announced" and data["note"] is None:
@@ -425,9 +429,7 @@ class PapersSchema(StrictSchema):
         metadata={"description": "Accepted contributions, in the order shown. May be empty."},
     )
 
-    @validates_schema
-    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _unique_ids(data["papers"], "papers")
+    unique_ids_in = ("papers",)
 
 
 class AnnouncementSchema(StrictSchema):
@@ -444,9 +446,7 @@ class AnnouncementsSchema(StrictSchema):
         metadata={"description": "News for visitors, newest first. May be empty."},
     )
 
-    @validates_schema
-    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _unique_ids(data["announcements"], "announcements")
+    unique_ids_in = ("announcements",)
 
 
 DATE_KINDS = ("deadline", "announcement", "event")
@@ -532,9 +532,7 @@ class DatesSchema(StrictSchema):
         metadata={"description": "Important dates, in the order shown."},
     )
 
-    @validates_schema
-    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _unique_ids(data["items"], "items")
+    unique_ids_in = ("items",)
 
     @post_load
     def _derive_instants(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -630,9 +628,7 @@ class LogisticsSchema(StrictSchema):
         fields.Nested(FaqSchema), load_default=(), metadata={"description": "Questions and answers, in order."}
     )
 
-    @validates_schema
-    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _unique_ids(data["faqs"], "faqs")
+    unique_ids_in = ("faqs",)
 
 
 class PosterSizeSchema(StrictSchema):
@@ -670,9 +666,7 @@ class PostersSchema(StrictSchema):
     )
     notes = Markdown("Printing and hanging advice (Markdown).")
 
-    @validates_schema
-    def _check_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        _unique_ids(data["sizes"], "sizes")
+    unique_ids_in = ("sizes",)
 
 
 class EditionsSchema(StrictSchema):
