@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 from apispec import APISpec
@@ -592,101 +593,7 @@ def _openapi(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
     )
 
 
-def _current_resource(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
-    for resource in API_RESOURCES:
-        yield Endpoint(
-            route=rule.endpoint,
-            path=_openapi_path(rule.rule, {"resource": resource}),
-            operation_id=f"get{_camel(resource)}",
-            tag="Current edition",
-            summary=f"{RESOURCE_TITLES[resource]} of the current edition",
-            description=f"{RESOURCE_DESCRIPTIONS[resource]} The same bytes as "
-            f"/api/v1/editions/{build.content.current}/{resource}.json while {build.content.current} is current.",
-            media_type=JSON,
-            schema=build.schema_ref(envelope_schema(build.content, resource)),
-            examples=(
-                Example(
-                    f"{build.content.current}.{resource}",
-                    build.content.current,
-                    build.current.title,
-                    resource_payload(build.content, build.current, resource),
-                ),
-            ),
-            link=True,
-        )
-
-
-def _edition_resource(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
-    for resource in API_RESOURCES:
-        yield Endpoint(
-            route=rule.endpoint,
-            path=_openapi_path(rule.rule, {"resource": resource}),
-            operation_id=f"getEdition{_camel(resource)}",
-            tag="Any edition",
-            summary=f"{RESOURCE_TITLES[resource]} of an edition",
-            description=RESOURCE_DESCRIPTIONS[resource],
-            media_type=JSON,
-            schema=build.schema_ref(envelope_schema(build.content, resource)),
-            parameters=(build.edition_parameter(),),
-            examples=tuple(
-                Example(
-                    f"{edition.name}.{resource}",
-                    edition.name,
-                    edition.title,
-                    resource_payload(build.content, edition, resource),
-                )
-                for edition in build.editions
-            ),
-            link=True,
-        )
-
-
 CALENDAR_SCHEMA = {"type": "string", "description": "An iCalendar (RFC 5545) VCALENDAR.", "pattern": "^BEGIN:VCALENDAR"}
-CALENDAR_FEED_TEXT = (
-    "Every important date and, once the program is published, every session, as an iCalendar feed to "
-    "subscribe to. Event UIDs are <edition>-date-<id>@<domain> and <edition>-session-<id>@<domain>, and "
-    "SEQUENCE counts a date's earlier values, so a subscribed calendar moves an event instead of adding "
-    "a second one."
-)
-
-
-def _current_calendar(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
-    yield Endpoint(
-        route=rule.endpoint,
-        path=rule.rule,
-        operation_id="getCalendar",
-        tag="Calendars",
-        summary="Calendar feed of the current edition",
-        description=CALENDAR_FEED_TEXT,
-        media_type=calendar.MIMETYPE,
-        schema=CALENDAR_SCHEMA,
-        examples=(
-            Example(
-                f"{build.content.current}.dates.ics",
-                build.content.current,
-                build.current.title,
-                calendar.feed(build.content.current).body.decode(),
-            ),
-        ),
-    )
-
-
-def _edition_calendar(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
-    yield Endpoint(
-        route=rule.endpoint,
-        path=_openapi_path(rule.rule, {}),
-        operation_id="getEditionCalendar",
-        tag="Calendars",
-        summary="Calendar feed of an edition",
-        description=CALENDAR_FEED_TEXT,
-        media_type=calendar.MIMETYPE,
-        schema=CALENDAR_SCHEMA,
-        parameters=(build.edition_parameter(),),
-        examples=tuple(
-            Example(f"{edition.name}.dates.ics", edition.name, edition.title, calendar.feed(edition.name).body.decode())
-            for edition in build.editions
-        ),
-    )
 
 
 def _item_calendars(
@@ -753,110 +660,140 @@ def _session_calendar(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
     )
 
 
-SCHEDULE_TEXT = (
-    "The program as frab/c3voc schedule JSON (https://c3voc.de/schedule/schema.json), which conference "
-    "schedule apps import: one room, the days with sessions (none until the program is published), "
-    "with stable guids and ids per session."
+# --- Documents served for the current edition and for every edition --------------------------
+
+
+@dataclass(frozen=True)
+class EditionDocument:
+    """A document served for the current edition (route ``api.current_<key>``) and for any edition
+    (``api.edition_<key>``, under /editions/{edition}/): one entry describes both operations."""
+
+    name: str  # in the operation ids: get<name> and getEdition<name>
+    example: str  # an example's key after its edition's name, e.g. "schedule" for icml2023.schedule
+    summary: str  # "{edition}" reads "the current edition" in one operation, "an edition" in the other
+    description: str
+    tag: str
+    media_type: str
+    schema: Callable[[_Builder], Mapping[str, Any]]
+    payload: Callable[[Content, Edition], Any]
+    edition_tag: str | None = None  # the edition operation's tag, when it is not ``tag``
+    # Appended to the current edition's description, given that edition's name.
+    current_note: Callable[[str], str] | None = None
+    path_values: Mapping[str, str] = field(default_factory=dict)  # the route's other arguments
+    link: bool = False
+
+    def example_of(self, content: Content, edition: Edition) -> Example:
+        return Example(f"{edition.name}.{self.example}", edition.name, edition.title, self.payload(content, edition))
+
+
+RouteBuilder = Callable[[_Builder, Rule], Iterator[Endpoint]]
+
+
+def _edition_endpoints(
+    build: _Builder, rule: Rule, *, documents: tuple[EditionDocument, ...], current: bool
+) -> Iterator[Endpoint]:
+    for document in documents:
+        if current:
+            # No {edition} in the path: the one example is the current edition's document.
+            prefix, which, tag = "get", "the current edition", document.tag
+            parameters, editions = (), [build.current]
+            note = document.current_note(build.content.current) if document.current_note else ""
+        else:
+            prefix, which, tag = "getEdition", "an edition", document.edition_tag or document.tag
+            parameters, editions = (build.edition_parameter(),), build.editions
+            note = ""
+        yield Endpoint(
+            route=rule.endpoint,
+            path=_openapi_path(rule.rule, document.path_values),
+            operation_id=f"{prefix}{document.name}",
+            tag=tag,
+            summary=document.summary.format(edition=which),
+            description=document.description + note,
+            media_type=document.media_type,
+            schema=document.schema(build),
+            parameters=parameters,
+            examples=tuple(document.example_of(build.content, edition) for edition in editions),
+            link=document.link,
+        )
+
+
+def _edition_routes(key: str, *documents: EditionDocument) -> dict[str, RouteBuilder]:
+    """The builders of ``api.current_<key>`` and ``api.edition_<key>``, each documenting ``documents``."""
+    return {
+        f"{API_ENDPOINT_PREFIX}current_{key}": partial(_edition_endpoints, documents=documents, current=True),
+        f"{API_ENDPOINT_PREFIX}edition_{key}": partial(_edition_endpoints, documents=documents, current=False),
+    }
+
+
+def _resource_document(resource: str) -> EditionDocument:
+    return EditionDocument(
+        name=_camel(resource),
+        example=resource,
+        summary=f"{RESOURCE_TITLES[resource]} of {{edition}}",
+        description=RESOURCE_DESCRIPTIONS[resource],
+        tag="Current edition",
+        edition_tag="Any edition",
+        media_type=JSON,
+        schema=lambda build: build.schema_ref(envelope_schema(build.content, resource)),
+        payload=lambda content, edition: resource_payload(content, edition, resource),
+        current_note=lambda current: (
+            f" The same bytes as /api/v1/editions/{current}/{resource}.json while {current} is current."
+        ),
+        path_values={"resource": resource},
+        link=True,
+    )
+
+
+CALENDAR_FEED = EditionDocument(
+    name="Calendar",
+    example="dates.ics",
+    summary="Calendar feed of {edition}",
+    description="Every important date and, once the program is published, every session, as an iCalendar feed "
+    "to subscribe to. Event UIDs are <edition>-date-<id>@<domain> and <edition>-session-<id>@<domain>, and "
+    "SEQUENCE counts a date's earlier values, so a subscribed calendar moves an event instead of adding "
+    "a second one.",
+    tag="Calendars",
+    media_type=calendar.MIMETYPE,
+    schema=lambda build: CALENDAR_SCHEMA,
+    payload=lambda content, edition: calendar.feed(edition.name).body.decode(),
 )
-FEED_TEXT = "The announcements as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1), for feed readers."
-
-
-def _current_schedule(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
-    yield Endpoint(
-        route=rule.endpoint,
-        path=rule.rule,
-        operation_id="getSchedule",
-        tag="Other formats",
-        summary="Program of the current edition as frab/c3voc schedule JSON",
-        description=SCHEDULE_TEXT,
-        media_type=JSON,
-        schema=build.schema_ref(FrabScheduleSchema),
-        examples=(
-            Example(
-                f"{build.content.current}.schedule",
-                build.content.current,
-                build.current.title,
-                frab.schedule_payload(build.content, build.current),
-            ),
-        ),
-    )
-
-
-def _edition_schedule(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
-    yield Endpoint(
-        route=rule.endpoint,
-        path=_openapi_path(rule.rule, {}),
-        operation_id="getEditionSchedule",
-        tag="Other formats",
-        summary="Program of an edition as frab/c3voc schedule JSON",
-        description=SCHEDULE_TEXT,
-        media_type=JSON,
-        schema=build.schema_ref(FrabScheduleSchema),
-        parameters=(build.edition_parameter(),),
-        examples=tuple(
-            Example(
-                f"{edition.name}.schedule", edition.name, edition.title, frab.schedule_payload(build.content, edition)
-            )
-            for edition in build.editions
-        ),
-    )
-
-
-def _current_feed(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
-    yield Endpoint(
-        route=rule.endpoint,
-        path=rule.rule,
-        operation_id="getFeed",
-        tag="Other formats",
-        summary="Announcements of the current edition as a JSON Feed",
-        description=FEED_TEXT,
-        media_type=JSON,
-        schema=build.schema_ref(JsonFeedSchema),
-        examples=(
-            Example(
-                f"{build.content.current}.feed",
-                build.content.current,
-                build.current.title,
-                newsfeed.feed_payload(build.current),
-            ),
-        ),
-    )
-
-
-def _edition_feed(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
-    yield Endpoint(
-        route=rule.endpoint,
-        path=_openapi_path(rule.rule, {}),
-        operation_id="getEditionFeed",
-        tag="Other formats",
-        summary="Announcements of an edition as a JSON Feed",
-        description=FEED_TEXT,
-        media_type=JSON,
-        schema=build.schema_ref(JsonFeedSchema),
-        parameters=(build.edition_parameter(),),
-        examples=tuple(
-            Example(f"{edition.name}.feed", edition.name, edition.title, newsfeed.feed_payload(edition))
-            for edition in build.editions
-        ),
-    )
+SCHEDULE = EditionDocument(
+    name="Schedule",
+    example="schedule",
+    summary="Program of {edition} as frab/c3voc schedule JSON",
+    description="The program as frab/c3voc schedule JSON (https://c3voc.de/schedule/schema.json), which "
+    "conference schedule apps import: one room, the days with sessions (none until the program is published), "
+    "with stable guids and ids per session.",
+    tag="Other formats",
+    media_type=JSON,
+    schema=lambda build: build.schema_ref(FrabScheduleSchema),
+    payload=frab.schedule_payload,
+)
+FEED = EditionDocument(
+    name="Feed",
+    example="feed",
+    summary="Announcements of {edition} as a JSON Feed",
+    description="The announcements as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1), for feed readers.",
+    tag="Other formats",
+    media_type=JSON,
+    schema=lambda build: build.schema_ref(JsonFeedSchema),
+    payload=lambda content, edition: newsfeed.feed_payload(edition),
+)
 
 
 # Every route of the API blueprint, by endpoint, in the order the documentation lists them.
 # A route missing here is missing from the documentation (tests/test_openapi.py fails).
-ROUTES: Mapping[str, Callable[[_Builder, Rule], Iterator[Endpoint]]] = {
+# A pair api.current_<key> / api.edition_<key> is one _edition_routes entry.
+ROUTES: Mapping[str, RouteBuilder] = {
     "api.index": _index,
     "api.status": _status,
     "api.openapi": _openapi,
-    "api.current_resource": _current_resource,
-    "api.edition_resource": _edition_resource,
-    "api.current_calendar": _current_calendar,
-    "api.edition_calendar": _edition_calendar,
+    **_edition_routes("resource", *map(_resource_document, API_RESOURCES)),
+    **_edition_routes("calendar", CALENDAR_FEED),
     "api.date_calendar": _date_calendar,
     "api.session_calendar": _session_calendar,
-    "api.current_schedule": _current_schedule,
-    "api.edition_schedule": _edition_schedule,
-    "api.current_feed": _current_feed,
-    "api.edition_feed": _edition_feed,
+    **_edition_routes("schedule", SCHEDULE),
+    **_edition_routes("feed", FEED),
 }
 
 
