@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run dev test lint format check install install-dev chromium clean export lighthouse soak
+.PHONY: run dev test lint format check install install-dev chromium clean export lighthouse soak bench bench-scale bench-tools
 
 run: install  ## Serve the site with gunicorn on http://127.0.0.1:8000/
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
@@ -14,7 +14,7 @@ dev: install  ## Flask's development server with the debugger (never in producti
 export: install  ## Write the whole site as static files into build/site/ (for any static host)
 	$(BIN)/python -m workshop export --destination build/site
 
-test: install-dev node_modules/.installed chromium  ## Lint, then every test (browser tests included)
+test: install-dev node_modules/.installed chromium bench-tools  ## Lint, then every test (browser tests included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -24,6 +24,12 @@ lighthouse: install-dev node_modules/.installed chromium  ## Lighthouse (mobile)
 
 soak: install  ## 60 s of load on gunicorn (3 workers): a worker killed, a data file edited; reports errors, reload time, memory
 	$(BIN)/python scripts/soak.py
+
+bench: install bench-tools  ## The app vs nginx serving its static export (wrk on 127.0.0.1): requests/s, p50/p99, ratio; page weight
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+bench-scale: install bench-tools  ## The same on a generated edition (1,000 papers, 100 sessions), with the reload time
+	$(BIN)/python scripts/bench.py --scale $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -53,6 +59,9 @@ node_modules/.installed: package.json package-lock.json
 
 chromium:
 	@scripts/ensure-chromium
+
+bench-tools:
+	@scripts/ensure-bench-tools
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-artifacts build
