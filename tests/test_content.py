@@ -116,7 +116,7 @@ BREAKAGES = [
             "icml2023/topics.yaml",
             replace("title: Anomaly and outlier detection, search", "title: Anomaly detection: search"),
             "",
-            "Invalid YAML: mapping values are not allowed here",
+            "Invalid YAML: mapping values are not allowed",
             "Anomaly detection: search",
         ),
         id="yaml-syntax-error",
