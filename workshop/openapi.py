@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, ClassVar
 
 from apispec import APISpec
@@ -438,6 +438,9 @@ class Parameter:
     example: str | None = None
 
 
+MAX_ITEM_EXAMPLES = 10
+
+
 @dataclass(frozen=True)
 class Example:
     """A real document: ``key`` names it among the components, as several paths serve the same one."""
@@ -445,7 +448,12 @@ class Example:
     key: str
     name: str
     summary: str
-    value: Any
+    # Built only when the OpenAPI document is written: the /api/ page never needs it.
+    build: Callable[[], Any]
+
+    @cached_property
+    def value(self) -> Any:
+        return self.build()
 
 
 @dataclass(frozen=True)
@@ -554,7 +562,9 @@ def _index(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
         "resources, and the URLs of the current edition's resources. Start here.",
         media_type=JSON,
         schema=build.schema_ref(index_schema(build.content)),
-        examples=(Example("index", "current", "The index of the content served now", index_payload(build.content)),),
+        examples=(
+            Example("index", "current", "The index of the content served now", lambda: index_payload(build.content)),
+        ),
     )
 
 
@@ -572,7 +582,7 @@ def _status(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
         "message. Revalidated on every request (Cache-Control: no-cache).",
         media_type=JSON,
         schema=build.schema_ref(status_schema(build.content)),
-        examples=(Example("status", "current", "Content served as the files say", example),),
+        examples=(Example("status", "current", "Content served as the files say", lambda: example),),
         last_modified=False,
     )
 
@@ -615,9 +625,10 @@ def _item_calendars(
                     f"{edition.name}.{noun}.{item_id}.ics",
                     item_id,
                     item_id,
-                    document(edition.name, item_id).body.decode(),
+                    partial(lambda name, item: document(name, item).body.decode(), edition.name, item_id),
                 )
-                for item_id in ids
+                # A few show the shape; a program of a hundred sessions needs no hundred examples.
+                for item_id in ids[:MAX_ITEM_EXAMPLES]
             )
             note = ""
         else:
@@ -683,7 +694,9 @@ class EditionDocument:
     link: bool = False
 
     def example_of(self, content: Content, edition: Edition) -> Example:
-        return Example(f"{edition.name}.{self.example}", edition.name, edition.title, self.payload(content, edition))
+        return Example(
+            f"{edition.name}.{self.example}", edition.name, edition.title, partial(self.payload, content, edition)
+        )
 
 
 RouteBuilder = Callable[[_Builder, Rule], Iterator[Endpoint]]
