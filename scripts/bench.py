@@ -43,7 +43,6 @@ import re
 import runpy
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -57,6 +56,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from local_servers import free_port  # beside this script
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
@@ -108,12 +109,6 @@ def require_tools() -> tuple[str, str]:
         raise BenchError(f"{' and '.join(missing)} not found. Install with: {INSTALL_HINT}")
     assert nginx is not None and wrk is not None
     return nginx, wrk
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def stop(process: subprocess.Popen[Any], name: str) -> None:

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import socketserver
 import subprocess
 import sys
@@ -35,22 +34,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from local_servers import CHROMIUM_FLAGS, GUNICORN, free_port, start_gunicorn, stop  # beside this script
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REPORT_DIR = PROJECT_ROOT / "test-artifacts" / "lighthouse"
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME_LAUNCHER_FLAGS = PROJECT_ROOT / "node_modules" / "chrome-launcher" / "dist" / "flags.js"
-GUNICORN = PROJECT_ROOT / ".venv" / "bin" / "gunicorn"
+
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_FLAGS]
 # Chromium's own calls home that the flags above leave on: network time (a feature
 # to turn off), component updates and the Google account check (pointed at a closed
 # loopback port, as no switch turns them off). Lighthouse's launcher already turns
@@ -64,12 +56,6 @@ KNOWN_EXCEPTIONS: dict[str, str] = {}
 # Lighthouse asks to run it again after these (a trace it could not read).
 RETRIED_ERRORS = ("Please run Lighthouse again", "NO_NAVSTART", "NO_FCP", "NO_LCP")
 LOCAL_SCHEMES = ("data", "blob", "about")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class _Refuse(socketserver.StreamRequestHandler):
@@ -103,15 +89,8 @@ def gunicorn(log_path: Path) -> Iterator[str]:
     """gunicorn with the project's config on a free loopback port; SITE_URL is that origin."""
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "WORKSHOP_SITE_URL": origin}
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py", "app:app"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    env = {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "WORKSHOP_SITE_URL": origin}
+    process = start_gunicorn(env, log_path)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -126,12 +105,7 @@ def gunicorn(log_path: Path) -> Iterator[str]:
                 time.sleep(0.2)
         yield origin
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
 
 
 def disable_features_flag() -> str:

@@ -39,7 +39,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,12 +50,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from local_servers import free_port, start_gunicorn, stop  # beside this script
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 from workshop.content import parse_yaml  # noqa: E402 (the project, from this checkout)
 
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 # The edit made at two thirds of the run: the first topic's title of the current edition (a valid change).
 EDIT_SUFFIX = " (edited during the soak test)"
 EDIT_DEADLINE = 2.0  # seconds: what live reload promises (README, "Editing the content")
@@ -91,12 +90,6 @@ class ClientStats:
     failures: list[Failure] = field(default_factory=list)
     # (time, content version) of every response that named one, in order.
     versions: list[tuple[float, str]] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def children(pid: int) -> set[int]:
@@ -224,32 +217,19 @@ def soak(settings: Settings) -> dict[str, Any]:
         shutil.copytree(PROJECT_ROOT / "data", data_dir)
         port = free_port()
         env = {
-            **os.environ,
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_WORKERS": str(settings.workers),
             "GUNICORN_ACCESSLOG": "/dev/null",
             "WORKSHOP_DATA_DIR": str(data_dir),
         }
         log_path = Path(scratch) / "gunicorn.log"
-        with log_path.open("w", encoding="utf-8") as log:
-            master = subprocess.Popen(
-                [str(GUNICORN), "--config", "gunicorn.conf.py", "app:app"],
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        master = start_gunicorn(env, log_path)
         try:
             wait_for_workers(master, port, settings.workers)
             timeline = drive(master.pid, port, settings, data_dir)
             report = summarize(settings, timeline)
         finally:
-            master.send_signal(signal.SIGTERM)
-            try:
-                master.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                master.kill()
-                master.wait(timeout=5)
+            stop(master, timeout=20)
         if report["problems"]:
             report["log_tail"] = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
         return report

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from scripts.local_servers import CHROMIUM_FLAGS
 from workshop import create_app
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,16 +24,7 @@ SHIPPED_DATA = PROJECT_ROOT / "data"
 # The workshop's original page, kept verbatim: the source of every fact the site must carry.
 SEED_PAGE = Path(__file__).resolve().parent / "fixtures" / "seed-homepage.md"
 CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-# No sandbox (tests run as root in CI) and no background traffic to the internet.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = CHROMIUM_FLAGS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask, Response
 
+from scripts.local_servers import free_port
 from workshop import create_app
 from workshop.cli import main
 from workshop.documents import API_RESOURCES
@@ -30,12 +30,6 @@ from workshop.export import ExportError, export_site
 from workshop.fieldref import EXAMPLE_DATA
 
 PHOTO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120"/></svg>\n'
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 import redis
 
+from scripts.local_servers import free_port
 from tests.conftest import SHIPPED_DATA
-from tests.test_server import free_port, gunicorn, wait_until_serving
+from tests.test_server import gunicorn, wait_until_serving
 
 # Requested before Redis goes away (documents built once, shared through Redis)...
 SHARED_URLS = (

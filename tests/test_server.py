@@ -3,55 +3,31 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from scripts.local_servers import free_port, start_gunicorn, stop
 from tests.conftest import PROJECT_ROOT
-
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
-def gunicorn(env_overrides: dict[str, str], log_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def gunicorn(env_overrides: dict[str, str], log_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """gunicorn with the project's config on a free port; its log goes to a file (a pipe
     nobody reads would fill up and block the workers)."""
     port = free_port()
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", **env_overrides}
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py", "app:app"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    process = start_gunicorn({"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", **env_overrides}, log_path)
     try:
         yield process, f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
 
 
-def wait_until_serving(url: str, process: subprocess.Popen[str]) -> None:
+def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         assert process.poll() is None, "gunicorn exited"

@@ -1,0 +1,56 @@
+"""Servers on this machine's loopback, for the scripts and the tests: a free port,
+the project's gunicorn, and the flags that keep Chromium from calling home."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+# No sandbox (root in CI), no GPU, and no background traffic to the internet.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(environment: Mapping[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """gunicorn with the project's config (GUNICORN_BIND and the rest from ``environment``).
+
+    Its output goes to a file: a pipe nobody reads would fill up and block the workers.
+    """
+    with log_path.open("w", encoding="utf-8") as log:
+        return subprocess.Popen(
+            [str(GUNICORN), "--config", "gunicorn.conf.py", "app:app"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **environment},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """Stop a server gracefully, or kill it when it does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
