@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 .PHONY: run dev test lint format check install install-dev chromium clean export lighthouse soak bench bench-scale bench-tools
 
 run: install  ## Serve the site with gunicorn on http://127.0.0.1:8000/
-	$(BIN)/gunicorn --config gunicorn.conf.py app:app
+	$(BIN)/gunicorn --config gunicorn.conf.py
 
 dev: install  ## Flask's development server with the debugger (never in production)
 	$(BIN)/flask --app app run --debug

@@ -1,8 +1,10 @@
-"""Entry point for ``gunicorn app:app`` and ``flask --app app``."""
+"""Entry points: ``app`` for WSGI servers and ``flask --app app``; ``asgi_app`` for gunicorn's
+asgi worker, which gunicorn.conf.py picks by default."""
 
 import sys
 
 from workshop import create_app
+from workshop.asgi import SiteASGI
 from workshop.content import ContentError
 
 try:
@@ -10,3 +12,5 @@ try:
 except ContentError as error:
     # Say exactly what is wrong and stop: never serve half-valid content.
     sys.exit(f"The site was not started: the data files have {len(error.problems)} problem(s).\n{error}")
+
+asgi_app = SiteASGI(app)

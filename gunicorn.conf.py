@@ -4,14 +4,16 @@
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Threaded workers, one per core, 4 threads each: chosen by measurement (docs/performance.md,
-# scripts/bench.py). They keep connections alive, so a client's next request skips the
-# accept, the close and the sync worker's wait for the client to close (most of its time:
-# the app answers from memory in about a microsecond): 20-55 % more requests/s than sync
-# workers (2 to 8 of them), p99 still far under 30 ms. More threads or workers did not help.
+# gunicorn's asyncio worker, one per core: chosen by measurement (docs/performance.md,
+# scripts/bench.py). The app's prepared responses (nearly every request) are answered
+# from the event loop (workshop/asgi.py), with no thread hand-off per request; about
+# 2.5 times the requests/s of threaded WSGI workers. The rest reaches Flask in threads
+# (WORKSHOP_ASGI_FLASK_THREADS). GUNICORN_WORKER_CLASS=gthread (or sync) serves the
+# plain WSGI app instead, with its own fast path; threads then applies.
 workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 1)))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "asgi")
+wsgi_app = "app:asgi_app" if worker_class == "asgi" else "app:app"
+threads = int(os.environ.get("GUNICORN_THREADS", "1" if worker_class == "asgi" else "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
@@ -22,6 +24,11 @@ preload_app = True
 
 # Production: no reloader, no debugger.
 reload = False
+
+# No control socket: gunicorn's default one is a single path per user (outside the project,
+# shared by every instance on the machine) through which workers can be added or removed.
+# Manage the server with signals (HUP, TTIN, TTOU, TERM), as before gunicorn 25.
+control_socket_disable = True
 
 # Refuse oversized requests before they reach the app.
 limit_request_line = 4094
@@ -48,6 +55,8 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201 (gunicorn's hook signature
     With preload_app the content is loaded once in the master, but threads do not
     survive fork: each worker follows the data files with its own watcher.
     """
-    store = getattr(worker.wsgi, "extensions", {}).get("workshop.store")
+    served = getattr(worker, "asgi", None) or worker.wsgi
+    flask_app = getattr(served, "flask_app", served)  # the ASGI front keeps the Flask app it serves
+    store = getattr(flask_app, "extensions", {}).get("workshop.store")
     if store is not None:
         store.ensure_watching()

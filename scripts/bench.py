@@ -52,6 +52,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.message import Message
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -240,13 +241,14 @@ def gunicorn_settings(env: dict[str, str]) -> dict[str, Any]:
 # --- HTTP helpers ---------------------------------------------------------------------
 
 
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
+    """Status, headers (looked up by any case of the name, as HTTP means them) and body."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:  # 304 and errors
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 # --- wrk ------------------------------------------------------------------------------
@@ -702,7 +704,7 @@ def run(args: argparse.Namespace, nginx: str, wrk: str) -> dict[str, Any]:
             env.update(overrides)
             report["gunicorn"][label] = gunicorn_settings(env) | {"overrides": overrides}
             log = workdir / f"gunicorn-{index}.log"
-            command = [str(GUNICORN), "--config", str(GUNICORN_CONF), "app:app"]
+            command = [str(GUNICORN), "--config", str(GUNICORN_CONF)]
             process = servers_running.enter_context(running(command, f"gunicorn ({label})", log, env))
             report["pids"][label] = process.pid
             started.append((label, process, log))

@@ -38,7 +38,7 @@ def start_gunicorn(environment: Mapping[str, str], log_path: Path) -> subprocess
     """
     with log_path.open("w", encoding="utf-8") as log:
         return subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py", "app:app"],
+            [str(GUNICORN), "--config", "gunicorn.conf.py"],
             cwd=PROJECT_ROOT,
             env={**os.environ, **environment},
             stdout=log,

@@ -308,7 +308,9 @@ def test_production_config_runs_without_debugger_or_reloader(monkeypatch: pytest
     app.extensions["workshop.store"].stop_watching()
     # `make run` serves with this config; only `make dev` has Flask's debugger.
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "gunicorn --config gunicorn.conf.py app:app" in makefile.split("\nrun:", 1)[1].split("\n\n")[0]
+    run_recipe = makefile.split("\nrun:", 1)[1].split("\n\n")[0]
+    assert run_recipe.rstrip().endswith("gunicorn --config gunicorn.conf.py"), "the config picks the app to serve"
+    assert config.wsgi_app == "app:asgi_app"
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     if app.config["FAST_PATH"]:
         # Answers repeat requests from memory before Flask is entered (only ProxyFix is outside it).
-        app.wsgi_app = PreparedResponses(app.wsgi_app, app.extensions["workshop.store"])  # type: ignore[method-assign]
+        prepared = PreparedResponses(app.wsgi_app, app.extensions["workshop.store"])
+        # Also read by the ASGI front (workshop/asgi.py), which replays the same table.
+        app.extensions["workshop.prepared"] = prepared
+        app.wsgi_app = prepared  # type: ignore[method-assign]
     proxies = int(app.config["PROXY_FIX"])
     if proxies < 0:
         raise ValueError(f"PROXY_FIX is the number of trusted proxies in front of the app, not {proxies}.")

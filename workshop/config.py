@@ -22,6 +22,9 @@ class DefaultConfig:
 
     # Replay finished responses from memory for unchanged content (workshop/fastpath.py).
     FAST_PATH = True
+    # Under gunicorn's asgi worker (workshop/asgi.py): threads per process for the requests
+    # the fast path does not answer (a first request per URL and content version, errors, ...).
+    ASGI_FLASK_THREADS = 8
 
     # flask-caching: an in-process cache unless configured otherwise.
     CACHE_TYPE = "SimpleCache"

@@ -7,6 +7,9 @@ body, and a gzip copy); later requests for that path under the same content
 version are answered from memory, 304s included. Anything else (other methods,
 conditional requests it cannot decide, unusual Accept headers, errors) goes to
 Flask, which stays the single definition of what each URL answers.
+
+What to answer is decided from a `RequestView`, not from a WSGI environ, so that
+the ASGI front (workshop/asgi.py) replays the same table from its event loop.
 """
 
 from __future__ import annotations
@@ -30,12 +33,44 @@ NOT_MODIFIED_DROPS = frozenset({"content-length", "content-type", "content-encod
 MIN_GZIP_SIZE = 1024
 
 
-class _Variant(NamedTuple):
+class RequestView(NamedTuple):
+    """What the fast path needs to know of a GET or HEAD request, whichever the server interface."""
+
+    method: str
+    # Scheme and path: a prepared response is for one URL over one scheme (see response_key).
+    key: str
+    accept: str | None
+    accept_encoding: str
+    if_none_match: str | None
+    if_modified_since: str | None
+    ranged: bool
+
+    @classmethod
+    def of_environ(cls, environ: WSGIEnvironment) -> RequestView:
+        return cls(
+            method=environ["REQUEST_METHOD"],
+            key=response_key(environ.get("wsgi.url_scheme", "http"), environ.get("PATH_INFO", "")),
+            accept=environ.get("HTTP_ACCEPT"),
+            accept_encoding=environ.get("HTTP_ACCEPT_ENCODING", ""),
+            if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
+            if_modified_since=environ.get("HTTP_IF_MODIFIED_SINCE"),
+            ranged="HTTP_RANGE" in environ,
+        )
+
+
+class Variant(NamedTuple):
     """One representation of a prepared response (plain or gzipped) with its finished header lists."""
 
     body: bytes
     ok: list[tuple[str, str]]
     not_modified: list[tuple[str, str]]
+    # The same lists as ASGI wants them (lower-case names, bytes), built once.
+    raw_ok: list[tuple[bytes, bytes]]
+    raw_not_modified: list[tuple[bytes, bytes]]
+
+
+def _raw(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
 
 
 @dataclass
@@ -48,8 +83,8 @@ class Prepared:
     mimetype: str
     gzipped: bytes | None = field(default=None)
     # Built once here, so that answering a request only picks one and copies its header list.
-    _plain: _Variant = field(init=False, repr=False, compare=False)
-    _zipped: _Variant | None = field(init=False, repr=False, compare=False)
+    _plain: Variant = field(init=False, repr=False, compare=False)
+    _zipped: Variant | None = field(init=False, repr=False, compare=False)
     _etag_prefix: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -62,31 +97,37 @@ class Prepared:
         # Both representations' ETags start with this: either one revalidates.
         self._etag_prefix = f'"{self.etag}'
 
-    def _variant(self, body: bytes, etag: str, *, gzipped: bool) -> _Variant:
-        not_modified = [(k, v) for k, v in self.headers if k.lower() not in NOT_MODIFIED_DROPS]
+    def _variant(self, body: bytes, etag: str, *, gzipped: bool) -> Variant:
         ok = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding"), ("Content-Length", str(len(body)))]
         if gzipped:
             ok.append(("Content-Encoding", "gzip"))
-        return _Variant(body, ok, [*not_modified, ("ETag", etag), ("Vary", "Accept-Encoding")])
+        kept = [(k, v) for k, v in self.headers if k.lower() not in NOT_MODIFIED_DROPS]
+        not_modified = [*kept, ("ETag", etag), ("Vary", "Accept-Encoding")]
+        return Variant(body, ok, not_modified, _raw(ok), _raw(not_modified))
 
-    def accepts(self, environ: WSGIEnvironment) -> bool:
+    def accepts(self, request: RequestView) -> bool:
         """Whether the request's Accept header surely admits this type (else Flask decides, maybe 406)."""
-        accept = environ.get("HTTP_ACCEPT")
+        accept = request.accept
         if not accept or "*/*" in accept or self.mimetype in accept:
             return True
         return f"{self.mimetype.split('/')[0]}/*" in accept
 
-    def answer(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    def choose(self, request: RequestView) -> tuple[Variant, bool]:
+        """The representation to send, and whether the answer is 304 Not Modified."""
         variant = self._plain
-        if self._zipped is not None and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+        if self._zipped is not None and "gzip" in request.accept_encoding:
             variant = self._zipped
-        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and (self._etag_prefix in if_none_match or if_none_match == "*"):
+        if_none_match = request.if_none_match
+        return variant, bool(if_none_match and (self._etag_prefix in if_none_match or if_none_match == "*"))
+
+    def answer(self, request: RequestView, start_response: StartResponse) -> Iterable[bytes]:
+        variant, not_modified = self.choose(request)
+        if not_modified:
             # A copy: a WSGI server may change the list it is given (PEP 3333).
             start_response("304 NOT MODIFIED", variant.not_modified.copy())
             return []
         start_response("200 OK", variant.ok.copy())
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [variant.body]
+        return [] if request.method == "HEAD" else [variant.body]
 
 
 class PreparedResponses:
@@ -104,22 +145,31 @@ class PreparedResponses:
             self._responses, self._version = {}, version
         return self._responses
 
+    def lookup(self, request: RequestView) -> Prepared | None:
+        """The prepared response that answers this GET or HEAD request exactly as Flask would, if any."""
+        prepared = self._table(self.store.content.version).get(request.key)
+        if (
+            prepared is not None
+            and prepared.accepts(request)
+            # If-Modified-Since alone, or a range: Flask decides.
+            and not (request.if_modified_since and not request.if_none_match)
+            and not request.ranged
+        ):
+            return prepared
+        return None
+
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
-        version = self.store.content.version
-        table = self._table(version)
-        prepared = table.get(_key(environ))
-        if (
-            prepared is not None
-            and prepared.accepts(environ)
-            and not (environ.get("HTTP_IF_MODIFIED_SINCE") and not environ.get("HTTP_IF_NONE_MATCH"))
-            and "HTTP_RANGE" not in environ
-        ):
-            return prepared.answer(environ, start_response)
-        if environ["REQUEST_METHOD"] != "GET" or _conditional(environ):
+        request = RequestView.of_environ(environ)
+        prepared = self.lookup(request)
+        if prepared is not None:
+            return prepared.answer(request, start_response)
+        conditional = request.if_none_match is not None or request.if_modified_since is not None or request.ranged
+        if request.method != "GET" or conditional:
             return self.wsgi_app(environ, start_response)
-        return self._learn(environ, start_response, table, version)
+        version = self.store.content.version
+        return self._learn(environ, start_response, self._table(version), version)
 
     def _learn(
         self, environ: WSGIEnvironment, start_response: StartResponse, table: dict[str, Prepared], version: str
@@ -145,7 +195,7 @@ class PreparedResponses:
         lookup = {k.lower(): v for k, v in headers}
         etag = lookup.get("etag", "").strip('"')
         if etag:
-            table[_key(environ)] = Prepared(
+            table[RequestView.of_environ(environ).key] = Prepared(
                 headers=[(k, v) for k, v in headers if k.lower() not in {"etag", "content-length", "vary"}],
                 body=body,
                 etag=etag,
@@ -154,10 +204,6 @@ class PreparedResponses:
         return [body]
 
 
-def _key(environ: WSGIEnvironment) -> str:
+def response_key(scheme: str, path: str) -> str:
     # The scheme is part of what a response says: over HTTPS it carries HSTS, over HTTP it must not.
-    return f"{environ.get('wsgi.url_scheme', 'http')}:{environ.get('PATH_INFO', '')}"
-
-
-def _conditional(environ: WSGIEnvironment) -> bool:
-    return any(key in environ for key in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE"))
+    return f"{scheme}:{path}"

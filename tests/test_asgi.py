@@ -1,0 +1,176 @@
+"""The ASGI front gunicorn serves by default: the same answers as Flask, replays from the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+from flask import Flask
+
+from tests.test_fastpath import URLS, flask_entries
+from tests.test_reload import ROBUSTNESS, edit, settle
+from workshop.asgi import SiteASGI
+
+HSTS = "strict-transport-security"
+
+
+class Answer(NamedTuple):
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def call(site: SiteASGI, path: str, *, method: str = "GET", scheme: str = "http", **headers: str) -> Answer:
+    """One request through the ASGI application, as gunicorn's asgi worker makes it."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": scheme,
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(name.replace("_", "-").lower().encode(), value.encode()) for name, value in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(site(scope, receive, send))
+    start = sent[0]
+    assert start["type"] == "http.response.start"
+    body = b"".join(message.get("body", b"") for message in sent[1:])
+    # Header names in lower case, as ASGI has them.
+    return Answer(start["status"], {name.decode(): value.decode() for name, value in start["headers"]}, body)
+
+
+def comparable(headers: Any) -> dict[str, str]:
+    """Headers a client relies on, by lower-case name (Date is the server's clock, not the response's)."""
+    return {name.lower(): value for name, value in headers.items() if name.lower() not in {"date", "expires"}}
+
+
+@pytest.fixture
+def site(app: Flask) -> SiteASGI:
+    return SiteASGI(app)
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_replays_equal_flasks_answer_without_entering_flask(app: Flask, site: SiteASGI, url: str) -> None:
+    entered = flask_entries(app)
+    first = call(site, url)
+    assert first.status == 200
+    assert entered == ["flask"]
+    replays = [call(site, url) for _ in range(3)]
+    assert entered == ["flask"], "repeat requests must be answered from the event loop"
+    for replay in replays:
+        assert replay.body == first.body
+        assert comparable(replay.headers) == comparable(first.headers) | {"vary": "Accept-Encoding"}
+    # And exactly what the WSGI app (the other front) sends for the same URL.
+    wsgi = app.test_client().get(url)
+    assert wsgi.data == first.body
+    assert comparable(wsgi.headers) == comparable(replays[0].headers)
+
+
+def test_gzip_304_and_head_from_the_event_loop(app: Flask, site: SiteASGI) -> None:
+    url = "/api/v1/topics.json"
+    entered = flask_entries(app)
+    plain = call(site, url)
+    zipped = call(site, url, accept_encoding="gzip, br")
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(zipped.body) == plain.body
+    assert int(zipped.headers["content-length"]) == len(zipped.body)
+    for etag, encoding in ((plain.headers["etag"], "identity"), (zipped.headers["etag"], "gzip")):
+        not_modified = call(site, url, if_none_match=etag, accept_encoding=encoding)
+        assert not_modified.status == 304
+        assert not_modified.body == b""
+        assert not_modified.headers["etag"] == etag
+        assert not_modified.headers["cache-control"] == plain.headers["cache-control"]
+        assert not_modified.headers["access-control-allow-origin"] == "*"
+        assert "content-length" not in not_modified.headers
+    head = call(site, url, method="HEAD")
+    assert head.status == 200
+    assert head.body == b""
+    assert head.headers["content-length"] == str(len(plain.body))
+    assert entered == ["flask"], "all but the first are replays"
+
+
+def test_what_the_fast_path_cannot_decide_goes_to_flask(site: SiteASGI) -> None:
+    call(site, "/api/v1/topics.json")
+    assert call(site, "/api/v1/topics.json", accept="text/html").status == 406
+    assert call(site, "/api/v1/topics.json", method="POST").status == 405
+    ranged = call(site, "/static/css/site.css", range="bytes=0-9")
+    assert ranged.status == 206
+    assert len(ranged.body) == 10
+    missing = call(site, "/api/v1/nothing-\u00e9.json")
+    assert missing.status == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+
+
+def test_an_edit_is_served_at_once(data_dir: Path, make_app: Callable[..., Flask]) -> None:
+    app = make_app(data_dir)
+    site = SiteASGI(app)
+    before = call(site, "/api/v1/topics.json")
+    call(site, "/api/v1/topics.json")  # now replayed
+    edited = "Robustness to distribution shifts and model misspecification"
+    edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, edited)
+    settle(app.extensions["workshop.store"])
+    after = call(site, "/api/v1/topics.json", if_none_match=before.headers["etag"])
+    assert after.status == 200
+    assert edited.encode() in after.body
+
+
+@pytest.mark.parametrize("proxies", [0, 1, 2])
+@pytest.mark.parametrize("forwarded", [None, "https", "http", "https, http", "http, https", ""])
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_the_scheme_is_believed_exactly_as_proxy_fix_believes_it(
+    make_app: Callable[..., Flask], data_dir: Path, proxies: int, forwarded: str | None, scheme: str
+) -> None:
+    """HSTS goes with the scheme the visitor used: the event loop must judge it as the WSGI stack does."""
+    app = make_app(data_dir, PROXY_FIX=proxies)
+    site = SiteASGI(app)
+    entered = flask_entries(app)
+    headers = {} if forwarded is None else {"x_forwarded_proto": forwarded}
+    wsgi_headers = {} if forwarded is None else {"X-Forwarded-Proto": forwarded}
+    expected = app.test_client().get("/", base_url=f"{scheme}://localhost", headers=wsgi_headers).headers.get(HSTS)
+    # Teach the table both schemes first, so the answer below is surely a replay.
+    call(site, "/", scheme="http")
+    call(site, "/", scheme="https")
+    learned = len(entered)
+    assert call(site, "/", scheme=scheme, **headers).headers.get(HSTS) == expected
+    assert len(entered) == learned, "answered by the fast path"
+
+
+def test_without_the_fast_path_flask_answers_everything(data_dir: Path, make_app: Callable[..., Flask]) -> None:
+    app = make_app(data_dir, FAST_PATH=False)
+    site = SiteASGI(app)
+    entered = flask_entries(app)
+    for _ in range(2):
+        assert call(site, "/api/v1/topics.json").status == 200
+    assert entered == ["flask", "flask"]
+
+
+def test_lifespan_is_completed(site: SiteASGI) -> None:
+    """gunicorn's asgi worker runs the lifespan protocol; the site has nothing to set up but answers it."""
+    incoming = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent: list[str] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["type"])
+
+    asyncio.run(site({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
