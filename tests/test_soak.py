@@ -49,4 +49,10 @@ def test_a_short_soak_survives_a_killed_worker_and_an_edit(tmp_path: Path) -> No
     # Memory: every worker measured, none grew past the limit.
     roles = sorted(row["role"] for row in report["memory"])
     assert roles == ["killed", "replacement", "worker", "worker"]
-    assert all(row["growth_kb"] <= report["max_growth_limit_kb"] for row in report["memory"] if row["role"] != "killed")
+    limit = report["max_growth_limit_kb"]
+    assert all(row["growth_kb"] <= limit for row in report["memory"] if row["role"] == "worker")
+    assert report["max_growth_kb"] == max(row["growth_kb"] for row in report["memory"] if row["role"] == "worker")
+    # The replacement, warming up while measured, must at least end no bigger than its siblings plus the limit.
+    siblings = max(row["after_kb"] for row in report["memory"] if row["role"] == "worker")
+    replacement = next(row for row in report["memory"] if row["role"] == "replacement")
+    assert replacement["after_kb"] - siblings == report["replacement_excess_kb"] <= limit
