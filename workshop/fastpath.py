@@ -49,7 +49,7 @@ class RequestView(NamedTuple):
     def of_environ(cls, environ: WSGIEnvironment) -> RequestView:
         return cls(
             method=environ["REQUEST_METHOD"],
-            key=response_key(environ.get("wsgi.url_scheme", "http"), environ.get("PATH_INFO", "")),
+            key=environ_key(environ),
             accept=environ.get("HTTP_ACCEPT"),
             accept_encoding=environ.get("HTTP_ACCEPT_ENCODING", ""),
             if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
@@ -195,7 +195,7 @@ class PreparedResponses:
         lookup = {k.lower(): v for k, v in headers}
         etag = lookup.get("etag", "").strip('"')
         if etag:
-            table[RequestView.of_environ(environ).key] = Prepared(
+            table[environ_key(environ)] = Prepared(
                 headers=[(k, v) for k, v in headers if k.lower() not in {"etag", "content-length", "vary"}],
                 body=body,
                 etag=etag,
@@ -207,3 +207,7 @@ class PreparedResponses:
 def response_key(scheme: str, path: str) -> str:
     # The scheme is part of what a response says: over HTTPS it carries HSTS, over HTTP it must not.
     return f"{scheme}:{path}"
+
+
+def environ_key(environ: WSGIEnvironment) -> str:
+    return response_key(environ.get("wsgi.url_scheme", "http"), environ.get("PATH_INFO", ""))
