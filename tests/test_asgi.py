@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 from flask import Flask
 
-from tests.test_fastpath import URLS, flask_entries
+from tests.test_fastpath import URLS, comparable, flask_entries
 from tests.test_reload import ROBUSTNESS, edit, settle
 from workshop.asgi import SiteASGI
 
@@ -22,6 +23,12 @@ class Answer(NamedTuple):
     status: int
     headers: dict[str, str]
     body: bytes
+
+
+def run_apart(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run on an event loop of its own thread: Playwright's sync API keeps a loop running in the test thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def call(site: SiteASGI, path: str, *, method: str = "GET", scheme: str = "http", **headers: str) -> Answer:
@@ -48,17 +55,12 @@ def call(site: SiteASGI, path: str, *, method: str = "GET", scheme: str = "http"
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(site(scope, receive, send))
+    run_apart(site(scope, receive, send))
     start = sent[0]
     assert start["type"] == "http.response.start"
     body = b"".join(message.get("body", b"") for message in sent[1:])
     # Header names in lower case, as ASGI has them.
     return Answer(start["status"], {name.decode(): value.decode() for name, value in start["headers"]}, body)
-
-
-def comparable(headers: Any) -> dict[str, str]:
-    """Headers a client relies on, by lower-case name (Date is the server's clock, not the response's)."""
-    return {name.lower(): value for name, value in headers.items() if name.lower() not in {"date", "expires"}}
 
 
 @pytest.fixture
@@ -172,5 +174,5 @@ def test_lifespan_is_completed(site: SiteASGI) -> None:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message["type"])
 
-    asyncio.run(site({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
+    run_apart(site({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]

@@ -70,23 +70,27 @@ def assert_hardened(headers: Any, where: str) -> None:
     assert HSTS not in headers, f"{where}: HSTS over plain HTTP"
 
 
+# Every kind of document and file the site serves: pages, robots.txt, API documents, status, a calendar,
+# static files.
+SERVED_URLS = [
+    "/",
+    "/icml2023/",
+    "/robots.txt",
+    "/api/v1/index.json",
+    "/api/v1/site.json",
+    "/api/v1/editions/icml2023/topics.json",
+    "/api/v1/status.json",
+    "/api/v1/dates.ics",
+    "/static/css/site.css",
+    "/static/js/main.js",
+    "/static/favicon.svg",
+]
+
+
 def test_every_kind_of_response_carries_the_security_headers(client: Any) -> None:
-    documents_and_files = [
-        "/",
-        "/icml2023/",
-        "/robots.txt",
-        "/api/v1/index.json",
-        "/api/v1/site.json",
-        "/api/v1/editions/icml2023/topics.json",
-        "/api/v1/status.json",
-        "/api/v1/dates.ics",
-        "/static/css/site.css",
-        "/static/js/main.js",
-        "/static/favicon.svg",
-    ]
     # Twice: the first answer comes from Flask, the second from the fast path's memory.
     for attempt in ("first", "replayed"):
-        for url in documents_and_files:
+        for url in SERVED_URLS:
             response = client.get(url)
             assert response.status_code == 200, url
             assert_hardened(response.headers, f"{attempt} GET {url}")
@@ -194,23 +198,12 @@ def test_only_get_head_and_options_are_answered_and_nothing_changes(
 ) -> None:
     app = make_app(data_dir)
     client = app.test_client()
-    known = [
-        "/",
-        "/icml2023/",
-        "/api/v1/index.json",
-        "/api/v1/site.json",
-        "/api/v1/editions/icml2023/topics.json",
-        "/api/v1/status.json",
-        "/api/v1/dates.ics",
-        "/static/css/site.css",
-        "/static/js/main.js",
-    ]
     unknown = ["/no-such-page", "/no-such-edition/", "/api/v1/talks.json", "/api/v2/site.json", "/static/evil.js"]
-    etags = {url: client.get(url).headers["ETag"] for url in known}
+    etags = {url: client.get(url).headers["ETag"] for url in SERVED_URLS}
     data_before, static_before = tree_digest(data_dir), tree_digest(PROJECT_ROOT / "static")
     hostile_body = json.dumps({"title": "Hacked", "items": [{"id": "hacked", "title": "Hacked"}]})
     for method in WRITE_METHODS:
-        for url in known:
+        for url in SERVED_URLS:
             response = client.open(url, method=method, data=hostile_body, content_type="application/json")
             assert response.status_code == 405, (method, url)
             allowed = {method.strip() for method in response.headers["Allow"].split(",")}
@@ -220,7 +213,7 @@ def test_only_get_head_and_options_are_answered_and_nothing_changes(
             assert response.status_code in (404, 405), (method, url)
     assert tree_digest(data_dir) == data_before
     assert tree_digest(PROJECT_ROOT / "static") == static_before
-    for url in known:
+    for url in SERVED_URLS:
         response = client.get(url)
         assert response.headers["ETag"] == etags[url], f"{url} changed"
         assert b"Hacked" not in response.data
