@@ -17,6 +17,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1" if worker_class == "asgi" e
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# When a client closes its connection, the asgi worker would keep the connection's state
+# for this many seconds (default 3) for the app to clean up; this app has nothing to clean
+# up. Measured: at 2,000 new connections/s (browsers reconnect) a worker grew from 47 to
+# 175 MB with the default and stayed at 48 MB with 0.
+asgi_disconnect_grace_period = 0
 
 # Load the content once in the master: a broken data file stops start-up with
 # its problems listed, instead of every worker failing on its own.

@@ -1,5 +1,6 @@
 """Servers on this machine's loopback, for the scripts and the tests: a free port,
-the project's gunicorn, and the flags that keep Chromium from calling home."""
+the project's gunicorn, its workers' memory and CPU time, and the flags that keep
+Chromium from calling home."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # No sandbox (root in CI), no GPU, and no background traffic to the internet.
 CHROMIUM_FLAGS = [
@@ -54,3 +56,35 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (gunicorn's workers, for its master), from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            after_name = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while we looked
+            continue
+        if int(after_name[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def cpu_s(pid: int) -> float | None:
+    """User plus system CPU time of ``pid`` in seconds (/proc/<pid>/stat fields 14 and 15)."""
+    try:
+        after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(after_name[11]) + int(after_name[12])) / CLOCK_TICKS
+
+
+def rss_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None

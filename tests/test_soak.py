@@ -46,13 +46,12 @@ def test_a_short_soak_survives_a_killed_worker_and_an_edit(tmp_path: Path) -> No
     edit = report["edit"]
     assert edit["new_version"] != edit["old_version"]
     assert edit["seen_by_every_client_after_s"] <= 2.0
-    # Memory: every worker measured, none grew past the limit.
+    # Memory: every worker measured; each survivor (the replacement too) served during its warm-up
+    # and grew no more than the limit after it.
     roles = sorted(row["role"] for row in report["memory"])
     assert roles == ["killed", "replacement", "worker", "worker"]
+    survivors = [row for row in report["memory"] if row["role"] != "killed"]
+    assert all(row["warm_up_cpu_s"] >= 0.05 for row in survivors), output
     limit = report["max_growth_limit_kb"]
-    assert all(row["growth_kb"] <= limit for row in report["memory"] if row["role"] == "worker")
-    assert report["max_growth_kb"] == max(row["growth_kb"] for row in report["memory"] if row["role"] == "worker")
-    # The replacement, warming up while measured, must at least end no bigger than its siblings plus the limit.
-    siblings = max(row["after_kb"] for row in report["memory"] if row["role"] == "worker")
-    replacement = next(row for row in report["memory"] if row["role"] == "replacement")
-    assert replacement["after_kb"] - siblings == report["replacement_excess_kb"] <= limit
+    assert all(row["growth_kb"] <= limit for row in survivors), output
+    assert report["max_growth_kb"] == max(row["growth_kb"] for row in survivors)
