@@ -200,7 +200,7 @@ class Timeline:
     idle_rss: dict[int, int | None] = field(default_factory=dict)
     warm_rss: dict[int, int | None] = field(default_factory=dict)
     end_rss: dict[int, int | None] = field(default_factory=dict)
-    # CPU seconds each worker used in its warm-up (from its start, or from idle, to its warm measure).
+    # CPU seconds each worker used in its warm-up (from idle, or from when the replacement was seen).
     warm_cpu: dict[int, float | None] = field(default_factory=dict)
 
 
@@ -276,12 +276,13 @@ def drive(master: int, port: int, settings: Settings, data_dir: Path) -> Timelin
         if len(current) == settings.workers and current - set(original):
             replacement = (current - set(original)).pop()
             respawned_at = time.monotonic() - started
+            idle_rss[replacement], idle_cpu[replacement] = rss_kb(replacement), cpu_s(replacement)
         time.sleep(0.02)
 
     sleep_until(2 * duration / 3 - 0.5)
     if replacement is not None:  # its own warm-up: the time since it started
         warm_rss[replacement] = rss_kb(replacement)
-        warm_cpu[replacement] = cpu_s(replacement)
+        warm_cpu[replacement] = used(cpu_s(replacement), idle_cpu.get(replacement))
     old_version = status_version(port)
     sleep_until(2 * duration / 3)
     edit_data(data_dir)
