@@ -4,14 +4,14 @@
 Starts gunicorn (``gunicorn.conf.py``, at least 3 workers) on a free 127.0.0.1 port
 against a private copy of ``data/``, and drives it for ``--duration`` seconds with
 client threads (http.client) that mix the page, JSON documents, 304 revalidations
-(If-None-Match) and ``status.json``. Like browsers, a client keeps its connection alive
-for a while (20 to 80 requests) and then opens a new one, so every worker, the
-replacement too, keeps getting new visitors. Every error
-(a status >= 500 or any other unexpected status, a connection error) is recorded with
-its time. At a third of the run one worker is killed with SIGKILL; at two thirds a
-data file is edited (a valid change) and the script records when every client has
-seen the new content version. Each worker's RSS (``/proc/<pid>/status`` VmRSS) and
-CPU time are read after a warm-up and at the end.
+(If-None-Match) and ``status.json``. Like browsers, a client keeps its connection
+alive for a while (20 to 80 requests) and then opens a new one, so every worker, the
+replacement too, keeps getting new visitors. Every error (a status >= 500 or any
+other unexpected status, a connection error) is recorded with its time. At a third
+of the run one worker is killed with SIGKILL; at two thirds a data file is edited (a
+valid change) and the script records when every client has seen the new content
+version. Each worker's RSS (``/proc/<pid>/status`` VmRSS) and CPU time are read
+after a warm-up and at the end.
 
 Exits non-zero when:
 
@@ -20,8 +20,8 @@ Exits non-zero when:
   flight), is counted as "in flight on the killed worker" and reported apart;
 - a client still sees the old content version more than 2 s after the edit;
 - a worker's RSS grows by more than ``--max-growth-mb`` (default 4 MB) from the
-  end of its warm-up to the end of the run (the replacement's warm-up is the time
-  from its start to just before the edit). What may legitimately grow: the edit
+  end of its warm-up to the end of the run (the replacement's warm-up runs from
+  when it is first seen to just before the edit). What may legitimately grow: the edit
   makes a second content version, whose documents are built next to the first
   ones (the in-process cache keeps those until they expire), and a worker starts
   the threads that run Flask as it needs them. Measured on the shipped data:
@@ -102,7 +102,7 @@ class ClientStats:
 
 
 class Client(threading.Thread):
-    """One visitor after another on one connection: the page, documents, revalidations, status."""
+    """One visitor after another, a new connection every few dozen: the page, documents, revalidations, status."""
 
     def __init__(self, number: int, port: int, started: float, stop: threading.Event) -> None:
         super().__init__(name=f"client-{number}", daemon=True)
