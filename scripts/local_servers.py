@@ -58,26 +58,28 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
         process.wait(timeout=5)
 
 
+def stat_fields(pid: int | str) -> list[str] | None:
+    """``/proc/<pid>/stat`` after the process name (field 3 onwards), or None once it has ended."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def children(pid: int) -> set[int]:
     """The processes whose parent is ``pid`` (gunicorn's workers, for its master), from /proc."""
     found = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            after_name = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended while we looked
-            continue
-        if int(after_name[1]) == pid:
+        fields = stat_fields(stat.parent.name)
+        if fields is not None and int(fields[1]) == pid:
             found.add(int(stat.parent.name))
     return found
 
 
 def cpu_s(pid: int) -> float | None:
     """User plus system CPU time of ``pid`` in seconds (/proc/<pid>/stat fields 14 and 15)."""
-    try:
-        after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(after_name[11]) + int(after_name[12])) / CLOCK_TICKS
+    fields = stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS if fields is not None else None
 
 
 def rss_kb(pid: int) -> int | None:

@@ -54,7 +54,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from local_servers import children, cpu_s, free_port, rss_kb, start_gunicorn, stop  # beside this script
@@ -78,6 +78,7 @@ DOCUMENTS = (
 )
 STATUS = "/api/v1/status.json"
 VERSION = re.compile(rb'"content_version":"([0-9a-f]+)"')
+Number = TypeVar("Number", int, float)
 KILL_WINDOW = 1.0  # seconds after the kill in which a connection error counts as in flight on the killed worker
 REQUESTS_PER_CONNECTION = (20, 80)  # a client opens a new connection after this many (drawn at random)
 WARM_CPU_S = 0.05  # CPU seconds a worker must have used in its warm-up for its memory to be judged
@@ -264,7 +265,7 @@ def drive(master: int, port: int, settings: Settings, data_dir: Path) -> Timelin
     # Warm-up: every worker has built and kept what it serves before memory is measured.
     sleep_until(min(5.0, duration / 6))
     warm_rss = {pid: rss_kb(pid) for pid in children(master)}
-    warm_cpu = {pid: used(cpu_s(pid), idle_cpu.get(pid)) for pid in warm_rss}
+    warm_cpu = {pid: difference(cpu_s(pid), idle_cpu.get(pid)) for pid in warm_rss}
 
     sleep_until(duration / 3)
     victim = original[0]
@@ -280,9 +281,9 @@ def drive(master: int, port: int, settings: Settings, data_dir: Path) -> Timelin
         time.sleep(0.02)
 
     sleep_until(2 * duration / 3 - 0.5)
-    if replacement is not None:  # its own warm-up: the time since it started
+    if replacement is not None:  # its own warm-up: the time since it was first seen
         warm_rss[replacement] = rss_kb(replacement)
-        warm_cpu[replacement] = used(cpu_s(replacement), idle_cpu.get(replacement))
+        warm_cpu[replacement] = difference(cpu_s(replacement), idle_cpu.get(replacement))
     old_version = status_version(port)
     sleep_until(2 * duration / 3)
     edit_data(data_dir)
@@ -310,7 +311,8 @@ def drive(master: int, port: int, settings: Settings, data_dir: Path) -> Timelin
     )
 
 
-def used(now: float | None, before: float | None) -> float | None:
+def difference(now: Number | None, before: Number | None) -> Number | None:
+    """``now - before``, or None when either reading is missing (the process had ended)."""
     return now - before if now is not None and before is not None else None
 
 
@@ -350,7 +352,7 @@ def memory_rows(timeline: Timeline) -> list[dict[str, Any]]:
                 "idle_kb": timeline.idle_rss.get(pid),
                 "before_kb": before,
                 "after_kb": after,
-                "growth_kb": after - before if before is not None and after is not None else None,
+                "growth_kb": difference(after, before),
                 "warm_up_cpu_s": round(cpu, 3) if (cpu := timeline.warm_cpu.get(pid)) is not None else None,
             }
         )
@@ -363,8 +365,8 @@ def summarize(settings: Settings, timeline: Timeline) -> dict[str, Any]:
     switches = [switch_time(thread.stats.versions, timeline.old_version, timeline.edited_at) for thread in threads]
     seen_by_all = max(switches) if switches and None not in switches else None  # type: ignore[type-var]
     memory = memory_rows(timeline)
-    # Every worker alive at the end is judged, the replacement too (its warm-up ran from its
-    # start). Growth after a warm-up in which a worker served nothing would be that worker's
+    # Every worker alive at the end is judged, the replacement too (its warm-up ran from when
+    # it was first seen). Growth after a warm-up in which a worker served nothing would be that worker's
     # warm-up, not a leak, so such a run cannot judge memory and says so instead.
     survivors = [row for row in memory if row["role"] != "killed"]
     max_growth_kb = max((row["growth_kb"] for row in survivors if row["growth_kb"] is not None), default=0)
