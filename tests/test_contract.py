@@ -22,6 +22,9 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 
-from tests.conftest import SHIPPED_DATA
+from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
 from workshop import create_app
 from workshop.export import api_urls
 from workshop.fieldref import EXAMPLE_DATA
@@ -277,3 +280,31 @@ def test_the_update_option_rewrites_the_snapshots_and_drops_stale_ones(tmp_path:
     write_snapshots(tmp_path, {"/api/v1/a.json": '{"b": 1}\n'})
     assert read_snapshots(tmp_path) == {"/api/v1/a.json": '{"b": 1}\n'}
     assert not (tmp_path / "api" / "v1" / "editions").exists()
+
+
+def test_ci_refuses_to_rewrite_the_snapshots(tmp_path: Path) -> None:
+    """A snapshot test could always pass in CI if CI rewrote the snapshots first."""
+    before = read_snapshots(CONTRACT_DIR / "shipped")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/test_contract.py",
+            "--update-contract",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "not ci_refuses",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "CI": "true"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "refused in CI" in result.stdout + result.stderr
+    assert read_snapshots(CONTRACT_DIR / "shipped") == before
