@@ -12,8 +12,9 @@ with the URLs above there is nothing to ignore).
 
 What is exported, found from the app and its content rather than listed here:
 
-- the page of the current edition (``/``) and of every edition (``/<edition>/``),
-  the API's documentation (``/api/``) and ``/robots.txt``;
+- the page of the current edition (``/``) and of every edition (``/<edition>/``) with
+  its social card (``/<edition>/social-card.png``), the API's documentation (``/api/``)
+  and ``/robots.txt``;
 - every GET route of the ``api`` blueprint whose URL ends in ``.json`` or ``.ics``,
   found in ``app.url_map``, once for every value of its arguments (see ``ARGUMENT_VALUES``);
 - every static file, and every photo a person's ``photo_url`` points to.
@@ -113,6 +114,7 @@ def page_urls(content: Content) -> Iterator[tuple[str, dict[str, str]]]:
     yield "apidocs.page", {}  # /api/: the API's documentation, a page like the others
     for edition in content.editions:
         yield "pages.edition_page", {"edition": edition}
+        yield "pages.social_card", {"edition": edition}
 
 
 def _strings_named(value: Any, key: str) -> Iterator[str]:

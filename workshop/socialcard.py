@@ -67,10 +67,11 @@ class CardText:
         return ". ".join(part for part in (self.title, self.kicker, self.when, self.footer) if part) + "."
 
 
-@lru_cache(maxsize=32)
-def font(weight: str, size: int) -> Font:
+@lru_cache(maxsize=2)
+def _has_font(weight: str) -> bool:
+    """Whether the system has the font file for ``weight``; says once per process when it does not."""
     try:
-        return ImageFont.truetype(FONT_FILES[weight], size)
+        ImageFont.truetype(FONT_FILES[weight], 10)
     except OSError:
         logger.warning(
             "The social card's font %s is missing (Debian package %s): using Pillow's built-in font, "
@@ -78,7 +79,15 @@ def font(weight: str, size: int) -> Font:
             FONT_FILES[weight],
             FONT_PACKAGE,
         )
-        return ImageFont.load_default(size=size)
+        return False
+    return True
+
+
+@lru_cache(maxsize=32)
+def font(weight: str, size: int) -> Font:
+    if _has_font(weight):
+        return ImageFont.truetype(FONT_FILES[weight], size)
+    return ImageFont.load_default(size=size)
 
 
 def _split_word(word: str, fits: Callable[[str], bool]) -> list[str]:
