@@ -204,7 +204,5 @@ def page_meta(edition: Edition, path: str) -> PageMeta:
         site_name=site["title"],
         description=description(edition),
         json_ld=json_for_html(event(edition, url)),
-        image=Image(
-            url=absolute_url(url_for("pages.social_card", edition=edition.name)), alt=card_text(edition).alt
-        ),
+        image=Image(url=absolute_url(url_for("pages.social_card", edition=edition.name)), alt=card_text(edition).alt),
     )

@@ -151,7 +151,7 @@ def fit_title(title: str, height: int) -> tuple[Font, list[str]]:
 
 
 def _draw_stars(draw: ImageDraw.ImageDraw) -> None:
-    sky = random.Random(STAR_SEED)  # noqa: S311 (decoration, not security)
+    sky = random.Random(STAR_SEED)  # a fixed seed: the same sky on every card
     for _ in range(90):
         x, y = sky.randrange(WIDTH), sky.randrange(HEIGHT)
         radius = sky.choice((1, 1, 1, 2))
