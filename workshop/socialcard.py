@@ -150,21 +150,24 @@ def fit_title(title: str, height: int) -> tuple[Font, list[str]]:
     return face, shorten(lines, max(1, height // _line_height(face)), face, TEXT_WIDTH)
 
 
-def _draw_stars(draw: ImageDraw.ImageDraw) -> None:
-    sky = random.Random(STAR_SEED)  # a fixed seed: the same sky on every card
+Box = tuple[float, float, float, float]
+
+
+def _draw_stars(draw: ImageDraw.ImageDraw, keep_clear: list[Box]) -> None:
+    """A sky of small stars, none under the text (STAR_SEED: the same sky on every card)."""
+    sky = random.Random(STAR_SEED)
     for _ in range(90):
         x, y = sky.randrange(WIDTH), sky.randrange(HEIGHT)
         radius = sky.choice((1, 1, 1, 2))
-        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=sky.choice(STAR_COLOURS))
+        colour = sky.choice(STAR_COLOURS)
+        if not any(left <= x <= right and top <= y <= bottom for left, top, right, bottom in keep_clear):
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
 
 
 def render(text: CardText) -> bytes:
     """The card as PNG bytes: kicker, title and day from the top, the site's address at the bottom."""
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    _draw_stars(draw)
-    # A band in the accent colour along the left edge, as a mark of the site.
-    draw.rectangle((0, 0, 16, HEIGHT), fill=KICKER_COLOUR)
 
     kicker_face, when_face, footer_face = (font("regular", size) for size in (KICKER_SIZE, WHEN_SIZE, FOOTER_SIZE))
     kicker = shorten(wrap(text.kicker, kicker_face, TEXT_WIDTH), 1, kicker_face, TEXT_WIDTH)
@@ -176,18 +179,26 @@ def render(text: CardText) -> bytes:
     when_height = len(when) * _line_height(when_face)
     title_face, title = fit_title(text.title, footer_top - GAP - when_height - GAP - title_top)
 
+    # Each line: where, what, in which face and colour, and the anchor of its position.
+    lines: list[tuple[tuple[int, int], str, Font, tuple[int, int, int], str]] = []
     y = MARGIN
-    for lines, face, colour in (
+    for block, face, colour in (
         (kicker, kicker_face, KICKER_COLOUR),
         (title, title_face, TITLE_COLOUR),
         (when, when_face, TEXT_COLOUR),
     ):
-        for line in lines:
-            draw.text((MARGIN, y), line, font=face, fill=colour)
+        for line in block:
+            lines.append(((MARGIN, y), line, face, colour, "la"))
             y += _line_height(face)
         y += GAP
-    for line in footer:
-        draw.text((MARGIN, HEIGHT - MARGIN), line, font=footer_face, fill=MUTED_COLOUR, anchor="ls")
+    lines.extend(((MARGIN, HEIGHT - MARGIN), line, footer_face, MUTED_COLOUR, "ls") for line in footer)
+
+    text_boxes = [draw.textbbox(xy, line, font=face, anchor=anchor) for xy, line, face, _, anchor in lines]
+    _draw_stars(draw, [(left - 8, top - 8, right + 8, bottom + 8) for left, top, right, bottom in text_boxes])
+    # A band in the accent colour along the left edge, as a mark of the site.
+    draw.rectangle((0, 0, 16, HEIGHT), fill=KICKER_COLOUR)
+    for xy, line, face, colour, anchor in lines:
+        draw.text(xy, line, font=face, fill=colour, anchor=anchor)
 
     out = io.BytesIO()
     # No text chunks, no time: only the pixels decide the bytes.
