@@ -84,7 +84,10 @@ def test_every_endpoint_has_a_curl_and_a_fetch_example_that_work(any_client: Fla
         if "{" in path:  # nothing to fetch yet (no session published): shown as the template
             assert "published yet" in article.shown_text()
             continue
-        assert any_client.get(path).status_code == 200, path
+        served = any_client.get(path)
+        assert served.status_code == 200, path
+        # JSON (application/feed+json included) is read with response.json(), anything else as text.
+        assert ("= await response.json();" in fetch) == served.is_json, path
         assert article.find_all("a", href=path), f"{path} is not linked"
         tried += 1
     assert tried >= 30

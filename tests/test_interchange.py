@@ -1,4 +1,4 @@
-"""Formats other tools already read: the program as frab/c3voc schedule JSON, news as a JSON Feed."""
+"""Formats other tools already read: the program as frab/c3voc schedule JSON, news as a JSON Feed 1.1."""
 
 from __future__ import annotations
 
@@ -7,17 +7,22 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
+from tests.dom import parse_html
 from tests.test_reload import edit, settle
 from workshop import create_app
+from workshop.config import DefaultConfig
 from workshop.fieldref import EXAMPLE_DATA
 
 FRAB_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "frab-schedule.schema.json").read_text())
+JSON_FEED_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "jsonfeed-1.1.schema.json").read_text())
+SITE_URL = DefaultConfig.SITE_URL
 
 
 @pytest.fixture
@@ -27,6 +32,11 @@ def example_client() -> FlaskClient:
 
 def frab_errors(document: dict) -> list[str]:
     validator = Draft202012Validator(FRAB_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(document)]
+
+
+def json_feed_errors(document: dict) -> list[str]:
+    validator = Draft202012Validator(JSON_FEED_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
     return [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(document)]
 
 
@@ -102,15 +112,102 @@ def test_unpublished_program_is_an_empty_but_valid_schedule(client: FlaskClient)
 
 
 def test_news_as_json_feed(example_client: FlaskClient) -> None:
-    feed = example_client.get("/api/v1/feed.json").json
-    assert feed["version"] == "https://jsonfeed.org/version/1.1"
-    assert feed["title"] and feed["home_page_url"].endswith("/example/")
-    assert feed["feed_url"].endswith("/api/v1/editions/example/feed.json")
+    response = example_client.get("/api/v1/feed.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/feed+json"
+    feed = response.json
+    assert json_feed_errors(feed) == []
+    assert feed["title"] and feed["home_page_url"] == f"{SITE_URL}/example/"
+    assert feed["feed_url"] == f"{SITE_URL}/api/v1/editions/example/feed.json"
     (item,) = feed["items"]
     assert item["title"] == "Submission deadline extended by one week"
-    assert item["url"].endswith("/example/#announcement-deadline-extended")
+    assert item["id"] == item["url"] == f"{SITE_URL}/example/#announcement-deadline-extended"
     assert "<strong>May 26</strong>" in item["content_html"]
     assert dt.datetime.fromisoformat(item["date_published"]) == dt.datetime(2030, 5, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [
+        (None, 200),
+        ("application/feed+json", 200),
+        # The JSON Feed spec's readers may ask for plain JSON, which a feed is.
+        ("application/json", 200),
+        ("application/json, text/plain;q=0.5", 200),
+        ("application/*", 200),
+        ("text/html", 406),
+        ("application/xml", 406),
+    ],
+)
+def test_the_feed_is_served_to_readers_that_accept_json(example_client: FlaskClient, accept: str, status: int) -> None:
+    response = example_client.get("/api/v1/feed.json", headers={"Accept": accept} if accept else {})
+    assert response.status_code == status
+    if status == 200:
+        assert response.mimetype == "application/feed+json"
+        assert json_feed_errors(response.json) == []
+
+
+def resolve(client: FlaskClient, url: str) -> None:
+    """Fetch a URL of the site from the app; a fragment must name an element of the page."""
+    assert url.startswith(f"{SITE_URL}/"), f"{url} is not an absolute URL of the site"
+    target, fragment = urldefrag(url)
+    response = client.get(target.removeprefix(SITE_URL))
+    assert response.status_code == 200, f"{url} answers {response.status_code}"
+    if fragment:
+        assert response.mimetype == "text/html", url
+        ids = {element.attrs.get("id") for element in parse_html(response.get_data(as_text=True)).iter()}
+        assert fragment in ids, f"{url}: no element with id={fragment!r} on the page"
+
+
+def assert_every_feed_url_resolves(client: FlaskClient, feed_path: str) -> int:
+    """Every URL of the feed (its own, the page's, each item's id, url and links) answers; returns links followed."""
+    feed = client.get(feed_path).json
+    assert json_feed_errors(feed) == []
+    resolve(client, feed["home_page_url"])
+    resolve(client, feed["feed_url"])
+    followed = 0
+    for item in feed["items"]:
+        for url in (item["id"], item["url"]):
+            resolve(client, url)
+        for link in parse_html(item["content_html"]).find_all("a"):
+            href = link.attrs["href"] or ""
+            assert urlsplit(href).scheme in ("http", "https", "mailto"), f"{item['id']}: relative link {href!r}"
+            if href.startswith(f"{SITE_URL}/"):
+                resolve(client, href)
+                followed += 1
+    return followed
+
+
+def test_every_url_in_the_example_feed_resolves(example_client: FlaskClient) -> None:
+    # Its one item links to #dates on the page.
+    assert assert_every_feed_url_resolves(example_client, "/api/v1/editions/example/feed.json") == 1
+
+
+def test_every_url_in_the_shipped_feed_resolves(data_dir: Path, make_app: Callable[..., Flask]) -> None:
+    client = make_app(data_dir).test_client()
+    assert client.get("/api/v1/feed.json").json["items"] == []
+    assert assert_every_feed_url_resolves(client, "/api/v1/feed.json") == 0
+    # With news that links to the page, the API's documentation, another site and a mail address.
+    (data_dir / "icml2023" / "announcements.yaml").write_text(
+        "announcements:\n"
+        "  - id: call-open\n"
+        "    published: 2023-04-01\n"
+        "    title: The call is open\n"
+        "    body: See the [dates](#dates), the [API](/api/), [ICML](https://icml.cc) or [write](mailto:a@b.org).\n",
+        encoding="utf-8",
+    )
+    assert assert_every_feed_url_resolves(make_app(data_dir).test_client(), "/api/v1/editions/icml2023/feed.json") == 2
+
+
+def test_a_title_is_text_in_the_feeds_html(data_dir: Path, make_app: Callable[..., Flask]) -> None:
+    (data_dir / "icml2023" / "announcements.yaml").write_text(
+        "announcements:\n  - id: qa\n    published: 2023-03-01\n    title: Q&A <session> announced\n",
+        encoding="utf-8",
+    )
+    (item,) = make_app(data_dir).test_client().get("/api/v1/feed.json").json["items"]
+    # With no body, the title is the content: shown as written, never read as markup.
+    assert item["content_html"] == "<p>Q&amp;A &lt;session&gt; announced</p>"
+    assert item["content_text"] == "Q&A <session> announced"
 
 
 def test_feed_item_ids_stay_when_an_announcement_is_edited(data_dir: Path, make_app: Callable[..., Flask]) -> None:

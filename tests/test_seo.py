@@ -3,6 +3,7 @@ Twitter cards with absolute URLs from SITE_URL, and robots.txt."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 from playwright.sync_api import Browser
 
 from tests.conftest import LiveServer
@@ -127,17 +129,41 @@ def test_link_previews_and_canonical_url_are_absolute(client: FlaskClient) -> No
         == "Machine Learning for Astrophysics · ICML 2023 workshop"
     )
     assert meta(head, "og:description") == meta(head, "twitter:description") == description
-    assert meta(head, "twitter:card") == "summary"
+    assert meta(head, "twitter:card") == "summary_large_image"
     # The current edition's page at / names the edition's own URL.
     assert meta(head_of(client, "/icml2023/"), "og:url") == page_url
     # The favicon stays.
     assert head.find_all("link", rel="icon", href="/static/favicon.svg")
 
 
+def test_link_previews_show_the_editions_social_card(client: FlaskClient) -> None:
+    head = head_of(client)
+    card_url = f"{DEFAULT_SITE_URL}/icml2023/social-card.png"
+    assert meta(head, "og:image") == meta(head, "twitter:image") == card_url
+    assert meta(head, "og:image:type") == "image/png"
+    assert (meta(head, "og:image:width"), meta(head, "og:image:height")) == ("1200", "630")
+    alt = meta(head, "og:image:alt")
+    assert meta(head, "twitter:image:alt") == alt
+    assert alt.startswith("Machine Learning for Astrophysics. ICML 2023 workshop · Honolulu, Hawaii.")
+    assert "Friday, July 28 or Saturday, July 29, 2023 (to be confirmed)" in alt
+    # The image the tags name is the one the site serves, at that size.
+    card = client.get(card_url.removeprefix(DEFAULT_SITE_URL))
+    assert (card.status_code, card.mimetype) == (200, "image/png")
+    assert Image.open(io.BytesIO(card.data)).size == (1200, 630)
+
+
+def test_a_confirmed_day_is_on_the_card() -> None:
+    client = create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False}).test_client()
+    head = head_of(client)
+    assert meta(head, "og:image") == f"{DEFAULT_SITE_URL}/example/social-card.png"
+    assert "Sunday, July 28, 2030, 08:50 \u2013 17:00 HST" in meta(head, "og:image:alt")
+
+
 def test_site_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKSHOP_SITE_URL", "https://ml4astro.example.org/")
     head = head_of(create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client())
     assert meta(head, "og:url") == "https://ml4astro.example.org/icml2023/"
+    assert meta(head, "og:image") == "https://ml4astro.example.org/icml2023/social-card.png"
     assert json_ld(head)["url"] == "https://ml4astro.example.org/icml2023/"
     assert [link.attrs["href"] for link in head.find_all("link", rel="canonical")] == [
         "https://ml4astro.example.org/icml2023/"

@@ -22,7 +22,7 @@ from flask import current_app, render_template, url_for
 from flask_caching import Cache
 from werkzeug.exceptions import NotFound
 
-from workshop import seo
+from workshop import seo, socialcard
 from workshop.content import Content, Edition, dump_edition, dump_section, section_key
 from workshop.schemas import RESOURCE_SCHEMAS
 from workshop.store import ContentStatus, get_content, get_store
@@ -218,6 +218,17 @@ def page(edition_name: str) -> Document:
         return Document.of(html.encode("utf-8"), "text/html", alternates=(json_twin,))
 
     return prepared(content, f"page/{edition.name}", build)
+
+
+def social_card(edition_name: str) -> Document:
+    """The edition's picture for link previews (og:image), drawn from its content."""
+    content = get_content()
+    edition = find_edition(content, edition_name)
+    return prepared(
+        content,
+        f"social-card/{edition.name}",
+        lambda: Document.of(socialcard.render(seo.card_text(edition)), socialcard.MIMETYPE),
+    )
 
 
 def robots_txt() -> Document:

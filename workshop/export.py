@@ -7,13 +7,16 @@ A static host picks the Content-Type from the file name, so every exported URL
 ends in ``/`` (a page), ``.json`` (the API), ``.ics`` (its calendars) or the
 extension of a file;
 Frozen-Flask compares that guess with the Content-Type the app sent, and any
-mismatch stops the export (``FREEZER_IGNORE_MIMETYPE_WARNINGS`` stays False:
-with the URLs above there is nothing to ignore).
+mismatch stops the export (``FREEZER_IGNORE_MIMETYPE_WARNINGS`` stays False),
+but one: a JSON type with a suffix, such as the JSON Feed's
+``application/feed+json``, is served as ``application/json``, which is what the
+app answers a client that asks for JSON (``http.acceptable_types``).
 
 What is exported, found from the app and its content rather than listed here:
 
-- the page of the current edition (``/``) and of every edition (``/<edition>/``),
-  the API's documentation (``/api/``) and ``/robots.txt``;
+- the page of the current edition (``/``) and of every edition (``/<edition>/``) with
+  its social card (``/<edition>/social-card.png``), the API's documentation (``/api/``)
+  and ``/robots.txt``;
 - every GET route of the ``api`` blueprint whose URL ends in ``.json`` or ``.ics``,
   found in ``app.url_map``, once for every value of its arguments (see ``ARGUMENT_VALUES``);
 - every static file, and every photo a person's ``photo_url`` points to.
@@ -59,6 +62,11 @@ ARGUMENT_VALUES: Mapping[str, Callable[[Content, Mapping[str, str]], Iterable[st
     "item_id": lambda content, chosen: [item["id"] for item in _edition(content, chosen)["dates"]["items"]],
     "session_id": lambda content, chosen: [session["id"] for session in published_sessions(_edition(content, chosen))],
 }
+# Frozen-Flask's warning for a .json file whose type is application/<something>+json.
+JSON_WITH_SUFFIX_AS_JSON = (
+    r"Filename extension of '[^']*\.json' \(type application/json\) "
+    r"does not match Content-Type: application/[\w.-]+\+json$"
+)
 # A folder holding this file was written by an earlier export, and may be emptied.
 EXPORT_MARKER = "api/v1/index.json"
 # Left alone when an earlier export's files are removed (e.g. a gh-pages checkout).
@@ -113,6 +121,7 @@ def page_urls(content: Content) -> Iterator[tuple[str, dict[str, str]]]:
     yield "apidocs.page", {}  # /api/: the API's documentation, a page like the others
     for edition in content.editions:
         yield "pages.edition_page", {"edition": edition}
+        yield "pages.social_card", {"edition": edition}
 
 
 def _strings_named(value: Any, key: str) -> Iterator[str]:
@@ -189,6 +198,7 @@ def export_site(app: Flask, destination: Path) -> list[str]:
     with warnings.catch_warnings():
         # A file whose extension a static host would serve with another type is an error.
         warnings.simplefilter("error", MimetypeMismatchWarning)
+        warnings.filterwarnings("ignore", message=JSON_WITH_SUFFIX_AS_JSON, category=MimetypeMismatchWarning)
         # Routes that have nothing to export (no one has a photo, no program is
         # published; API routes that are neither JSON nor calendars) are expected.
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)

@@ -52,6 +52,18 @@ def link_header(alternates: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(f'<{url}>; rel="alternate"; type="{mimetype}"' for url, mimetype in alternates)
 
 
+def acceptable_types(mimetype: str) -> list[str]:
+    """The types a client may ask for to get a document of ``mimetype``.
+
+    A type with a structured syntax suffix (RFC 6839) is also that syntax:
+    ``application/feed+json`` is JSON, so a client that accepts
+    ``application/json`` gets it rather than a 406.
+    """
+    kind, _, subtype = mimetype.partition("/")
+    _, plus, syntax = subtype.rpartition("+")
+    return [mimetype, f"{kind}/{syntax}"] if plus else [mimetype]
+
+
 def mark_replayable() -> None:
     """Let the fast path (workshop/fastpath.py) keep this response for the current content version."""
     request.environ[REPLAYABLE] = get_content().version
@@ -65,7 +77,7 @@ def respond(document: Document, *, fresh_for: int | None = None, replayable: boo
     ``replayable`` says the same bytes stand until the content version changes.
     """
     accepted = request.accept_mimetypes
-    if accepted and accepted.best_match([document.mimetype]) is None:
+    if accepted and accepted.best_match(acceptable_types(document.mimetype)) is None:
         raise NotAcceptable(f"This resource is {document.mimetype}; the request accepts only {accepted}.")
     config = current_app.config
     response = Response(document.body, mimetype=document.mimetype)

@@ -490,7 +490,8 @@ class Endpoint:
 
     @property
     def is_json(self) -> bool:
-        return self.media_type == JSON
+        # application/feed+json is JSON too (a structured syntax suffix, RFC 6839).
+        return self.media_type == JSON or self.media_type.endswith("+json")
 
 
 @dataclass(frozen=True)
@@ -788,7 +789,7 @@ FEED = EditionDocument(
     summary="Announcements of {edition} as a JSON Feed",
     description="The announcements as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1), for feed readers.",
     tag="Other formats",
-    media_type=JSON,
+    media_type=newsfeed.MIMETYPE,
     schema=lambda build: build.schema_ref(JsonFeedSchema),
     payload=lambda content, edition: newsfeed.feed_payload(edition),
 )

@@ -29,6 +29,11 @@ def edition_page(edition: str) -> Response:
     return respond(documents.page(edition))
 
 
+@bp.get("/<edition>/social-card.png")
+def social_card(edition: str) -> Response:
+    return respond(documents.social_card(edition))
+
+
 @bp.get(f"/<edition>/{PHOTO_FOLDER}/<path:filename>")
 def photo(edition: str, filename: str) -> Response:
     documents.find_edition(get_content(), edition)

@@ -25,14 +25,21 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("js-default").enable("strikethrough")
 
 
-def sanitize_html(html: str) -> str:
+def sanitize_html(html: str, *, base_url: str | None = None) -> str:
+    """Only the allowed markup; with ``base_url``, relative links resolved against it."""
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel="noopener noreferrer",
+        url_relative=("rewrite_with_base", base_url) if base_url else None,
     )
+
+
+def with_absolute_links(html: str, base_url: str) -> str:
+    """Rendered HTML for reading away from the page (a feed reader): ``#dates`` -> ``<base_url>#dates``."""
+    return sanitize_html(html, base_url=base_url)
 
 
 def render_markdown(source: str) -> str:

@@ -1,5 +1,5 @@
 """What search engines and link previews read: absolute URLs, the page's summary,
-its schema.org Event in JSON-LD, and robots.txt.
+its social card's text, its schema.org Event in JSON-LD, and robots.txt.
 
 Pages are rendered once per content version, so nothing here reads the request:
 absolute URLs are built from the configured ``SITE_URL``.
@@ -12,11 +12,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import nh3
-from flask import current_app
+from flask import current_app, url_for
 from markupsafe import Markup
 
+from workshop import filters, socialcard
 from workshop.content import Edition
 
 SCHEMA_ORG = "https://schema.org"
@@ -103,11 +105,42 @@ def _person(member: Mapping[str, Any]) -> dict[str, Any]:
     return person
 
 
+def workshop_day(edition: Edition) -> Mapping[str, Any] | None:
+    """The ``workshop`` item of dates.yaml: when the workshop itself takes place."""
+    return next((item for item in edition["dates"]["items"] if item["id"] == "workshop"), None)
+
+
+def when_text(item: Mapping[str, Any] | None, venue_timezone: str | None) -> str:
+    """The day (and hours) of a date item as the page's hero writes it, in plain text."""
+    if item is None:
+        return ""
+    if item["at"] is not None and item["end"] is not None:
+        return filters.instant_range(item["at"], item["end"], venue_timezone)
+    if item["at"] is not None:
+        return filters.long_instant(item["at"], venue_timezone)
+    if item["date"] is not None:
+        return filters.long_date(item["date"])
+    *earlier, last = [filters.weekday_and_day(day) for day in item["date_options"]]
+    days = f"{', '.join(earlier)} or {last}" if earlier else last
+    return f"{days}, {item['date_options'][-1].year} (to be confirmed)"
+
+
+def card_text(edition: Edition) -> socialcard.CardText:
+    """What the edition's social card says: the page's hero, and where the site is."""
+    site = edition["site"]
+    venue = site["venue"]
+    return socialcard.CardText(
+        title=site["title"],
+        kicker=f"{venue['name']} workshop" + (f" · {venue['city']}" if venue["city"] else ""),
+        when=when_text(workshop_day(edition), venue["timezone"]),
+        footer=urlsplit(site_url()).netloc,
+    )
+
+
 def event(edition: Edition, page_url: str) -> dict[str, Any]:
     """The workshop as a schema.org EducationEvent (an Event), for search engines."""
     site = edition["site"]
     attendance = edition["logistics"]["attendance"]
-    workshop_day = next((item for item in edition["dates"]["items"] if item["id"] == "workshop"), None)
     locations: list[dict[str, Any]] = []
     if attendance in ("hybrid", "in-person"):
         locations.append(_place(site["venue"]))
@@ -120,7 +153,7 @@ def event(edition: Edition, page_url: str) -> dict[str, Any]:
         "name": site["title"],
         "description": plain_text(site["goal"]),
         "url": page_url,
-        **event_dates(workshop_day),
+        **event_dates(workshop_day(edition)),
         "eventAttendanceMode": ATTENDANCE_MODES[attendance],
         "eventStatus": f"{SCHEMA_ORG}/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
@@ -140,6 +173,17 @@ def json_for_html(data: Any) -> Markup:
 
 
 @dataclass(frozen=True)
+class Image:
+    """The picture a link preview shows: the edition's social card."""
+
+    url: str
+    alt: str
+    type: str = socialcard.MIMETYPE
+    width: int = socialcard.WIDTH
+    height: int = socialcard.HEIGHT
+
+
+@dataclass(frozen=True)
 class PageMeta:
     """What the page's <head> tells search engines and link previews."""
 
@@ -148,6 +192,7 @@ class PageMeta:
     site_name: str
     description: str
     json_ld: Markup
+    image: Image
 
 
 def page_meta(edition: Edition, path: str) -> PageMeta:
@@ -159,4 +204,5 @@ def page_meta(edition: Edition, path: str) -> PageMeta:
         site_name=site["title"],
         description=description(edition),
         json_ld=json_for_html(event(edition, url)),
+        image=Image(url=absolute_url(url_for("pages.social_card", edition=edition.name)), alt=card_text(edition).alt),
     )
