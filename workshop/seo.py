@@ -18,6 +18,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from workshop.content import Edition
+from workshop.span import workshop_date
 
 SCHEMA_ORG = "https://schema.org"
 # logistics.attendance -> schema.org's EventAttendanceModeEnumeration.
@@ -59,7 +60,7 @@ def plain_text(rich: Any) -> str:
 
 
 def event_dates(item: Mapping[str, Any] | None) -> dict[str, str]:
-    """startDate/endDate of the workshop's date item.
+    """startDate/endDate of the workshop's date item, as the site shows it (the published program's times).
 
     A confirmed time gives its instants with their offset; a confirmed day gives
     that date. A day not fixed yet gives the span of its options as dates (Google
@@ -107,7 +108,7 @@ def event(edition: Edition, page_url: str) -> dict[str, Any]:
     """The workshop as a schema.org EducationEvent (an Event), for search engines."""
     site = edition["site"]
     attendance = edition["logistics"]["attendance"]
-    workshop_day = next((item for item in edition["dates"]["items"] if item["id"] == "workshop"), None)
+    workshop_day = workshop_date(edition)
     locations: list[dict[str, Any]] = []
     if attendance in ("hybrid", "in-person"):
         locations.append(_place(site["venue"]))
