@@ -508,7 +508,7 @@ TAGS = (
         "Calendars",
         "iCalendar (RFC 5545) for calendar applications: a feed per edition, and one file per date or session.",
     ),
-    Tag("Other formats", "The program as frab/c3voc schedule JSON, and the announcements as a JSON Feed 1.1."),
+    Tag("Other formats", "The program as frab/c3voc schedule JSON and XML, and the announcements as a JSON Feed 1.1."),
 )
 
 
