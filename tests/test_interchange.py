@@ -246,3 +246,17 @@ def test_schedule_xml_is_served_like_every_document(example_client: FlaskClient)
     assert (refused.status_code, refused.mimetype) == (406, "application/problem+json")
     missing = example_client.get("/api/v1/editions/icml1999/schedule.xml")
     assert (missing.status_code, missing.mimetype) == (404, "application/problem+json")
+
+
+def test_schedule_xml_stays_well_formed_whatever_the_titles_hold(
+    tmp_path: Path, make_app: Callable[..., Flask]
+) -> None:
+    example = tmp_path / "example-data"
+    shutil.copytree(EXAMPLE_DATA, example)
+    # A YAML escape can put a character in a title that XML 1.0 cannot hold, even escaped.
+    edit(
+        example / "example" / "program.yaml", 'title: "Keynote: learning from simulations"', 'title: "Keynote <&>\\x0b"'
+    )
+    schedule = xml_of(make_app(example).test_client())
+    assert frab_xml.problems(schedule) == []
+    assert schedule.find(".//event[slug='example-keynote-doe']/title").text == "Keynote <&>\ufffd"

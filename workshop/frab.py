@@ -14,6 +14,7 @@ format's XML schema types ``index`` (a positive integer).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 import zlib
 from collections.abc import Mapping
@@ -135,10 +136,19 @@ def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
 # --- The same schedule as XML ---------------------------------------------------------------
 
 
-def _text_element(parent: ElementTree.Element, tag: str, text: Any) -> ElementTree.Element:
-    element = ElementTree.SubElement(parent, tag)
+# Characters XML 1.0 cannot hold at all, not even escaped (YAML's "\x0b" escapes can put them in a title).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: Any) -> str:
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+def _element(parent: ElementTree.Element, tag: str, text: Any = None, **attributes: Any) -> ElementTree.Element:
+    """A child element; None and "" give an empty one (as frab writes an absent value)."""
+    element = ElementTree.SubElement(parent, tag, {name: _xml_text(value) for name, value in attributes.items()})
     if text is not None and text != "":
-        element.text = str(text)
+        element.text = _xml_text(text)
     return element
 
 
@@ -162,21 +172,21 @@ _EVENT_TEXTS = (
 
 
 def _event_element(parent: ElementTree.Element, event: Mapping[str, Any]) -> None:
-    element = ElementTree.SubElement(parent, "event", guid=event["guid"], id=str(event["id"]))
+    element = _element(parent, "event", guid=event["guid"], id=event["id"])
     for tag in _EVENT_TEXTS:
-        _text_element(element, tag, event[tag])
-    persons = ElementTree.SubElement(element, "persons")
+        _element(element, tag, event[tag])
+    persons = _element(element, "persons")
     for person in event["persons"]:
-        _text_element(persons, "person", person["public_name"]).set("id", str(person["id"]))
-    links = ElementTree.SubElement(element, "links")
+        _element(persons, "person", person["public_name"], id=person["id"])
+    links = _element(element, "links")
     for link in event["links"]:
-        _text_element(links, "link", link["title"]).set("href", link["url"])
-    attachments = ElementTree.SubElement(element, "attachments")
+        _element(links, "link", link["title"], href=link["url"])
+    attachments = _element(element, "attachments")
     for attachment in event["attachments"]:
-        _text_element(attachments, "attachment", attachment["title"]).set("href", attachment["url"])
-    recording = ElementTree.SubElement(element, "recording")
-    _text_element(recording, "license", event["recording_license"])
-    _text_element(recording, "optout", "true" if event["do_not_record"] else "false")
+        _element(attachments, "attachment", attachment["title"], href=attachment["url"])
+    recording = _element(element, "recording")
+    _element(recording, "license", event["recording_license"])
+    _element(recording, "optout", "true" if event["do_not_record"] else "false")
 
 
 def schedule_xml(payload: Mapping[str, Any]) -> bytes:
@@ -185,9 +195,9 @@ def schedule_xml(payload: Mapping[str, Any]) -> bytes:
     conference = schedule["conference"]
     root = ElementTree.Element("schedule")
     generator = payload["generator"]
-    ElementTree.SubElement(root, "generator", name=generator["name"], version=generator["version"])
-    _text_element(root, "version", schedule["version"])
-    head = ElementTree.SubElement(root, "conference")
+    _element(root, "generator", name=generator["name"], version=generator["version"])
+    _element(root, "version", schedule["version"])
+    head = _element(root, "conference")
     for tag, value in (
         ("acronym", conference["acronym"]),
         ("title", conference["title"]),
@@ -199,14 +209,14 @@ def schedule_xml(payload: Mapping[str, Any]) -> bytes:
         ("time_zone_name", conference["time_zone_name"]),
         ("url", conference["url"]),
     ):
-        _text_element(head, tag, value)
+        _element(head, tag, value)
     guids = {room["name"]: room["guid"] for room in conference["rooms"]}
     for day in conference["days"]:
-        day_element = ElementTree.SubElement(
-            root, "day", index=str(day["index"]), date=day["date"], start=day["day_start"], end=day["day_end"]
+        day_element = _element(
+            root, "day", index=day["index"], date=day["date"], start=day["day_start"], end=day["day_end"]
         )
         for room, events in day["rooms"].items():
-            room_element = ElementTree.SubElement(day_element, "room", name=room, guid=guids[room])
+            room_element = _element(day_element, "room", name=room, guid=guids[room])
             for event in events:
                 _event_element(room_element, event)
     ElementTree.indent(root)
