@@ -55,7 +55,8 @@ def event_for(calendar: Calendar, kind: str, item_id: str, edition: str = EDITIO
 
 
 def start_end(event: Event) -> tuple[dt.date, dt.date]:
-    return event.decoded("DTSTART"), event.decoded("DTEND")
+    """As RFC 5545 reads an event: without DTEND or DURATION, a time ends when it starts, a day the day after."""
+    return event.start, event.end
 
 
 def assert_all_day(event: Event, first: dt.date, after_last: dt.date) -> None:
@@ -88,10 +89,11 @@ def test_feed_has_every_important_date_with_its_kind_and_zone(client: FlaskClien
         assert str(event["URL"]).endswith(f"/{EDITION}/#date-{item['id']}")
         assert str(event["URL"]) in str(event["DESCRIPTION"])
 
-    # 23:59 AoE is 11:59 UTC the next day, a moment: the event ends when it starts.
+    # 23:59 AoE is 11:59 UTC the next day, a moment: DTSTART alone, the event ends when it starts.
     deadline = event_for(calendar, "date", "submission-deadline")
     start, end = start_end(deadline)
     assert start == end == SUBMISSION_DEADLINE_UTC
+    assert "DTEND" not in deadline and "DURATION" not in deadline
     assert start.utcoffset() == dt.timedelta(0)
     assert "23:59 AoE" in str(deadline["DESCRIPTION"])
     assert_all_day(event_for(calendar, "date", "author-notification"), dt.date(2023, 6, 16), dt.date(2023, 6, 17))
@@ -142,12 +144,13 @@ def test_published_program_sessions_are_in_the_venue_zone() -> None:
     # The second day's session is on its own day.
     assert start_end(event_for(calendar, "session", "day-two", edition="example"))[0].date() == dt.date(2030, 7, 29)
 
-    # The confirmed workshop day, written at -10:00, is venue time too; the AoE deadline stays in UTC.
+    # The workshop runs from the program's first session to its last (on the second day), in venue
+    # time; the AoE deadline stays in UTC.
     workshop = event_for(calendar, "date", "workshop", edition="example")
     assert workshop["DTSTART"].params["TZID"] == "Pacific/Honolulu"
     assert start_end(workshop) == (
         dt.datetime(2030, 7, 28, 8, 50, tzinfo=HONOLULU),
-        dt.datetime(2030, 7, 28, 17, 0, tzinfo=HONOLULU),
+        dt.datetime(2030, 7, 29, 9, 15, tzinfo=HONOLULU),
     )
     assert str(workshop["STATUS"]) == "CONFIRMED"
     deadline = event_for(calendar, "date", "submission-deadline", edition="example")

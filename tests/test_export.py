@@ -160,6 +160,8 @@ def assert_served_like_the_app(site: Export) -> None:
             assert static.content_type == "application/json", url
         elif url.endswith(".ics"):
             assert static.content_type == "text/calendar", url
+        elif url.endswith(".xml"):
+            assert static.content_type == "application/xml", url
         # The app's own type, or, for application/feed+json, the JSON a static host knows it as.
         assert static.content_type in acceptable_types(live.mimetype), url
 
@@ -222,6 +224,8 @@ def test_static_copy_serves_the_apps_bytes_with_the_right_types(app: Flask, expo
     feed = site.fetch("/api/v1/editions/icml2023/feed.json")
     assert (feed.status, feed.content_type) == (200, "application/json")
     assert json.loads(feed.body)["version"] == "https://jsonfeed.org/version/1.1"
+    # The schedule, as frab/c3voc JSON and XML.
+    assert {"/api/v1/schedule.xml", "/api/v1/editions/icml2023/schedule.xml", "/api/v1/schedule.json"} <= set(site.urls)
     static_folder = Path(app.static_folder)
     for path in static_folder.rglob("*"):
         if path.is_file():
@@ -248,7 +252,7 @@ def test_every_json_route_of_the_api_is_exported_without_being_listed(app: Flask
     assert "/api/v1/extra.json" in site.urls
     assert site.fetch("/api/v1/editions/icml2023/extra.json").body == b'{"edition": "icml2023"}'
     # Under /api/v1/ only documents a static host serves with the right type; /api/ is the HTML documentation.
-    assert not [url for url in site.urls if url.startswith("/api/v1/") and not url.endswith((".json", ".ics"))]
+    assert not [url for url in site.urls if url.startswith("/api/v1/") and not url.endswith((".json", ".ics", ".xml"))]
     assert "/api/" in site.urls
 
 

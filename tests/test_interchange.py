@@ -1,4 +1,4 @@
-"""Formats other tools already read: the program as frab/c3voc schedule JSON, news as a JSON Feed 1.1."""
+"""Formats other tools already read: the program as frab/c3voc schedule JSON and XML, news as a JSON Feed 1.1."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
+from tests import frab_xml
+from tests.conftest import SHIPPED_DATA
 from tests.dom import parse_html
 from tests.test_reload import edit, settle
 from workshop import create_app
@@ -59,6 +62,8 @@ def test_published_program_as_frab_schedule(example_client: FlaskClient) -> None
     assert (conference["start"], conference["end"], conference["daysCount"]) == ("2030-07-28", "2030-07-29", 2)
     assert conference["time_zone_name"] == "Pacific/Honolulu"
     assert [day["date"] for day in conference["days"]] == ["2030-07-28", "2030-07-29"]
+    # The format numbers days from 1 (its XML schema types index as a positive integer).
+    assert [day["index"] for day in conference["days"]] == [1, 2]
     events = events_of(schedule)
     assert [event["slug"] for event in events] == [
         "example-welcome",
@@ -224,3 +229,131 @@ def test_feed_item_ids_stay_when_an_announcement_is_edited(data_dir: Path, make_
     second = client.get("/api/v1/feed.json").json["items"]
     assert [item["id"] for item in first] == [item["id"] for item in second]
     assert second[0]["title"] == "The call for abstracts is open"
+
+
+# --- The same schedule as frab/c3voc XML ---------------------------------------------------------
+
+
+def xml_of(client: FlaskClient, url: str = "/api/v1/schedule.xml") -> ElementTree.Element:
+    response = client.get(url)
+    assert (response.status_code, response.mimetype) == (200, "application/xml"), response.data[:300]
+    assert response.data.startswith(b"<?xml version=")
+    return ElementTree.fromstring(response.data)
+
+
+@pytest.mark.parametrize("data_dir", [EXAMPLE_DATA, SHIPPED_DATA], ids=["example", "shipped"])
+def test_schedule_xml_follows_the_format(data_dir: Path) -> None:
+    client = create_app({"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": str(data_dir)}).test_client()
+    schedule = xml_of(client)
+    assert frab_xml.problems(schedule) == []
+    edition = schedule.findtext("conference/acronym")
+    assert client.get(f"/api/v1/editions/{edition}/schedule.xml").data == client.get("/api/v1/schedule.xml").data
+
+
+def test_schedule_xml_has_the_published_program(example_client: FlaskClient) -> None:
+    schedule = xml_of(example_client)
+    conference = schedule.find("conference")
+    assert conference is not None
+    assert [(child.tag, child.text) for child in conference if child.tag != "title"][:5] == [
+        ("acronym", "example"),
+        ("start", "2030-07-28"),
+        ("end", "2030-07-29"),
+        ("days", "2"),
+        ("timeslot_duration", "00:05"),
+    ]
+    assert conference.findtext("time_zone_name") == "Pacific/Honolulu"
+    days = schedule.findall("day")
+    assert [(day.get("index"), day.get("date")) for day in days] == [("1", "2030-07-28"), ("2", "2030-07-29")]
+    assert days[0].get("start") == "2030-07-28T08:50:00-10:00" and days[0].get("end") == "2030-07-28T17:00:00-10:00"
+    panel = schedule.find(".//event[slug='example-panel']")
+    assert panel is not None
+    assert [person.text for person in panel.iterfind("persons/person")] == ["John Roe", "Ada Example"]
+    assert (panel.findtext("start"), panel.findtext("duration"), panel.findtext("type")) == ("16:00", "01:00", "Podium")
+    posters = schedule.find(".//event[slug='example-posters']")
+    assert posters is not None and "Fast emulators for cosmological simulations" in (
+        posters.findtext("description") or ""
+    )
+
+
+def test_unpublished_program_is_an_empty_but_valid_schedule_xml(client: FlaskClient) -> None:
+    schedule = xml_of(client)
+    assert frab_xml.problems(schedule) == []
+    assert (schedule.findtext("conference/start"), schedule.findtext("conference/end")) == ("2023-07-28", "2023-07-29")
+    assert schedule.findall("day") == []
+
+
+def _xml_events(schedule: ElementTree.Element) -> list[dict]:
+    return [
+        {
+            "day": (int(day.get("index") or 0), day.get("date"), day.get("start"), day.get("end")),
+            "id": int(event.get("id") or 0),
+            "guid": event.get("guid"),
+            "room": (room.get("name"), room.get("guid"), event.findtext("room")),
+            "persons": [(int(person.get("id") or 0), person.text) for person in event.iterfind("persons/person")],
+            **{name: event.findtext(name) or "" for name in ("title", "date", "start", "duration", "slug", "track")},
+        }
+        for day in schedule.findall("day")
+        for room in day.findall("room")
+        for event in room.findall("event")
+    ]
+
+
+def _json_events(schedule: dict) -> list[dict]:
+    conference = schedule["schedule"]["conference"]
+    guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    return [
+        {
+            "day": (day["index"], day["date"], day["day_start"], day["day_end"]),
+            "id": event["id"],
+            "guid": event["guid"],
+            "room": (room, guids[room], event["room"]),
+            "persons": [(person["id"], person["public_name"]) for person in event["persons"]],
+            **{name: event[name] for name in ("title", "date", "start", "duration", "slug", "track")},
+        }
+        for day in conference["days"]
+        for room, events in day["rooms"].items()
+        for event in events
+    ]
+
+
+def test_schedule_json_and_xml_agree_event_by_event(example_client: FlaskClient) -> None:
+    as_json, as_xml = example_client.get("/api/v1/schedule.json").json, xml_of(example_client)
+    assert len(_json_events(as_json)) == 7
+    assert _xml_events(as_xml) == _json_events(as_json)
+    conference = as_json["schedule"]["conference"]
+    assert [as_xml.findtext(f"conference/{name}") for name in ("acronym", "title", "start", "end", "days")] == [
+        conference["acronym"],
+        conference["title"],
+        conference["start"],
+        conference["end"],
+        str(conference["daysCount"]),
+    ]
+    assert as_xml.findtext("version") == as_json["schedule"]["version"]
+
+
+def test_schedule_xml_is_served_like_every_document(example_client: FlaskClient) -> None:
+    response = example_client.get("/api/v1/editions/example/schedule.xml")
+    assert response.status_code == 200
+    assert response.headers["ETag"] and response.headers["Last-Modified"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.mimetype_params.get("charset", "").lower() == "utf-8"
+    again = example_client.get(response.request.path, headers={"If-None-Match": response.headers["ETag"]})
+    assert (again.status_code, again.data) == (304, b"")
+    refused = example_client.get(response.request.path, headers={"Accept": "application/json"})
+    assert (refused.status_code, refused.mimetype) == (406, "application/problem+json")
+    missing = example_client.get("/api/v1/editions/icml1999/schedule.xml")
+    assert (missing.status_code, missing.mimetype) == (404, "application/problem+json")
+
+
+def test_schedule_xml_stays_well_formed_whatever_the_titles_hold(
+    tmp_path: Path, make_app: Callable[..., Flask]
+) -> None:
+    example = tmp_path / "example-data"
+    shutil.copytree(EXAMPLE_DATA, example)
+    # A YAML escape can put a character in a title that XML 1.0 cannot hold, even escaped.
+    edit(
+        example / "example" / "program.yaml", 'title: "Keynote: learning from simulations"', 'title: "Keynote <&>\\x0b"'
+    )
+    schedule = xml_of(make_app(example).test_client())
+    assert frab_xml.problems(schedule) == []
+    assert schedule.find(".//event[slug='example-keynote-doe']/title").text == "Keynote <&>\ufffd"

@@ -75,8 +75,9 @@ def test_the_page_describes_the_workshop_as_a_hybrid_event(client: FlaskClient) 
 def test_a_confirmed_day_gives_its_start_and_end_times() -> None:
     client = create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False}).test_client()
     event = json_ld(head_of(client))
+    # The published program's first start and last end (its second day).
     assert event["startDate"] == "2030-07-28T08:50:00-10:00"
-    assert event["endDate"] == "2030-07-28T17:00:00-10:00"
+    assert event["endDate"] == "2030-07-29T09:15:00-10:00"
     assert event["organizer"][0]["url"] == "https://example.org/~doe"
 
 
@@ -156,7 +157,7 @@ def test_a_confirmed_day_is_on_the_card() -> None:
     client = create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False}).test_client()
     head = head_of(client)
     assert meta(head, "og:image") == f"{DEFAULT_SITE_URL}/example/social-card.png"
-    assert "Sunday, July 28, 2030, 08:50 \u2013 17:00 HST" in meta(head, "og:image:alt")
+    assert "Sunday, July 28, 2030, 08:50 HST \u2013 Monday, July 29, 2030, 09:15 HST" in meta(head, "og:image:alt")
 
 
 def test_site_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,7 +63,7 @@ def session_calendar(edition: str, session_id: str) -> Response:
     return respond(calendar.session_file(edition, session_id))
 
 
-# Formats other tools already read: frab/c3voc schedule JSON, and a JSON Feed of the news.
+# Formats other tools already read: frab/c3voc schedule JSON and XML, and a JSON Feed of the news.
 
 
 @bp.get("/schedule.json")
@@ -74,6 +74,16 @@ def current_schedule() -> Response:
 @bp.get("/editions/<edition>/schedule.json")
 def edition_schedule(edition: str) -> Response:
     return respond(frab.schedule(edition))
+
+
+@bp.get("/schedule.xml")
+def current_schedule_xml() -> Response:
+    return respond(frab.schedule_as_xml(get_content().current))
+
+
+@bp.get("/editions/<edition>/schedule.xml")
+def edition_schedule_xml(edition: str) -> Response:
+    return respond(frab.schedule_as_xml(edition))
 
 
 @bp.get("/feed.json")

@@ -27,7 +27,12 @@ What calendar clients rely on, and how it is kept:
   (``Pacific/Honolulu``) with a ``VTIMEZONE``; so is a precise date whose offset
   is the venue's at that moment (the workshop day, written with ``-10:00``).
   Every other precise time, AoE deadlines first, is written in UTC: see
-  :func:`_calendar_time`. A deadline is a moment: its event ends when it starts.
+  :func:`_calendar_time`.
+- **A moment** (a deadline) has DTSTART alone, no DTEND nor DURATION: RFC 5545
+  (3.6.1) says such an event with a DATE-TIME start ends at that same instant,
+  and calendar applications show it as a point in time. DTEND equal to DTSTART
+  would break the rule that DTEND is later than DTSTART (3.8.2.2).
+- **The workshop** takes the published program's times (workshop/span.py).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode, urljoin
@@ -51,6 +56,7 @@ from workshop.documents import Document, find_edition, prepared
 from workshop.filters import instant_range, long_date, long_instant, weekday_and_day
 from workshop.richtext import RichText
 from workshop.schemas import AOE_NAME, timezone_named
+from workshop.span import published_sessions, shown_dates
 from workshop.store import get_content
 
 MIMETYPE = "text/calendar"
@@ -69,7 +75,8 @@ class CalendarEvent:
     summary: str
     # A date for an all-day event (then ``end`` is the day after the last one), else an aware datetime.
     start: dt.date | dt.datetime
-    end: dt.date | dt.datetime
+    # None for a moment (a deadline): the event ends when it starts.
+    end: dt.date | dt.datetime | None
     description: str
     url: str  # the item on the page, absolute
     ics_url: str  # this event's own .ics, site-relative
@@ -88,7 +95,9 @@ class CalendarEvent:
         if self.all_day:
             dates = f"{self.start:%Y%m%d}/{self.end:%Y%m%d}"
         else:
-            dates = "/".join(f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}" for moment in (self.start, self.end))
+            # Google needs an end: a moment ends when it starts.
+            moments = (self.start, self.end or self.start)
+            dates = "/".join(f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}" for moment in moments)
         parameters = {"action": "TEMPLATE", "text": self.summary, "dates": dates, "details": self.description}
         if self.location:
             parameters["location"] = self.location
@@ -98,12 +107,6 @@ class CalendarEvent:
 
 
 # --- From the content to events ------------------------------------------------------
-
-
-def published_sessions(edition: Edition) -> Sequence[Mapping[str, Any]]:
-    """The sessions visitors see: none until the program is published."""
-    program = edition["program"]
-    return program["sessions"] if program["status"] == "published" else ()
 
 
 def _calendar_time(moment: dt.datetime, venue_timezone: str) -> dt.datetime:
@@ -196,11 +199,11 @@ def date_event(edition: Edition, item: Mapping[str, Any]) -> CalendarEvent:
     url = facts.page_url(f"date-{item['id']}")
     tentative = item["date_options"] is not None
     start: dt.date | dt.datetime
-    end: dt.date | dt.datetime
+    end: dt.date | dt.datetime | None
     if item["at"] is not None:
         start = _calendar_time(item["at"], venue_timezone)
-        # Without an end (a deadline), the event is the moment itself: DTEND = DTSTART.
-        end = _calendar_time(item["end"], venue_timezone) if item["end"] is not None else start
+        # Without an end (a deadline), the event is the moment itself: DTSTART alone (see the module).
+        end = _calendar_time(item["end"], venue_timezone) if item["end"] is not None else None
     elif item["date"] is not None:
         start, end = item["date"], item["date"] + ONE_DAY
     else:
@@ -256,7 +259,7 @@ def session_event(edition: Edition, session: Mapping[str, Any]) -> CalendarEvent
 
 def edition_events(edition: Edition) -> list[CalendarEvent]:
     """Every important date, then every session of a published program."""
-    return [date_event(edition, item) for item in edition["dates"]["items"]] + [
+    return [date_event(edition, item) for item in shown_dates(edition)] + [
         session_event(edition, session) for session in published_sessions(edition)
     ]
 
@@ -303,7 +306,7 @@ def to_ical(events: Iterable[CalendarEvent], stamp: dt.datetime, feed: Mapping[s
     for event in events:
         calendar.add_component(_vevent(event, stamp))
     # A VTIMEZONE for each zone the events use, covering only the years they span.
-    years = [event.start.year for event in events] + [event.end.year for event in events]
+    years = [moment.year for event in events for moment in (event.start, event.end) if moment is not None]
     if years:
         first, last = dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)
         position = len(calendar.timezones)
@@ -352,7 +355,7 @@ def feed(edition_name: str) -> Document:
 def date_file(edition_name: str, item_id: str) -> Document:
     content = get_content()
     edition = find_edition(content, edition_name)
-    items = {item["id"]: item for item in edition["dates"]["items"]}
+    items = {item["id"]: item for item in shown_dates(edition)}
     if item_id not in items:
         raise NotFound(f"No date {item_id!r} in {edition.name}. Dates: {', '.join(items)}.")
     return prepared(

@@ -22,6 +22,7 @@ import yaml
 from marshmallow import ValidationError
 
 from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN, EditionsSchema, LoadContext, load_context
+from workshop.span import contradictions
 
 EDITIONS_FILE = "editions.yaml"
 DATA_SUFFIX = ".yaml"
@@ -299,7 +300,10 @@ def _references(sections: Mapping[str, Any]) -> Iterator[Reference]:
 def _cross_check(
     loader: _FileLoader, edition_dir: Path, sections: dict[str, Any], parsed: dict[str, ParsedFile]
 ) -> None:
-    """Checks that span files: every id one file names must exist in the other."""
+    """Checks that span files: every id one file names must exist in the other, and the
+    workshop's date in dates.yaml must agree with the published program."""
+    for field_path, message in contradictions(sections):
+        loader.report(edition_dir / f"dates{DATA_SUFFIX}", message, parsed["dates"].line_of(field_path), field_path)
     for ref in _references(sections):
         if ref.named not in ref.known:
             loader.report(

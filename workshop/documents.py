@@ -25,6 +25,7 @@ from werkzeug.exceptions import NotFound
 from workshop import seo, socialcard
 from workshop.content import Content, Edition, dump_edition, dump_section, section_key
 from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.span import shown_dates
 from workshop.store import ContentStatus, get_content, get_store
 
 logger = logging.getLogger(__name__)
@@ -182,9 +183,9 @@ def api_index() -> Document:
 
 
 def items_by_id(edition: Edition) -> dict[str, dict[str, Any]]:
-    """Lookup tables for the references between sections (checked at load time)."""
+    """Lookup tables for the references between sections (checked at load time); dates as the site shows them."""
     lists = {
-        "dates": edition["dates"]["items"],
+        "dates": shown_dates(edition),
         "speakers": edition["speakers"]["speakers"],
         "papers": edition["papers"]["papers"],
         "outcomes": edition["call-for-abstracts"]["review"]["outcomes"],

@@ -4,8 +4,8 @@ Frozen-Flask requests every URL from the app and writes the response body to
 the file the URL names: ``/`` and ``/icml2023/`` become ``index.html`` and
 ``icml2023/index.html``, ``/api/v1/dates.json`` stays ``api/v1/dates.json``.
 A static host picks the Content-Type from the file name, so every exported URL
-ends in ``/`` (a page), ``.json`` (the API), ``.ics`` (its calendars) or the
-extension of a file;
+ends in ``/`` (a page), ``.json`` (the API), ``.ics`` (its calendars), ``.xml``
+(the frab schedule) or the extension of a file;
 Frozen-Flask compares that guess with the Content-Type the app sent, and any
 mismatch stops the export (``FREEZER_IGNORE_MIMETYPE_WARNINGS`` stays False),
 but one: a JSON type with a suffix, such as the JSON Feed's
@@ -17,7 +17,7 @@ What is exported, found from the app and its content rather than listed here:
 - the page of the current edition (``/``) and of every edition (``/<edition>/``) with
   its social card (``/<edition>/social-card.png``), the API's documentation (``/api/``)
   and ``/robots.txt``;
-- every GET route of the ``api`` blueprint whose URL ends in ``.json`` or ``.ics``,
+- every GET route of the ``api`` blueprint whose URL ends in ``.json``, ``.ics`` or ``.xml``,
   found in ``app.url_map``, once for every value of its arguments (see ``ARGUMENT_VALUES``);
 - every static file, and every photo a person's ``photo_url`` points to.
 """
@@ -34,17 +34,19 @@ from flask import Flask
 from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
 from werkzeug.routing import Rule
 
-from workshop.calendar import published_sessions
 from workshop.content import Content, Edition, dump_edition
 from workshop.documents import API_RESOURCES
+from workshop.span import published_sessions
 from workshop.store import get_content
 
 API_ENDPOINT_PREFIX = "api."
-# JSON documents and iCalendar files: a static host knows both types from the name.
-API_URL_SUFFIXES = (".json", ".ics")
-# Python knows .ics only from the system's /etc/mime.types: say it here, so that the
-# type check below holds on any machine (it stays strict for every other file).
+# JSON documents, iCalendar files and the XML schedule: a static host knows each type from the name.
+API_URL_SUFFIXES = (".json", ".ics", ".xml")
+# Python knows .ics only from the system's /etc/mime.types, and some of those map .xml to
+# text/xml: say both here, so that the type check below holds on any machine (it stays
+# strict for every other file).
 mimetypes.add_type("text/calendar", ".ics")
+mimetypes.add_type("application/xml", ".xml")
 
 
 def _edition(content: Content, chosen: Mapping[str, str]) -> Edition:

@@ -1,24 +1,34 @@
-"""The program as frab/c3voc schedule JSON, the format conference schedule apps read.
+"""The program as a frab/c3voc schedule, the format conference schedule apps read, in JSON and XML.
 
 The format (described in the c3voc wiki, "schedule") nests events by day and by
 room. Every identifier is derived from the edition and the session id, so an
 app that imported the schedule recognizes each talk again after an edit.
+
+One builder (:func:`schedule_payload`) makes the schedule; it is served as the
+JSON document and, serialized element by element with ElementTree, as the
+schedule.xml that Giggity, EventFahrplan, info-beamer and the c3tt tracker read:
+the same days, rooms, events, ids and guids. Days are numbered from 1, as the
+format's XML schema types ``index`` (a positive integer).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 import zlib
 from collections.abc import Mapping
 from typing import Any
+from xml.etree import ElementTree
 
 from flask import current_app, url_for
 
-from workshop.calendar import published_sessions
 from workshop.content import Content, Edition
 from workshop.documents import API_VERSION, Document, encode_json, find_edition, prepared, schedule_by_day
+from workshop.span import published_sessions, workshop_span
 from workshop.store import get_content
+
+XML_MIMETYPE = "application/xml"
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 # All identifiers of the site's schedules live under this namespace (uuid5 of the UID).
@@ -30,9 +40,10 @@ def _guid(edition: Edition, kind: str, item_id: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, f"{edition.name}/{kind}/{item_id}"))
 
 
-def _numeric_id(edition: Edition, session_id: str) -> int:
-    # frab ids are integers: a stable 31-bit hash of the session's identity.
-    return zlib.crc32(f"{edition.name}/{session_id}".encode()) & 0x7FFFFFFF
+def _numeric_id(edition: Edition, kind: str, item_id: str) -> int:
+    # frab ids are integers: a stable 31-bit hash of the item's identity (sessions keep their historic key).
+    key = f"{edition.name}/{item_id}" if kind == "session" else f"{edition.name}/{kind}/{item_id}"
+    return zlib.crc32(key.encode()) & 0x7FFFFFFF
 
 
 def _duration(start: dt.datetime, end: dt.datetime) -> str:
@@ -47,7 +58,7 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
     presented = [papers[paper_id]["title"] for paper_id in session["papers"]]
     return {
         "guid": _guid(edition, "session", session["id"]),
-        "id": _numeric_id(edition, session["id"]),
+        "id": _numeric_id(edition, "session", session["id"]),
         "date": session["starts_at"].isoformat(),
         "start": session["starts_at"].strftime("%H:%M"),
         "duration": _duration(session["starts_at"], session["ends_at"]),
@@ -66,6 +77,7 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
         "do_not_record": False,
         "persons": [
             {
+                "id": _numeric_id(edition, "person", speaker_id),
                 "guid": _guid(edition, "person", speaker_id),
                 "name": speakers[speaker_id]["name"],
                 "public_name": speakers[speaker_id]["name"],
@@ -78,12 +90,10 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
 
 
 def _conference_days(edition: Edition) -> tuple[dt.date, dt.date]:
-    sessions = published_sessions(edition)
-    if sessions:
-        return sessions[0]["starts_at"].date(), sessions[-1]["ends_at"].date()
-    dates = {item["id"]: item for item in edition["dates"]["items"]}
-    workshop = dates.get("workshop") or edition["dates"]["items"][-1]
-    return workshop["starts_at"].date(), workshop["ends_at"].date()
+    # Without a workshop date nor a program, the last important date stands for the event.
+    last = edition["dates"]["items"][-1]
+    start, end = workshop_span(edition) or (last["starts_at"], last["ends_at"])
+    return start.date(), end.date()
 
 
 def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
@@ -93,13 +103,13 @@ def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
     first, last = _conference_days(edition)
     days = [
         {
-            "index": (day - first).days,
+            "index": number,
             "date": day.isoformat(),
             "day_start": sessions[0]["starts_at"].isoformat(),
             "day_end": max(session["ends_at"] for session in sessions).isoformat(),
             "rooms": {room: [_event(edition, session, room, site_url) for session in sessions]},
         }
-        for day, sessions in (schedule_by_day(edition) if published_sessions(edition) else [])
+        for number, (day, sessions) in enumerate(schedule_by_day(edition) if published_sessions(edition) else [], 1)
     ]
     return {
         "$schema": SCHEMA_URL,
@@ -123,11 +133,116 @@ def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
     }
 
 
+# --- The same schedule as XML ---------------------------------------------------------------
+
+
+# Characters XML 1.0 cannot hold at all, not even escaped (YAML's "\x0b" escapes can put them in a title).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: Any) -> str:
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+def _element(parent: ElementTree.Element, tag: str, text: Any = None, **attributes: Any) -> ElementTree.Element:
+    """A child element; None and "" give an empty one (as frab writes an absent value)."""
+    element = ElementTree.SubElement(parent, tag, {name: _xml_text(value) for name, value in attributes.items()})
+    if text is not None and text != "":
+        element.text = _xml_text(text)
+    return element
+
+
+# The children of <event>, in the format's order, and the JSON field each one shows.
+_EVENT_TEXTS = (
+    "date",
+    "start",
+    "duration",
+    "room",
+    "slug",
+    "url",
+    "title",
+    "subtitle",
+    "track",
+    "type",
+    "language",
+    "abstract",
+    "description",
+    "logo",
+)
+
+
+def _event_element(parent: ElementTree.Element, event: Mapping[str, Any]) -> None:
+    element = _element(parent, "event", guid=event["guid"], id=event["id"])
+    for tag in _EVENT_TEXTS:
+        _element(element, tag, event[tag])
+    persons = _element(element, "persons")
+    for person in event["persons"]:
+        _element(persons, "person", person["public_name"], id=person["id"])
+    links = _element(element, "links")
+    for link in event["links"]:
+        _element(links, "link", link["title"], href=link["url"])
+    attachments = _element(element, "attachments")
+    for attachment in event["attachments"]:
+        _element(attachments, "attachment", attachment["title"], href=attachment["url"])
+    recording = _element(element, "recording")
+    _element(recording, "license", event["recording_license"])
+    _element(recording, "optout", "true" if event["do_not_record"] else "false")
+
+
+def schedule_xml(payload: Mapping[str, Any]) -> bytes:
+    """The schedule of :func:`schedule_payload` as frab/c3voc schedule.xml."""
+    schedule = payload["schedule"]
+    conference = schedule["conference"]
+    root = ElementTree.Element("schedule")
+    generator = payload["generator"]
+    _element(root, "generator", name=generator["name"], version=generator["version"])
+    _element(root, "version", schedule["version"])
+    head = _element(root, "conference")
+    for tag, value in (
+        ("acronym", conference["acronym"]),
+        ("title", conference["title"]),
+        ("start", conference["start"]),
+        ("end", conference["end"]),
+        ("days", conference["daysCount"]),
+        ("timeslot_duration", conference["timeslot_duration"]),
+        ("base_url", schedule["base_url"]),
+        ("time_zone_name", conference["time_zone_name"]),
+        ("url", conference["url"]),
+    ):
+        _element(head, tag, value)
+    guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    for day in conference["days"]:
+        day_element = _element(
+            root, "day", index=day["index"], date=day["date"], start=day["day_start"], end=day["day_end"]
+        )
+        for room, events in day["rooms"].items():
+            room_element = _element(day_element, "room", name=room, guid=guids[room])
+            for event in events:
+                _event_element(room_element, event)
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+# --- Served documents ----------------------------------------------------------------------
+
+
 def schedule(edition_name: str) -> Document:
+    """The schedule as frab/c3voc JSON."""
     content = get_content()
     edition = find_edition(content, edition_name)
     return prepared(
         content,
         f"frab/{edition.name}",
         lambda: Document.of(encode_json(schedule_payload(content, edition)), "application/json"),
+    )
+
+
+def schedule_as_xml(edition_name: str) -> Document:
+    """The same schedule as frab/c3voc XML."""
+    content = get_content()
+    edition = find_edition(content, edition_name)
+    return prepared(
+        content,
+        f"frab-xml/{edition.name}",
+        lambda: Document.of(schedule_xml(schedule_payload(content, edition)), XML_MIMETYPE),
     )

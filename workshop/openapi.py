@@ -318,6 +318,7 @@ def envelope_schema(content: Content, resource: str) -> type[Schema]:
 
 
 class FrabPersonSchema(Schema):
+    id = fields.Integer(**_described("Stable numeric identifier of the person (schedule.xml's <person id>)."))
     guid = fields.UUID(**_described("Stable identifier of the person (UUID, derived from edition and id)."))
     name = _text("Full name.")
     public_name = _text("Name as shown (the full name).")
@@ -348,7 +349,7 @@ class FrabEventSchema(Schema):
 
 
 class FrabDaySchema(Schema):
-    index = fields.Integer(**_described("0 for the first day, then 1, 2..."))
+    index = fields.Integer(**_described("1 for the first day with sessions, then 2, 3... (as in schedule.xml)."))
     date = fields.Date(**_described("The day at the venue."))
     day_start = fields.AwareDateTime(**_described("Start of the day's first session."))
     day_end = fields.AwareDateTime(**_described("End of the day's last session."))
@@ -508,7 +509,7 @@ TAGS = (
         "Calendars",
         "iCalendar (RFC 5545) for calendar applications: a feed per edition, and one file per date or session.",
     ),
-    Tag("Other formats", "The program as frab/c3voc schedule JSON, and the announcements as a JSON Feed 1.1."),
+    Tag("Other formats", "The program as frab/c3voc schedule JSON and XML, and the announcements as a JSON Feed 1.1."),
 )
 
 
@@ -783,6 +784,22 @@ SCHEDULE = EditionDocument(
     schema=lambda build: build.schema_ref(FrabScheduleSchema),
     payload=frab.schedule_payload,
 )
+SCHEDULE_XML = EditionDocument(
+    name="ScheduleXml",
+    example="schedule.xml",
+    summary="Program of {edition} as frab/c3voc schedule XML",
+    description="The same schedule as schedule.json, as the frab/c3voc schedule.xml that Giggity, "
+    "EventFahrplan, info-beamer and the c3tt tracker read: <schedule> with <version>, <conference> (acronym, "
+    "title, start, end, days, timeslot_duration, base_url, time_zone_name, url), then <day index date start "
+    "end> (index from 1) holding <room name guid> holding <event guid id> (date, start, duration, room, slug, "
+    "url, title, subtitle, track, type, language, abstract, description, logo, persons, links, attachments, "
+    "recording). Every day, room, event, id and guid is the one of schedule.json.",
+    tag="Other formats",
+    media_type=frab.XML_MIMETYPE,
+    schema=lambda build: SCHEDULE_XML_SCHEMA,
+    payload=lambda content, edition: frab.schedule_as_xml(edition.name).body.decode(),
+)
+SCHEDULE_XML_SCHEMA = {"type": "string", "description": "A frab/c3voc schedule.xml document.", "pattern": "<schedule>"}
 FEED = EditionDocument(
     name="Feed",
     example="feed",
@@ -807,6 +824,7 @@ ROUTES: Mapping[str, RouteBuilder] = {
     "api.date_calendar": _date_calendar,
     "api.session_calendar": _session_calendar,
     **_edition_routes("schedule", SCHEDULE),
+    **_edition_routes("schedule_xml", SCHEDULE_XML),
     **_edition_routes("feed", FEED),
 }
 

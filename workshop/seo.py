@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from workshop import filters, socialcard
 from workshop.content import Edition
+from workshop.span import workshop_date
 
 SCHEMA_ORG = "https://schema.org"
 # logistics.attendance -> schema.org's EventAttendanceModeEnumeration.
@@ -61,7 +62,7 @@ def plain_text(rich: Any) -> str:
 
 
 def event_dates(item: Mapping[str, Any] | None) -> dict[str, str]:
-    """startDate/endDate of the workshop's date item.
+    """startDate/endDate of the workshop's date item, as the site shows it (the published program's times).
 
     A confirmed time gives its instants with their offset; a confirmed day gives
     that date. A day not fixed yet gives the span of its options as dates (Google
@@ -105,11 +106,6 @@ def _person(member: Mapping[str, Any]) -> dict[str, Any]:
     return person
 
 
-def workshop_day(edition: Edition) -> Mapping[str, Any] | None:
-    """The ``workshop`` item of dates.yaml: when the workshop itself takes place."""
-    return next((item for item in edition["dates"]["items"] if item["id"] == "workshop"), None)
-
-
 def when_text(item: Mapping[str, Any] | None, venue_timezone: str | None) -> str:
     """The day (and hours) of a date item as the page's hero writes it, in plain text."""
     if item is None:
@@ -132,7 +128,7 @@ def card_text(edition: Edition) -> socialcard.CardText:
     return socialcard.CardText(
         title=site["title"],
         kicker=f"{venue['name']} workshop" + (f" · {venue['city']}" if venue["city"] else ""),
-        when=when_text(workshop_day(edition), venue["timezone"]),
+        when=when_text(workshop_date(edition), venue["timezone"]),
         footer=urlsplit(site_url()).netloc,
     )
 
@@ -153,7 +149,7 @@ def event(edition: Edition, page_url: str) -> dict[str, Any]:
         "name": site["title"],
         "description": plain_text(site["goal"]),
         "url": page_url,
-        **event_dates(workshop_day(edition)),
+        **event_dates(workshop_date(edition)),
         "eventAttendanceMode": ATTENDANCE_MODES[attendance],
         "eventStatus": f"{SCHEMA_ORG}/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
