@@ -62,6 +62,10 @@ class DefaultConfig:
     # even when the site moves to another address.
     CALENDAR_UID_DOMAIN = "ml4astro.github.io"
 
+    # The license of the content the API serves (an SPDX identifier), in openapi.json's info.license:
+    # the organizers' choice. CC-BY-4.0 lets other sites reuse the documents with attribution.
+    CONTENT_LICENSE = "CC-BY-4.0"
+
     # Behind a TLS-terminating proxy: how many proxies in front of the app set
     # X-Forwarded-For/-Proto/-Host/-Port (werkzeug's ProxyFix). 0, the default, believes
     # no such header, so no client can claim HTTPS (and HSTS) or another host.
