@@ -380,3 +380,18 @@ def test_the_document_is_built_once_per_content_version(app: Flask, monkeypatch:
     assert len(builds) == 1
     assert first.headers["ETag"] == second.headers["ETag"]
     assert json.loads(first.data)["info"]["description"].endswith(f"content version {builds[0]}.")
+
+
+def test_the_api_is_public_and_says_who_answers_for_it_and_under_which_license(data_dir: Path, make_app) -> None:
+    client = make_app(data_dir, CONTENT_LICENSE="CC0-1.0", SITE_URL="https://astro.example.org").test_client()
+    document = document_of(client)
+    # No operation needs credentials: generated clients ask for none.
+    assert document["security"] == []
+    assert all("security" not in operation for _, operation in operations(document))
+    assert document["info"]["license"] == {"name": "CC0-1.0", "identifier": "CC0-1.0"}
+    logistics = json.loads(client.get("/api/v1/logistics.json").data)["data"]
+    assert document["info"]["contact"] == {
+        "name": "The organizers of Machine Learning for Astrophysics",
+        "url": "https://astro.example.org/",
+        "email": logistics["contact"]["email"],
+    }
