@@ -534,7 +534,6 @@ class Endpoint:
 
     route: str  # the Flask endpoint, e.g. "api.edition_resource"
     path: str  # the OpenAPI path, e.g. /api/v1/editions/{edition}/topics.json
-    scope: Scope  # what the document is about: the API, the current edition, or the edition in the path
     operation_id: str
     tag: str
     summary: str
@@ -556,6 +555,14 @@ class Endpoint:
             if value is not None:
                 path = path.replace(f"{{{parameter.name}}}", value)
         return path
+
+    @property
+    def scope(self) -> Scope:
+        """What the document is about: the edition in its path, the current edition (the routes
+        ``api.current_<key>`` of :func:`_edition_routes`), or else the API itself."""
+        if "{edition}" in self.path:
+            return "edition"
+        return "current" if self.route.startswith(f"{API_ENDPOINT_PREFIX}current_") else "api"
 
     @property
     def example_is_concrete(self) -> bool:
@@ -628,7 +635,6 @@ def _index(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
     yield Endpoint(
         route=rule.endpoint,
         path=rule.rule,
-        scope="api",
         operation_id="getIndex",
         tag="Discovery",
         summary="API index: editions and every document, with its URL and media type",
@@ -650,7 +656,6 @@ def _status(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
     yield Endpoint(
         route=rule.endpoint,
         path=rule.rule,
-        scope="api",
         operation_id="getStatus",
         tag="Discovery",
         summary="Whether the served content is current or stale, and why",
@@ -668,7 +673,6 @@ def _openapi(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
     yield Endpoint(
         route=rule.endpoint,
         path=rule.rule,
-        scope="api",
         operation_id="getOpenApi",
         tag="Discovery",
         summary="This API as an OpenAPI 3.1 document",
@@ -713,7 +717,6 @@ def _item_calendars(
     yield Endpoint(
         route=rule.endpoint,
         path=_openapi_path(rule.rule, {}),
-        scope="edition",
         operation_id=f"get{_camel(noun)}Calendar",
         tag="Calendars",
         summary=f"One {noun} of an edition as a calendar file",
@@ -800,7 +803,6 @@ def _edition_endpoints(
         yield Endpoint(
             route=rule.endpoint,
             path=_openapi_path(rule.rule, document.path_values),
-            scope="current" if current else "edition",
             operation_id=f"{prefix}{document.name}",
             tag=tag,
             summary=document.summary.format(edition=which),
