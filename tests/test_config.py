@@ -66,3 +66,15 @@ def test_export_with_a_relative_data_dir_writes_the_photos(
     assert result.exit_code == 0, result.output
     assert (destination / PHOTO_URL.lstrip("/")).read_bytes() == PHOTO_FILE.read_bytes()
     assert (destination / "example" / "index.html").is_file()
+
+
+def test_a_linked_data_dir_stays_the_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deployments switch a link to a new release of the data: the site must follow the link, not its target."""
+    shutil.copytree(EXAMPLE_DATA, tmp_path / "releases" / "1")
+    (tmp_path / "live").symlink_to(tmp_path / "releases" / "1", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    app = create_app({"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": "live"})
+
+    assert Path(app.config["DATA_DIR"]).name == "live"
+    assert Path(app.config["DATA_DIR"]).is_absolute()
+    assert app.test_client().get(PHOTO_URL).status_code == 200

@@ -19,9 +19,13 @@ PATH_SETTINGS = ("DATA_DIR",)
 
 
 def resolve_paths(config: MutableMapping[str, Any]) -> None:
-    """Make every path setting absolute, against the current working directory."""
+    """Make every path setting absolute, against the current working directory.
+
+    Symbolic links are kept, not resolved: a deployment that switches a ``data`` link to a new
+    release is followed by the live reload.
+    """
     for name in PATH_SETTINGS:
-        config[name] = str(Path(config[name]).resolve())
+        config[name] = str(Path(config[name]).absolute())
 
 
 class DefaultConfig:
