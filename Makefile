@@ -52,7 +52,8 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-# Test-only npm packages (axe-core, ical.js, lighthouse, vnu-jar), exactly as locked.
+# Test-only npm packages (axe-core, ical.js, lighthouse, vnu-jar, the OpenAPI linters @redocly/cli and
+# @stoplight/spectral-cli), exactly as locked.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

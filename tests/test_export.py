@@ -132,14 +132,21 @@ def page_title(body: bytes) -> str:
 
 
 def json_links(value: Any, key: str = "") -> Iterator[str]:
-    """Fields named url or *_url, and any same-site path (the index's resource maps)."""
+    """Fields named url or *_url, and any same-site path (the index's resource maps).
+
+    The index's URI templates (url_template, /api/v1/editions/<edition>/dates/{item_id}.ics) are no links.
+    """
     if isinstance(value, dict):
         for name, item in value.items():
             yield from json_links(item, name)
     elif isinstance(value, list):
         for item in value:
             yield from json_links(item, key)
-    elif isinstance(value, str) and (key == "url" or key.endswith("_url") or value.startswith("/")):
+    elif (
+        isinstance(value, str)
+        and key != "url_template"
+        and (key == "url" or key.endswith("_url") or value.startswith("/"))
+    ):
         yield value
 
 

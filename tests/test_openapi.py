@@ -17,7 +17,7 @@ from werkzeug.routing import Rule
 
 from workshop import create_app
 from workshop.fieldref import EXAMPLE_DATA
-from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN
 
 OPENAPI_URL = "/api/v1/openapi.json"
 
@@ -69,15 +69,32 @@ def validator_for(document: dict[str, Any], schema: dict[str, Any]) -> Draft2020
 
 
 def concrete(path: str, parameters: list[dict[str, Any]], document: dict[str, Any]) -> Iterator[str]:
-    """Every URL of a documented path, one per combination of its parameters' enum values."""
+    """Every URL of a documented path, one per example of its last parameter, the others at their example.
+
+    (The examples of an item id are ids of the edition that is the edition parameter's example.)
+    """
     names = re.findall(r"\{([^}]+)\}", path)
     if not names:
         yield path
         return
-    schemas = {deref(document, p)["name"]: deref(document, p)["schema"] for p in parameters}
-    first = names[0]
-    for value in schemas[first].get("enum", []):
-        yield from concrete(path.replace(f"{{{first}}}", value), parameters, document)
+    by_name = {deref(document, p)["name"]: deref(document, p) for p in parameters}
+    for name in names[:-1]:
+        path = path.replace(f"{{{name}}}", by_name[name]["example"])
+    for value in by_name[names[-1]]["schema"].get("examples", []):
+        yield path.replace(f"{{{names[-1]}}}", value)
+
+
+def enums(node: Any) -> Iterator[list[Any]]:
+    """Every ``enum`` of a document (examples, which are documents served, are not searched)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("enum"), list):
+            yield node["enum"]
+        for key, value in node.items():
+            if key not in ("example", "examples"):
+                yield from enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from enums(value)
 
 
 # --- Every route -------------------------------------------------------------------------
@@ -106,14 +123,15 @@ def test_a_new_route_without_documentation_is_noticed(app: Flask) -> None:
     assert undocumented == ["/api/v1/talks.json"]
 
 
-def test_one_path_per_resource_and_edition_as_an_enum(client: FlaskClient) -> None:
+def test_one_path_per_resource_and_the_editions_as_examples(client: FlaskClient) -> None:
     document = document_of(client)
     for resource in RESOURCE_SCHEMAS:
         assert f"/api/v1/{resource}.json" in document["paths"]
         operation = document["paths"][f"/api/v1/editions/{{edition}}/{resource}.json"]["get"]
         (edition,) = [p for p in operation["parameters"] if p.get("name") == "edition"]
         assert edition["in"] == "path" and edition["required"] is True
-        assert edition["schema"]["enum"] == ["icml2023"]
+        assert edition["schema"] == {"type": "string", "pattern": SLUG_PATTERN.pattern, "examples": ["icml2023"]}
+        assert edition["example"] == "icml2023"
     assert "/api/v1/{resource}.json" not in document["paths"]
 
 
@@ -131,23 +149,73 @@ def test_every_documented_value_of_every_parameter_answers(any_app: Flask) -> No
     assert fetched >= 30
 
 
-def test_ids_differ_per_edition_so_each_edition_has_its_own_item_paths(data_dir: Path, make_app) -> None:
+def add_edition(data_dir: Path, *, current: bool) -> None:
+    """What organizers do for a new year: copy the edition, with a date of a new id; maybe make it current."""
     shutil.copytree(data_dir / "icml2023", data_dir / "icml2024")
     dates = data_dir / "icml2024" / "dates.yaml"
     dates.write_text(dates.read_text(encoding="utf-8").replace("id: workshop", "id: workshop-day"), encoding="utf-8")
+    if current:
+        editions = data_dir / "editions.yaml"
+        editions.write_text(editions.read_text(encoding="utf-8").replace("icml2023", "icml2024"), encoding="utf-8")
+
+
+def test_no_enum_grows_with_the_data(data_dir: Path, make_app) -> None:
+    """Editions and ids are open: a closed list of them would make generated clients refuse new ones."""
+    before = list(enums(document_of(make_app(data_dir).test_client())))
+    add_edition(data_dir, current=False)
+    after = list(enums(document_of(make_app(data_dir).test_client())))
+    assert after == before  # only the code's lists (resources, kinds, roles...) are enums
+    assert [values for values in after if {"icml2023", "icml2024", "workshop-day"} & set(values)] == []
+
+
+def test_a_client_of_todays_document_accepts_the_documents_of_a_new_edition(data_dir: Path, make_app) -> None:
+    """The response schemas of today's document validate what the API serves once organizers add an edition."""
+    today = document_of(make_app(data_dir).test_client())
+    add_edition(data_dir, current=True)
+    client = make_app(data_dir).test_client()
+    urls = {
+        "/api/v1/index.json": "/api/v1/index.json",
+        "/api/v1/status.json": "/api/v1/status.json",
+        "/api/v1/dates.json": "/api/v1/dates.json",
+        "/api/v1/site.json": "/api/v1/site.json",
+        "/api/v1/editions/{edition}/dates.json": "/api/v1/editions/icml2024/dates.json",
+        "/api/v1/editions/{edition}/topics.json": "/api/v1/editions/icml2024/topics.json",
+    }
+    for path, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        schema = today["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        errors = list(validator_for(today, schema).iter_errors(json.loads(response.data)))
+        assert not errors, f"{url}: {errors[0].message} at {list(errors[0].path)}"
+    # The new edition's new date: today's path and parameters describe its URL too.
+    operation = today["paths"]["/api/v1/editions/{edition}/dates/{item_id}.ics"]["get"]
+    for parameter, value in (("edition", "icml2024"), ("item_id", "workshop-day")):
+        (declared,) = [p for p in operation["parameters"] if p.get("name") == parameter]
+        assert Draft202012Validator(declared["schema"]).is_valid(value), parameter
+    assert client.get("/api/v1/editions/icml2024/dates/workshop-day.ics").status_code == 200
+
+
+def test_item_calendars_have_one_path_for_every_edition(data_dir: Path, make_app) -> None:
+    add_edition(data_dir, current=False)
     client = make_app(data_dir).test_client()
     document = document_of(client)
-    ids = {}
-    for edition in ("icml2023", "icml2024"):
-        operation = document["paths"][f"/api/v1/editions/{edition}/dates/{{item_id}}.ics"]["get"]
-        (parameter,) = [p for p in operation["parameters"] if p.get("name") == "item_id"]
-        ids[edition] = parameter["schema"]["enum"]
-    assert "workshop" in ids["icml2023"] and "workshop" not in ids["icml2024"]
-    assert "workshop-day" in ids["icml2024"]
-    editions = document["paths"]["/api/v1/editions/{edition}/dates.ics"]["get"]["parameters"][0]["schema"]["enum"]
-    assert editions == ["icml2023", "icml2024"]
+    item_paths = [path for path in document["paths"] if path.endswith("}.ics")]
+    assert item_paths == [
+        "/api/v1/editions/{edition}/dates/{item_id}.ics",
+        "/api/v1/editions/{edition}/sessions/{session_id}.ics",
+    ]
+    dates = document["paths"]["/api/v1/editions/{edition}/dates/{item_id}.ics"]["get"]
+    parameters = {p["name"]: p for p in dates["parameters"] if "name" in p}
+    # The ids shown are the current edition's, and so is the edition the examples go with.
+    assert parameters["edition"]["example"] == "icml2023"
+    assert parameters["edition"]["schema"]["examples"] == ["icml2023", "icml2024"]
+    assert "workshop" in parameters["item_id"]["schema"]["examples"]
+    assert "workshop-day" not in parameters["item_id"]["schema"]["examples"]
+    # Both editions' files are among the response examples.
+    examples = dates["responses"]["200"]["content"]["text/calendar"]["examples"]
+    assert {"icml2023/workshop", "icml2024/workshop-day"} <= set(examples)
     # No program is published: the session files are documented, and every id is a 404 for now.
-    sessions = document["paths"]["/api/v1/editions/icml2023/sessions/{session_id}.ics"]["get"]
+    sessions = document["paths"]["/api/v1/editions/{edition}/sessions/{session_id}.ics"]["get"]
     assert "published yet" in sessions["description"]
     assert client.get("/api/v1/editions/icml2023/sessions/keynote.ics").status_code == 404
 
@@ -168,7 +236,10 @@ def test_examples_are_the_documents_served_and_match_their_schemas(any_app: Flas
                 if is_json:
                     errors = list(validator_for(document, media["schema"]).iter_errors(example["value"]))
                     assert not errors, f"{path} example {name}: {errors[0].message} at {list(errors[0].path)}"
-                url = path.replace("{edition}", name).replace("{item_id}", name).replace("{session_id}", name)
+                # Named after the values of the path's parameters: "icml2023", or "icml2023/workshop".
+                url = path
+                for placeholder, value in zip(re.findall(r"\{[^}]+\}", path), name.split("/"), strict=False):
+                    url = url.replace(placeholder, value)
                 served = client.get(url)
                 assert served.status_code == 200, url
                 expected = example["value"]
@@ -311,3 +382,18 @@ def test_the_document_is_built_once_per_content_version(app: Flask, monkeypatch:
     assert len(builds) == 1
     assert first.headers["ETag"] == second.headers["ETag"]
     assert json.loads(first.data)["info"]["description"].endswith(f"content version {builds[0]}.")
+
+
+def test_the_api_is_public_and_says_who_answers_for_it_and_under_which_license(data_dir: Path, make_app) -> None:
+    client = make_app(data_dir, CONTENT_LICENSE="CC0-1.0", SITE_URL="https://astro.example.org").test_client()
+    document = document_of(client)
+    # No operation needs credentials: generated clients ask for none.
+    assert document["security"] == []
+    assert all("security" not in operation for _, operation in operations(document))
+    assert document["info"]["license"] == {"name": "CC0-1.0", "identifier": "CC0-1.0"}
+    logistics = json.loads(client.get("/api/v1/logistics.json").data)["data"]
+    assert document["info"]["contact"] == {
+        "name": "The organizers of Machine Learning for Astrophysics",
+        "url": "https://astro.example.org/",
+        "email": logistics["contact"]["email"],
+    }

@@ -10,7 +10,7 @@ from flask_caching import Cache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workshop import api, apidocs, assets, calendar, filters, http, pages, store
-from workshop.config import PROJECT_ROOT, DefaultConfig
+from workshop.config import PROJECT_ROOT, DefaultConfig, resolve_paths
 from workshop.fastpath import PreparedResponses
 
 
@@ -25,6 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("WORKSHOP")
     if test_config is not None:
         app.config.from_mapping(test_config)
+    resolve_paths(app.config)
 
     app.extensions["workshop.cache"] = Cache(app)
     store.init_app(app)

@@ -16,7 +16,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.get("/index.json")
 def index() -> Response:
-    return respond(documents.api_index())
+    return respond(openapi.api_index())
 
 
 @bp.get("/openapi.json", endpoint="openapi")

@@ -7,13 +7,30 @@ prefix (``WORKSHOP_CACHE_TYPE=RedisCache``, ``WORKSHOP_CACHE_REDIS_URL=...``,
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The settings that name a folder or file. A relative value means relative to the working
+# directory the app was started in (as for any command line tool), and is made absolute
+# once at start (resolve_paths): Flask would otherwise resolve it against the package.
+PATH_SETTINGS = ("DATA_DIR",)
+
+
+def resolve_paths(config: MutableMapping[str, Any]) -> None:
+    """Make every path setting absolute, against the current working directory.
+
+    Symbolic links are kept, not resolved: a deployment that switches a ``data`` link to a new
+    release is followed by the live reload.
+    """
+    for name in PATH_SETTINGS:
+        config[name] = str(Path(config[name]).absolute())
 
 
 class DefaultConfig:
-    # Where the organizers' YAML files live (one folder per edition).
+    # Where the organizers' YAML files live (one folder per edition); a relative path is
+    # relative to the working directory the site (or `python -m workshop export`) starts in.
     DATA_DIR = str(PROJECT_ROOT / "data")
 
     # Follow edits of the data files without a restart (each process polls them).
@@ -48,6 +65,10 @@ class DefaultConfig:
     # Calendars recognize an event by its UID: never change it once calendars subscribed,
     # even when the site moves to another address.
     CALENDAR_UID_DOMAIN = "ml4astro.github.io"
+
+    # The license of the content the API serves (an SPDX identifier), in openapi.json's info.license:
+    # the organizers' choice. CC-BY-4.0 lets other sites reuse the documents with attribution.
+    CONTENT_LICENSE = "CC-BY-4.0"
 
     # Behind a TLS-terminating proxy: how many proxies in front of the app set
     # X-Forwarded-For/-Proto/-Host/-Port (werkzeug's ProxyFix). 0, the default, believes

@@ -99,11 +99,11 @@ def find_edition(content: Content, name: str) -> Edition:
         raise NotFound(f"No edition {name!r}. Editions: {', '.join(content.editions)}.") from None
 
 
-def _resource_url(edition: str, resource: str) -> str:
+def resource_url(edition: str, resource: str) -> str:
     return url_for("api.edition_resource", edition=edition, resource=resource)
 
 
-def _page_url(edition: str, anchor: str | None = None) -> str:
+def page_url(edition: str, anchor: str | None = None) -> str:
     return url_for("pages.edition_page", edition=edition, _anchor=anchor)
 
 
@@ -137,8 +137,8 @@ def resource_payload(content: Content, edition: Edition, resource: str) -> dict[
         "content_version": content.version,
         "edition": edition.name,
         "resource": resource,
-        "url": _resource_url(edition.name, resource),
-        "html_url": _page_url(edition.name, _page_anchor(edition, resource)),
+        "url": resource_url(edition.name, resource),
+        "html_url": page_url(edition.name, _page_anchor(edition, resource)),
         "data": data,
     }
 
@@ -154,32 +154,6 @@ def api_resource(edition_name: str, resource: str) -> Document:
         return Document.of(encode_json(payload), "application/json", alternates=((payload["html_url"], "text/html"),))
 
     return prepared(content, f"api/{edition.name}/{resource}", build)
-
-
-def index_payload(content: Content) -> dict[str, Any]:
-    return {
-        "api_version": API_VERSION,
-        "content_version": content.version,
-        "current_edition": content.current,
-        "editions": [
-            {
-                "id": name,
-                "title": edition.title,
-                "current": name == content.current,
-                "html_url": _page_url(name),
-                "resources": {resource: _resource_url(name, resource) for resource in API_RESOURCES},
-            }
-            for name, edition in content.editions.items()
-        ],
-        "current_resources": {
-            resource: url_for("api.current_resource", resource=resource) for resource in API_RESOURCES
-        },
-    }
-
-
-def api_index() -> Document:
-    content = get_content()
-    return prepared(content, "api/index", lambda: Document.of(encode_json(index_payload(content)), "application/json"))
 
 
 def items_by_id(edition: Edition) -> dict[str, dict[str, Any]]:
@@ -211,11 +185,11 @@ def page(edition_name: str) -> Document:
             sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
             by_id=items_by_id(edition),
             schedule=schedule_by_day(edition),
-            json_url=_resource_url(edition.name, "site"),
-            dates_url=_resource_url(edition.name, "dates"),
-            meta=seo.page_meta(edition, _page_url(edition.name)),
+            json_url=resource_url(edition.name, "site"),
+            dates_url=resource_url(edition.name, "dates"),
+            meta=seo.page_meta(edition, page_url(edition.name)),
         )
-        json_twin = (_resource_url(edition.name, "site"), "application/json")
+        json_twin = (resource_url(edition.name, "site"), "application/json")
         return Document.of(html.encode("utf-8"), "text/html", alternates=(json_twin,))
 
     return prepared(content, f"page/{edition.name}", build)

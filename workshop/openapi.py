@@ -19,8 +19,12 @@ the editors' JSON Schemas in :mod:`workshop.jsonschema`) of:
 
 The examples are the real documents of the content being served, so the
 document is built once per content version (:func:`openapi`, through
-:func:`workshop.documents.prepared`), with the editions and item ids of that
-content as enums.
+:func:`workshop.documents.prepared`). The editions and item ids of that content
+are examples, never enums: they grow with the data, and a client generated from
+today's document must accept tomorrow's editions, dates and sessions.
+
+The same list of endpoints is the API's index (``/api/v1/index.json``,
+:func:`index_payload`): every document served, with its URL and media type.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
@@ -45,9 +49,10 @@ from workshop.documents import (
     API_VERSION,
     Document,
     encode_json,
-    index_payload,
+    page_url,
     prepared,
     resource_payload,
+    resource_url,
     status_payload,
 )
 from workshop.jsonschema import DataFileConverter
@@ -197,19 +202,23 @@ class DataProblemSchema(Schema):
     message = _text("What is wrong, and how to write it instead.")
 
 
-def _edition_ids(content: Content) -> list[str]:
-    return list(content.editions)
+def _edition_id(content: Content, description: str) -> fields.String:
+    """An edition's id: any folder name (the editions of ``content`` are examples, never a closed list)."""
+    return _text(
+        description,
+        validate=validate.Regexp(SLUG_PATTERN.pattern),
+        metadata={"examples": list(content.editions)},
+    )
 
 
 def status_schema(content: Content) -> type[Schema]:
-    editions = _edition_ids(content)
     return Schema.from_dict(
         {
             "api_version": _text("Version of the API.", validate=validate.OneOf([API_VERSION])),
             "content_version": _text(
                 "Version of the content served now.", validate=validate.Regexp(CONTENT_VERSION_PATTERN)
             ),
-            "current_edition": _text("The edition served at / and /api/v1/.", validate=validate.OneOf(editions)),
+            "current_edition": _edition_id(content, "The edition served at / and /api/v1/."),
             "state": _text(
                 "'current': the site serves what the data files say; 'stale': an edit is invalid, "
                 "and the site keeps serving the last good content.",
@@ -237,16 +246,65 @@ def _resource_urls_schema() -> type[Schema]:
     )
 
 
+MEDIA_TYPE_PATTERN = r"^[a-z]+/[a-z0-9.+-]+$"
+
+
+def _media_type() -> fields.String:
+    return _text(
+        "The media type it is served with (its Content-Type without parameters), "
+        "e.g. application/json or text/calendar.",
+        validate=validate.Regexp(MEDIA_TYPE_PATTERN),
+    )
+
+
+class ListedDocumentSchema(Schema):
+    """A document of the API, as index.json lists it."""
+
+    name = _text(
+        "Its name: the URL after /api/v1/ or /api/v1/editions/<edition>/, e.g. topics.json, dates.ics, "
+        "schedule.json. The same name in every edition."
+    )
+    url = _site_path("Its URL.")
+    media_type = _media_type()
+    summary = _text("What it is, in a line.")
+
+
+class ListedTemplateSchema(Schema):
+    """Documents of the API with one URL per item, as index.json lists them."""
+
+    name = _text("Its name: the template after /api/v1/editions/<edition>/, e.g. dates/{item_id}.ics.")
+    url_template = _text(
+        "A URI template (RFC 6570, level 1) on this site: replace each {variable} to get a document's URL."
+    )
+    variables = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        **_described("What each {variable} of the template is, and where its values are listed."),
+    )
+    media_type = _media_type()
+    summary = _text("What each document is, in a line.")
+
+
 def index_schema(content: Content) -> type[Schema]:
-    editions = _edition_ids(content)
     urls = _resource_urls_schema()
     edition_entry = Schema.from_dict(
         {
-            "id": _text("The edition's id: its folder name, used in URLs.", validate=validate.OneOf(editions)),
+            "id": _edition_id(content, "The edition's id: its folder name, used in URLs."),
             "title": _text("The workshop's title and its venue, e.g. 'Machine Learning for Astrophysics (ICML 2023)'."),
             "current": fields.Boolean(**_described("Whether this is the current edition.")),
             "html_url": _site_path("The edition's page."),
             "resources": fields.Nested(urls, **_described("URL of each resource of this edition.")),
+            "documents": fields.List(
+                fields.Nested(ListedDocumentSchema),
+                **_described(
+                    "Every document served for this edition, under /api/v1/editions/<edition>/: each resource, "
+                    "the calendar feed, the schedule and the news feed, with its media type."
+                ),
+            ),
+            "url_templates": fields.List(
+                fields.Nested(ListedTemplateSchema),
+                **_described("The documents served per item of this edition (a calendar file per date or session)."),
+            ),
         },
         name="IndexEditionSchema",
     )
@@ -257,12 +315,23 @@ def index_schema(content: Content) -> type[Schema]:
                 "Version of the content: changes whenever the data files do.",
                 validate=validate.Regexp(CONTENT_VERSION_PATTERN),
             ),
-            "current_edition": _text("The edition served at / and /api/v1/.", validate=validate.OneOf(editions)),
+            "current_edition": _edition_id(content, "The edition served at / and /api/v1/."),
             "editions": fields.List(
                 fields.Nested(edition_entry), **_described("Every edition, in the order of their folder names.")
             ),
             "current_resources": fields.Nested(
                 urls, **_described("URL of each resource of the current edition (/api/v1/<resource>.json).")
+            ),
+            "documents": fields.List(
+                fields.Nested(ListedDocumentSchema),
+                **_described("The documents about the API itself: this index, the content's status, openapi.json."),
+            ),
+            "current_documents": fields.List(
+                fields.Nested(ListedDocumentSchema),
+                **_described(
+                    "Every document of the current edition at a URL that follows the current edition "
+                    "(/api/v1/<name>): the same names as the edition's documents."
+                ),
             ),
         },
         name="IndexSchema",
@@ -302,10 +371,7 @@ def envelope_schema(content: Content, resource: str) -> type[Schema]:
                 "it changes whenever the data files do.",
                 validate=validate.Regexp(CONTENT_VERSION_PATTERN),
             ),
-            "edition": _text(
-                "The edition this document is about (its folder name).",
-                validate=validate.OneOf(_edition_ids(content)),
-            ),
+            "edition": _edition_id(content, "The edition this document is about (its folder name)."),
             "resource": _text("Which resource this is: the name in its URL.", validate=validate.OneOf([resource])),
             "url": _site_path("This document's own URL, under /api/v1/editions/<edition>/."),
             "html_url": _site_path("The same content on the workshop page, with the section's anchor."),
@@ -431,15 +497,21 @@ class OpenApiDocumentSchema(Schema):
 
 @dataclass(frozen=True)
 class Parameter:
-    """A path parameter, with the values that answer 200 (none: no value does yet)."""
+    """A path parameter: any id (a slug), with values that answer 200 today as examples (none: no value does yet).
+
+    The values are examples, not an enum: they grow with the data, and a client must not refuse new ones.
+    """
 
     name: str
     description: str
-    values: tuple[str, ...]
+    examples: tuple[str, ...]
     example: str | None = None
 
 
 MAX_ITEM_EXAMPLES = 10
+# What a document is about, for index.json: the API itself (index, status, this document), the
+# current edition (/api/v1/<name>), or the edition in its path (/api/v1/editions/{edition}/<name>).
+Scope = Literal["api", "current", "edition"]
 
 
 @dataclass(frozen=True)
@@ -480,10 +552,18 @@ class Endpoint:
         """A URL of this endpoint with every parameter filled in (kept as {name} when no value exists yet)."""
         path = self.path
         for parameter in self.parameters:
-            value = parameter.example or (parameter.values[0] if parameter.values else None)
+            value = parameter.example or (parameter.examples[0] if parameter.examples else None)
             if value is not None:
                 path = path.replace(f"{{{parameter.name}}}", value)
         return path
+
+    @property
+    def scope(self) -> Scope:
+        """What the document is about: the edition in its path, the current edition (the routes
+        ``api.current_<key>`` of :func:`_edition_routes`), or else the API itself."""
+        if "{edition}" in self.path:
+            return "edition"
+        return "current" if self.route.startswith(f"{API_ENDPOINT_PREFIX}current_") else "api"
 
     @property
     def example_is_concrete(self) -> bool:
@@ -534,12 +614,12 @@ class _Builder:
     def editions(self) -> list[Edition]:
         return list(self.content.editions.values())
 
-    def edition_parameter(self) -> Parameter:
+    def edition_parameter(self, example: str | None = None) -> Parameter:
         return Parameter(
             "edition",
-            "An edition: its folder name under data/ (see index.json).",
+            "An edition: its folder name under data/ (index.json lists them).",
             tuple(self.content.editions),
-            self.content.current,
+            example or self.content.current,
         )
 
 
@@ -559,9 +639,11 @@ def _index(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
         path=rule.rule,
         operation_id="getIndex",
         tag="Discovery",
-        summary="API index: editions and the URL of every resource",
-        description="Every edition (id, title, whether it is current, its page) with the URL of each of its "
-        "resources, and the URLs of the current edition's resources. Start here.",
+        summary="API index: editions and every document, with its URL and media type",
+        description="Every edition (id, title, whether it is current, its page) with the URL and media type of "
+        "every document served for it (each resource, calendar, schedule and feed, and the URL templates of "
+        "the per-item calendar files); the same for the current edition's URLs under /api/v1/; and the "
+        "documents about the API itself (this index, status.json, openapi.json). Start here.",
         media_type=JSON,
         schema=build.schema_ref(index_schema(build.content)),
         examples=(
@@ -614,41 +696,42 @@ def _item_calendars(
     *,
     argument: str,
     noun: str,
+    listed_in: str,
     items: Callable[[Edition], list[Mapping[str, Any]]],
     document: Callable[[str, str], Document],
 ) -> Iterator[Endpoint]:
-    # Ids differ per edition: one path per edition, so that every value of the enum answers 200.
-    for edition in build.editions:
-        ids = tuple(item["id"] for item in items(edition))
-        if ids:
-            parameter = Parameter(argument, f"Id of a {noun} of {edition.name}.", ids)
-            examples = tuple(
-                Example(
-                    f"{edition.name}.{noun}.{item_id}.ics",
-                    item_id,
-                    item_id,
-                    partial(lambda name, item: document(name, item).body.decode(), edition.name, item_id),
-                )
-                # A few show the shape; a program of a hundred sessions needs no hundred examples.
-                for item_id in ids[:MAX_ITEM_EXAMPLES]
-            )
-            note = ""
-        else:
-            parameter = Parameter(argument, f"Id of a {noun} of {edition.name}: none is published yet.", ())
-            examples = ()
-            note = f" No {noun} of {edition.name} is published yet: every id answers 404 until one is."
-        yield Endpoint(
-            route=rule.endpoint,
-            path=_openapi_path(rule.rule, {"edition": edition.name}),
-            operation_id=f"get{_camel(noun)}Calendar{_camel(edition.name)}",
-            tag="Calendars",
-            summary=f"One {noun} of {edition.name} as a calendar file",
-            description=f"A single event, to add to a calendar (the page's 'Add to calendar' links).{note}",
-            media_type=calendar.MIMETYPE,
-            schema=CALENDAR_SCHEMA,
-            parameters=(parameter,),
-            examples=examples,
+    # One path for every edition: editions and ids are examples (they grow with the data), and the
+    # parameters' examples are the ids of one edition that has items (the current one when it has).
+    ids = {edition.name: tuple(item["id"] for item in items(edition)) for edition in build.editions}
+    shown = next((name for name in (build.content.current, *ids) if ids[name]), build.content.current)
+    examples = tuple(
+        Example(
+            f"{name}.{noun}.{item_id}.ics",
+            f"{name}/{item_id}",
+            f"{item_id} ({name})",
+            partial(lambda edition, item: document(edition, item).body.decode(), name, item_id),
         )
+        # A few show the shape; a program of a hundred sessions needs no hundred examples.
+        for name, edition_ids in ids.items()
+        for item_id in edition_ids[:MAX_ITEM_EXAMPLES]
+    )
+    note = "" if examples else f" No {noun} is published yet: every id answers 404 until one is."
+    yield Endpoint(
+        route=rule.endpoint,
+        path=_openapi_path(rule.rule, {}),
+        operation_id=f"get{_camel(noun)}Calendar",
+        tag="Calendars",
+        summary=f"One {noun} of an edition as a calendar file",
+        description="A single event, to add to a calendar (the page's 'Add to calendar' links). "
+        f"An id that is not a {noun} of the edition answers 404.{note}",
+        media_type=calendar.MIMETYPE,
+        schema=CALENDAR_SCHEMA,
+        parameters=(
+            build.edition_parameter(shown),
+            Parameter(argument, f"Id of a {noun} of the edition: {listed_in}.", ids[shown][:MAX_ITEM_EXAMPLES]),
+        ),
+        examples=examples,
+    )
 
 
 def _date_calendar(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
@@ -657,6 +740,7 @@ def _date_calendar(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
         rule,
         argument="item_id",
         noun="date",
+        listed_in="the id of an item of its dates.json",
         items=lambda edition: list(edition["dates"]["items"]),
         document=calendar.date_file,
     )
@@ -668,6 +752,7 @@ def _session_calendar(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
         rule,
         argument="session_id",
         noun="session",
+        listed_in="the id of a session of its program.json, once the program is published",
         items=lambda edition: list(calendar.published_sessions(edition)),
         document=calendar.session_file,
     )
@@ -844,7 +929,7 @@ def _new_spec(content: Content) -> APISpec:
         version=API_VERSION,
         openapi_version=OPENAPI_VERSION,
         plugins=[ApiPlugin()],
-        info={"description": _info_description(content)},
+        info=_info(content),
     )
     spec.components.schema(
         RICH_TEXT,
@@ -870,7 +955,86 @@ def api_endpoints(content: Content, spec: APISpec | None = None) -> list[Endpoin
     return [endpoint for rule in rules for endpoint in ROUTES[rule.endpoint](build, rule)]
 
 
+# --- The index: every document of the API, from the same list ----------------------------------
+
+EDITION_SEGMENT = "{edition}/"
+
+
+def _listed(endpoint: Endpoint, url: str, name: str) -> dict[str, str]:
+    return {"name": name, "url": url, "media_type": endpoint.media_type, "summary": endpoint.summary}
+
+
+def _edition_listing(endpoints: list[Endpoint], edition: str) -> dict[str, list[dict[str, Any]]]:
+    """The documents and URL templates of one edition: each endpoint under /api/v1/editions/{edition}/."""
+    documents, templates = [], []
+    for endpoint in endpoints:
+        name = endpoint.path.split(EDITION_SEGMENT, 1)[1]
+        path = endpoint.path.replace("{edition}", edition)
+        variables = {p.name: p.description for p in endpoint.parameters if p.name != "edition"}
+        if not variables:
+            documents.append(_listed(endpoint, path, name))
+        else:
+            template = {"name": name, "url_template": path, "variables": variables}
+            templates.append({**template, "media_type": endpoint.media_type, "summary": endpoint.summary})
+    return {"documents": documents, "url_templates": templates}
+
+
+def index_payload(content: Content) -> dict[str, Any]:
+    """``/api/v1/index.json``: every edition, and every document the API serves with its media type."""
+    endpoints = api_endpoints(content)
+    prefix = f"{current_app.blueprints['api'].url_prefix}/"
+
+    def scoped(scope: Scope) -> list[Endpoint]:
+        return [endpoint for endpoint in endpoints if endpoint.scope == scope]
+
+    def listed(scope: Scope) -> list[dict[str, str]]:
+        return [_listed(endpoint, endpoint.path, endpoint.path.removeprefix(prefix)) for endpoint in scoped(scope)]
+
+    return {
+        "api_version": API_VERSION,
+        "content_version": content.version,
+        "current_edition": content.current,
+        "editions": [
+            {
+                "id": name,
+                "title": edition.title,
+                "current": name == content.current,
+                "html_url": page_url(name),
+                "resources": {resource: resource_url(name, resource) for resource in API_RESOURCES},
+                **_edition_listing(scoped("edition"), name),
+            }
+            for name, edition in content.editions.items()
+        ],
+        "current_resources": {
+            resource: url_for("api.current_resource", resource=resource) for resource in API_RESOURCES
+        },
+        "documents": listed("api"),
+        "current_documents": listed("current"),
+    }
+
+
+def api_index() -> Document:
+    """``/api/v1/index.json``: built once per content version."""
+    content = get_content()
+    return prepared(content, "api/index", lambda: Document.of(encode_json(index_payload(content)), JSON))
+
+
 # --- The document ------------------------------------------------------------------------------
+
+
+def _info(content: Content) -> dict[str, Any]:
+    """Title and version aside: what the API is, who answers for it, and the content's license."""
+    edition = content.current_edition
+    return {
+        "description": _info_description(content),
+        "contact": {
+            "name": f"The organizers of {edition['site']['title']}",
+            "url": f"{current_app.config['SITE_URL'].rstrip('/')}/",
+            "email": edition["logistics"]["contact"]["email"],
+        },
+        # The API serves the organizers' content: its license is theirs to set (CONTENT_LICENSE).
+        "license": {"name": current_app.config["CONTENT_LICENSE"], "identifier": current_app.config["CONTENT_LICENSE"]},
+    }
 
 
 def _info_description(content: Content) -> str:
@@ -1047,11 +1211,11 @@ def _operation(spec: APISpec, endpoint: Endpoint) -> dict[str, Any]:
             "in": "path",
             "required": True,
             "description": parameter.description,
-            "schema": (
-                {"type": "string", "enum": list(parameter.values)}
-                if parameter.values
-                else {"type": "string", "pattern": SLUG_PATTERN.pattern}
-            ),
+            "schema": {
+                "type": "string",
+                "pattern": SLUG_PATTERN.pattern,
+                **({"examples": list(parameter.examples)} if parameter.examples else {}),
+            },
             **({"example": parameter.example} if parameter.example else {}),
         }
         for parameter in endpoint.parameters
@@ -1077,6 +1241,8 @@ def openapi_document(content: Content) -> dict[str, Any]:
     for tag in TAGS:
         spec.tag({"name": tag.name, "description": tag.description})
     document = spec.to_dict()
+    # Public: no operation needs credentials (and none are accepted).
+    document["security"] = []
     site_url = current_app.config["SITE_URL"].rstrip("/")
     document["servers"] = [{"url": site_url, "description": "The workshop site"}]
     document["externalDocs"] = {

@@ -1,0 +1,143 @@
+"""/api/v1/index.json: every document the API serves, with its URL and media type, so a client needs no other list."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask, Response
+from flask.testing import FlaskClient
+
+from workshop import create_app, openapi
+from workshop.fieldref import EXAMPLE_DATA
+from workshop.openapi import EditionDocument
+
+INDEX_URL = "/api/v1/index.json"
+
+
+@pytest.fixture(params=["shipped", "example"])
+def any_app(request: pytest.FixtureRequest) -> Flask:
+    """The shipped data (no program yet), and the example edition that uses every feature."""
+    settings: dict[str, Any] = {"TESTING": True, "CONTENT_RELOAD": False}
+    if request.param == "example":
+        settings["DATA_DIR"] = str(EXAMPLE_DATA)
+    return create_app(settings)
+
+
+def index_of(client: FlaskClient) -> dict[str, Any]:
+    response = client.get(INDEX_URL)
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return json.loads(response.data)
+
+
+def listed_documents(index: dict[str, Any]) -> Iterator[dict[str, str]]:
+    yield from index["documents"]
+    yield from index["current_documents"]
+    for edition in index["editions"]:
+        yield from edition["documents"]
+
+
+def filled(template: dict[str, Any], client: FlaskClient, edition: str) -> Iterator[str]:
+    """The URLs of a template: each id of the edition's items the variable names (dates or sessions)."""
+    (variable,) = template["variables"]
+    lists = {"item_id": ("dates", "items"), "session_id": ("program", "sessions")}
+    resource, key = lists[variable]
+    data = json.loads(client.get(f"/api/v1/editions/{edition}/{resource}.json").data)["data"]
+    for item in data[key] or []:
+        yield template["url_template"].replace(f"{{{variable}}}", item["id"])
+
+
+def test_every_listed_url_answers_with_its_media_type(any_app: Flask) -> None:
+    client = any_app.test_client()
+    index = index_of(client)
+    fetched = 0
+    for document in listed_documents(index):
+        response = client.get(document["url"])
+        assert response.status_code == 200, document["url"]
+        assert response.mimetype == document["media_type"], document["url"]
+        fetched += 1
+    for edition in index["editions"]:
+        for template in edition["url_templates"]:
+            for url in filled(template, client, edition["id"]):
+                response = client.get(url)
+                assert response.status_code == 200, url
+                assert response.mimetype == template["media_type"], url
+                fetched += 1
+    assert fetched >= 35
+
+
+def test_every_document_of_the_api_is_listed(any_app: Flask) -> None:
+    """Each kind of document, for every edition and for the current one: what the README promises."""
+    index = index_of(any_app.test_client())
+    assert {(d["name"], d["media_type"]) for d in index["documents"]} == {
+        ("index.json", "application/json"),
+        ("status.json", "application/json"),
+        ("openapi.json", "application/json"),
+    }
+    expected = {f"{resource}.json" for resource in index["current_resources"]}
+    expected |= {"dates.ics", "schedule.json", "feed.json"}
+    current = {d["name"]: d for d in index["current_documents"]}
+    assert expected <= set(current)
+    assert current["dates.ics"] == {
+        "name": "dates.ics",
+        "url": "/api/v1/dates.ics",
+        "media_type": "text/calendar",
+        "summary": current["dates.ics"]["summary"],
+    }
+    for edition in index["editions"]:
+        names = [d["name"] for d in edition["documents"]]
+        assert names == list(current), edition["id"]  # the same documents, under the edition's URL
+        for document in edition["documents"]:
+            assert document["url"] == f"/api/v1/editions/{edition['id']}/{document['name']}"
+        # Every resource URL of the older "resources" map is among them.
+        assert set(edition["resources"].values()) <= {d["url"] for d in edition["documents"]}
+        templates = {t["name"]: t for t in edition["url_templates"]}
+        assert set(templates) == {"dates/{item_id}.ics", "sessions/{session_id}.ics"}
+        dates = templates["dates/{item_id}.ics"]
+        assert dates["url_template"] == f"/api/v1/editions/{edition['id']}/dates/{{item_id}}.ics"
+        assert "dates.json" in dates["variables"]["item_id"]
+
+
+def test_a_document_added_to_the_api_is_listed_without_another_list(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a new format needs to appear in index.json: its routes, and its entry in openapi.ROUTES."""
+
+    def served(edition: str = "") -> Response:
+        return Response("<schedule/>", mimetype="application/xml")
+
+    app.add_url_rule("/api/v1/schedule.xml", endpoint="api.current_schedule_xml", view_func=served)
+    app.add_url_rule("/api/v1/editions/<edition>/schedule.xml", endpoint="api.edition_schedule_xml", view_func=served)
+    schedule_xml = EditionDocument(
+        name="ScheduleXml",
+        example="schedule.xml",
+        summary="Program of {edition} as schedule XML",
+        description="The program as schedule XML.",
+        tag="Other formats",
+        media_type="application/xml",
+        schema=lambda build: {"type": "string"},
+        payload=lambda content, edition: "<schedule/>",
+    )
+    monkeypatch.setattr(openapi, "ROUTES", {**openapi.ROUTES, **openapi._edition_routes("schedule_xml", schedule_xml)})
+
+    index = index_of(app.test_client())
+    assert {"name": "schedule.xml", "url": "/api/v1/schedule.xml", "media_type": "application/xml"}.items() <= next(
+        d for d in index["current_documents"] if d["name"] == "schedule.xml"
+    ).items()
+    (listed,) = [d for d in index["editions"][0]["documents"] if d["name"] == "schedule.xml"]
+    assert (listed["url"], listed["media_type"]) == ("/api/v1/editions/icml2023/schedule.xml", "application/xml")
+
+
+def test_the_index_shape_is_documented(client: FlaskClient) -> None:
+    """index.json's fields are in its OpenAPI schema, each with a description (its example is checked as served)."""
+    document = json.loads(client.get("/api/v1/openapi.json").data)
+    schemas = document["components"]["schemas"]
+    assert {"documents", "current_documents"} <= set(schemas["Index"]["properties"])
+    assert {"documents", "url_templates"} <= set(schemas["IndexEdition"]["properties"])
+    assert list(schemas["ListedDocument"]["properties"]) == ["name", "url", "media_type", "summary"]
+    assert re.fullmatch(schemas["ListedDocument"]["properties"]["media_type"]["pattern"], "text/calendar")
+    assert "url_template" in schemas["ListedTemplate"]["properties"]
