@@ -108,28 +108,28 @@ def test_a_document_added_to_the_api_is_listed_without_another_list(
     """What a new format needs to appear in index.json: its routes, and its entry in openapi.ROUTES."""
 
     def served(edition: str = "") -> Response:
-        return Response("<schedule/>", mimetype="application/xml")
+        return Response("id,title\n", mimetype="text/csv")
 
-    app.add_url_rule("/api/v1/schedule.xml", endpoint="api.current_schedule_xml", view_func=served)
-    app.add_url_rule("/api/v1/editions/<edition>/schedule.xml", endpoint="api.edition_schedule_xml", view_func=served)
-    schedule_xml = EditionDocument(
-        name="ScheduleXml",
-        example="schedule.xml",
-        summary="Program of {edition} as schedule XML",
-        description="The program as schedule XML.",
+    app.add_url_rule("/api/v1/program.csv", endpoint="api.current_program_csv", view_func=served)
+    app.add_url_rule("/api/v1/editions/<edition>/program.csv", endpoint="api.edition_program_csv", view_func=served)
+    program_csv = EditionDocument(
+        name="ProgramCsv",
+        example="program.csv",
+        summary="Program of {edition} as CSV",
+        description="The program as a table.",
         tag="Other formats",
-        media_type="application/xml",
+        media_type="text/csv",
         schema=lambda build: {"type": "string"},
-        payload=lambda content, edition: "<schedule/>",
+        payload=lambda content, edition: "id,title\n",
     )
-    monkeypatch.setattr(openapi, "ROUTES", {**openapi.ROUTES, **openapi._edition_routes("schedule_xml", schedule_xml)})
+    monkeypatch.setattr(openapi, "ROUTES", {**openapi.ROUTES, **openapi._edition_routes("program_csv", program_csv)})
 
     index = index_of(app.test_client())
-    assert {"name": "schedule.xml", "url": "/api/v1/schedule.xml", "media_type": "application/xml"}.items() <= next(
-        d for d in index["current_documents"] if d["name"] == "schedule.xml"
+    assert {"name": "program.csv", "url": "/api/v1/program.csv", "media_type": "text/csv"}.items() <= next(
+        d for d in index["current_documents"] if d["name"] == "program.csv"
     ).items()
-    (listed,) = [d for d in index["editions"][0]["documents"] if d["name"] == "schedule.xml"]
-    assert (listed["url"], listed["media_type"]) == ("/api/v1/editions/icml2023/schedule.xml", "application/xml")
+    (listed,) = [d for d in index["editions"][0]["documents"] if d["name"] == "program.csv"]
+    assert (listed["url"], listed["media_type"]) == ("/api/v1/editions/icml2023/program.csv", "text/csv")
 
 
 def test_the_index_shape_is_documented(client: FlaskClient) -> None:
