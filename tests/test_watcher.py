@@ -88,7 +88,8 @@ def site(data_dir: Path, make_app: Callable[..., Flask]) -> Iterator[Site]:
 
 
 def assert_reported_once(caplog: pytest.LogCaptureFixture, file: str) -> None:
-    errors = [record for record in caplog.records if record.name == "workshop.store" and record.levelno >= logging.ERROR]
+    store_logs = [record for record in caplog.records if record.name == "workshop.store"]
+    errors = [record for record in store_logs if record.levelno >= logging.ERROR]
     assert len(errors) == 1, [record.getMessage() for record in errors]
     assert file in errors[0].getMessage()
 
