@@ -235,3 +235,35 @@ def test_a_photo_replaced_by_a_link_out_of_the_data_folder_is_not_served(
     response = client.get("/icml2023/photos/marc.png")
     assert response.status_code == 404
     assert b"not for visitors" not in response.data
+
+
+def test_status_json_never_shows_where_the_server_keeps_the_data(site: Site, tmp_path: Path) -> None:
+    away = tmp_path / "moved-away"
+    site.data_dir.rename(away)
+    try:
+        problem = wait_for(lambda: site.problem_on("."), "status.json reports the missing data folder")
+        assert problem["message"] == "Data directory not found."
+        body = site.client.get("/api/v1/status.json").get_data(as_text=True)
+        assert str(tmp_path) not in body
+    finally:
+        away.rename(site.data_dir)
+    site.edit_goes_live()
+
+
+def test_an_edit_that_empties_half_a_list_is_served_with_a_warning(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    # What a copy stopped half-way leaves when it stops between two members: valid YAML.
+    committee = site.data_dir / "icml2023" / "committee.yaml"
+    caplog.set_level(logging.INFO, logger="workshop.store")
+    text = committee.read_text(encoding="utf-8")
+    committee.write_text(text[: text.index("  - id: xavier-prochaska")], encoding="utf-8")
+    touch_later(committee)
+
+    members = lambda: site.client.get("/api/v1/committee.json").json["data"]["members"]  # noqa: E731
+    wait_for(lambda: len(members()) == 4, "the shortened committee is served")
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert warnings == [
+        "icml2023/committee.yaml: members went from 8 items to 4. If that was not meant, restore the file; "
+        "save data files atomically (see data/README.md)."
+    ]
