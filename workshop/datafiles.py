@@ -90,19 +90,19 @@ def scan(data_dir: Path) -> DataFiles:
     root = Path(os.path.realpath(data_dir))
     files: set[FileState] = set()
     refused: set[Refusal] = set()
-    folders = [data_dir]
+    folders = [(data_dir, "")]  # (folder, its name relative to the data folder followed by '/')
     while folders:
-        folder = folders.pop()
+        folder, prefix = folders.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except FileNotFoundError:  # removed while we looked
             continue
         except OSError as error:  # unreadable (permissions), not a folder any more, ...
-            refused.add(Refusal(relative_name(data_dir, folder), f"Cannot read this folder: {error.strerror}."))
+            refused.add(Refusal(prefix.rstrip("/") or ".", f"Cannot read this folder: {error.strerror}."))
             continue
         for entry in entries:
-            name = relative_name(data_dir, entry.path)
+            name = f"{prefix}{entry.name}"
             try:
                 if entry.is_symlink():
                     why = link_refusal(root, Path(entry.path))
@@ -110,7 +110,7 @@ def scan(data_dir: Path) -> DataFiles:
                         refused.add(Refusal(name, why))
                         continue
                 elif entry.is_dir(follow_symlinks=False):
-                    folders.append(Path(entry.path))
+                    folders.append((Path(entry.path), f"{name}/"))
                     continue
                 # A link's own time: its target inside the folder is walked where it is.
                 info = entry.stat(follow_symlinks=False)
