@@ -267,3 +267,23 @@ def test_an_edit_that_empties_half_a_list_is_served_with_a_warning(
         "icml2023/committee.yaml: members went from 8 items to 4. If that was not meant, restore the file; "
         "save data files atomically (see data/README.md)."
     ]
+
+
+def test_an_item_added_at_the_top_of_a_list_warns_about_nothing(
+    data_dir: Path, make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture
+) -> None:
+    dates = data_dir / "icml2023" / "dates.yaml"
+    deadline = "    at: 2023-05-19T23:59:00-12:00\n"
+    edit(dates, deadline, f"{deadline}    previously:\n      - date: 2023-05-10\n      - date: 2023-05-12\n")
+    app = make_app(data_dir, CONTENT_RELOAD=True, CONTENT_POLL_INTERVAL=0.05)
+    try:
+        site = Site(app, data_dir)
+        caplog.set_level(logging.INFO, logger="workshop.store")
+        new_item = "  - id: abstract-deadline\n    title: Abstract deadline\n    kind: deadline\n    date: 2023-05-12\n"
+        edit(dates, "items:\n", f"items:\n{new_item}")
+
+        items = lambda: site.client.get("/api/v1/dates.json").json["data"]["items"]  # noqa: E731
+        wait_for(lambda: len(items()) == 6, "the new date is served")
+        assert [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING] == []
+    finally:
+        app.extensions["workshop.store"].stop_watching()

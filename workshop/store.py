@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
-from workshop.content import DATA_SUFFIX, Content, ContentError, FieldPath, Problem, format_field, load_content
+from workshop.content import DATA_SUFFIX, Content, ContentError, Problem, load_content
 from workshop.datafiles import DataFiles, scan
 
 logger = logging.getLogger(__name__)
@@ -182,15 +182,20 @@ def _watch(store_ref: weakref.ref[ContentStore], stop: threading.Event) -> None:
             return
 
 
-def list_lengths(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, int]]:
-    """(field path, length) of every list in a section's data, nested ones included."""
+def list_lengths(value: Any, path: str = "") -> Iterator[tuple[str, int]]:
+    """(field, length) of every list in a section's data, nested ones included.
+
+    An item with an id is named by it (``papers[galaxy-zoo].authors``), so that a
+    paper added at the top compares each paper's authors with the same paper's.
+    """
     if isinstance(value, Mapping):
         for key, item in value.items():
-            yield from list_lengths(item, (*path, key))
+            yield from list_lengths(item, f"{path}.{key}" if path else key)
     elif isinstance(value, tuple):
         yield path, len(value)
         for index, item in enumerate(value):
-            yield from list_lengths(item, (*path, index))
+            key = item["id"] if isinstance(item, Mapping) and "id" in item else index
+            yield from list_lengths(item, f"{path}[{key}]")
 
 
 def warn_about_shrunk_lists(old: Content, new: Content) -> None:
@@ -212,7 +217,7 @@ def warn_about_shrunk_lists(old: Content, new: Content) -> None:
                         name,
                         resource,
                         DATA_SUFFIX,
-                        format_field(path),
+                        path,
                         before[path],
                         after,
                     )
