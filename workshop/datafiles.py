@@ -1,8 +1,8 @@
 """The files of the data folder, found without ever leaving it.
 
 One walk serves the watcher (a change of any file's size or time is an edit)
-and the loader (which reads only files this walk found, and says why it
-refused others). Links are never walked into: a link that points outside the
+and the loader (which finds the editions in it, reads no file it refused, and
+reports each refusal as a problem). Links are never walked into: a link that points outside the
 data folder is refused (a data file must not publish ``/etc/passwd``), and so is
 a link to a folder that holds it (``loop -> .``, ``up -> ..``), which would have
 no end. A link to a file or folder elsewhere inside the data folder is fine: its
