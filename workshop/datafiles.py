@@ -2,11 +2,12 @@
 
 One walk serves the watcher (a change of any file's size or time is an edit)
 and the loader (which finds the editions in it, reads no file it refused, and
-reports each refusal as a problem). Links are never walked into: a link that points outside the
-data folder is refused (a data file must not publish ``/etc/passwd``), and so is
-a link to a folder that holds it (``loop -> .``, ``up -> ..``), which would have
-no end. A link to a file or folder elsewhere inside the data folder is fine: its
-target is walked where it really is. A folder that cannot be read is refused
+reports each refusal as a problem). Links are never walked into: a link that
+points outside the data folder is refused (a data file must not publish
+``/etc/passwd``), and so is a link to a folder that holds it (``loop -> .``,
+``up -> ..``), which would have no end. A link to a file or folder elsewhere
+inside the data folder is kept (a file is read through it), and its target is
+walked where it really is. A folder that cannot be read is refused
 too, so a problem is reported instead of an exception stopping the watcher.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from werkzeug.security import safe_join
@@ -43,7 +45,7 @@ class DataFiles:
     files: frozenset[FileState]
     refused: frozenset[Refusal]
 
-    @property
+    @cached_property
     def paths(self) -> frozenset[str]:
         return frozenset(path for path, _size, _time in self.files)
 
