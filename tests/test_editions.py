@@ -89,4 +89,4 @@ def test_a_broken_new_edition_does_not_take_the_current_one_down(
     settle(app.extensions["workshop.store"])
     assert text(client, "/") == before
     problems = client.get("/api/v1/status.json").json["problems"]
-    assert [(p["file"], p["field"]) for p in problems] == [("data/icml2024/topics.yaml", "items[1].id")]
+    assert [(p["file"], p["field"]) for p in problems] == [("icml2024/topics.yaml", "items[1].id")]

@@ -700,7 +700,7 @@ def test_a_broken_change_is_rejected_and_reported_with_file_and_field(site: Live
     assert status["state"] == "stale"
     assert status["content_version"] == good_version
     (problem,) = status["problems"]
-    data_file = f"{site.data_dir.name}/{EDITION}/{breakage.change.file}"
+    data_file = f"{EDITION}/{breakage.change.file}"  # relative to the data folder
     assert (problem["file"], problem["field"]) == (data_file, breakage.field)
     assert breakage.message in problem["message"]
     lines = (site.edition / breakage.change.file).read_text(encoding="utf-8").splitlines()

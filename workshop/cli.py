@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+from flask import Flask
 
 from workshop.config import DefaultConfig
-from workshop.content import ContentError, load_content
+from workshop.content import ContentError
 from workshop.fieldref import field_reference, write_reference
 
 DATA_README = Path(DefaultConfig.DATA_DIR) / "README.md"
@@ -31,22 +32,59 @@ def main() -> None:
     """Tools for the workshop site's data files."""
 
 
-@main.command()
-@click.option(
+def app_for(data_dir: Path | None, **settings: object) -> Flask:
+    """The site as the server would run it on ``data_dir`` (default: the configured DATA_DIR, which
+    WORKSHOP_DATA_DIR sets), following no edits: one content version. Raises ContentError."""
+    from workshop import create_app
+
+    settings["CONTENT_RELOAD"] = False
+    if data_dir is not None:
+        settings["DATA_DIR"] = str(data_dir)
+    return create_app(settings)
+
+
+DATA_DIR_OPTION = click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=DefaultConfig.DATA_DIR,
-    show_default=True,
-    help="Folder holding editions.yaml and one folder per edition.",
+    default=None,
+    help="Folder holding editions.yaml and the editions "
+    "(default: WORKSHOP_DATA_DIR if set, else the project's data folder, as the server).",
 )
-def check(data_dir: Path) -> None:
-    """Validate every data file; print every problem, one per line."""
+
+
+@main.command()
+@DATA_DIR_OPTION
+def check(data_dir: Path | None) -> None:
+    """Validate every data file, then build every page and document the site serves from them.
+
+    Prints every problem, one per line; exits with status 0 only when the files are
+    valid and every URL of the site answers.
+    """
+    from workshop.export import ExportError, unbuilt_urls
+
     try:
-        content = load_content(data_dir)
+        app = app_for(data_dir, CACHE_TYPE="SimpleCache")  # never writes into a shared cache
     except ContentError as error:
         fail_with_problems(error, "")
+    try:
+        built, failures = unbuilt_urls(app)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    for failure in failures:
+        click.echo(failure, err=True)
+    if failures:
+        click.echo(
+            f"{len(failures)} problem(s) found: the data files are valid, but the site cannot serve these URLs "
+            "(the errors above say why): tell the site's maintainers.",
+            err=True,
+        )
+        raise SystemExit(1)
+    content = app.extensions["workshop.store"].content
     editions = ", ".join(content.editions)
-    click.echo(f"OK: editions {editions}; current {content.current}; content version {content.version}.")
+    click.echo(
+        f"OK: editions {editions}; current {content.current}; content version {content.version}; "
+        f"{built} pages, documents and photos built."
+    )
 
 
 @main.command("field-reference")
@@ -68,22 +106,13 @@ def field_reference_command(write: bool) -> None:
     show_default=True,
     help="Folder to write the site into: new, empty, or an earlier export (its stale files are removed).",
 )
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder holding editions.yaml and the editions (default: the site's configured DATA_DIR).",
-)
+@DATA_DIR_OPTION
 def export(destination: Path, data_dir: Path | None) -> None:
     """Write the whole site (pages, API, static files, photos) as static files for any static host."""
-    from workshop import create_app
     from workshop.export import ExportError, export_site
 
-    settings: dict[str, object] = {"CONTENT_RELOAD": False}  # a static copy is one content version
-    if data_dir is not None:
-        settings["DATA_DIR"] = str(data_dir)
     try:
-        app = create_app(settings)
+        app = app_for(data_dir)  # a static copy is one content version
     except ContentError as error:
         fail_with_problems(error, "; nothing exported")
     try:

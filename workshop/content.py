@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
+from workshop.datafiles import DataFiles, is_inside, relative_name, scan
 from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN, EditionsSchema, LoadContext, load_context
 from workshop.span import contradictions
 
@@ -34,10 +36,21 @@ FieldPath = tuple[str | int, ...]
 class Problem:
     """One thing wrong in one data file."""
 
-    file: str
+    # Relative to the data folder, with '/' (icml2023/dates.yaml; '.' is the folder itself):
+    # what the status document publishes, which must not reveal where the server keeps it.
+    path: str
     line: int | None
     field: str
     message: str
+    # The data folder's name (not its path): organizers read data/icml2023/dates.yaml.
+    data_folder: str = ""
+
+    @property
+    def file(self) -> str:
+        """The file as organizers find it beside the data folder: data/icml2023/dates.yaml."""
+        if not self.data_folder:
+            return self.path
+        return self.data_folder if self.path == "." else f"{self.data_folder}/{self.path}"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -210,26 +223,50 @@ def freeze(value: Any) -> Any:
 
 
 class _FileLoader:
-    """Reads files of one data directory, collecting problems instead of stopping at the first."""
+    """Reads files of one data directory, collecting problems instead of stopping at the first.
 
-    def __init__(self, data_dir: Path) -> None:
+    It reads no file the walk of the folder refused (each refusal is a problem),
+    and none that is, through links, outside the folder.
+    """
+
+    def __init__(self, data_dir: Path, files: DataFiles) -> None:
         self.data_dir = data_dir
+        self.root = Path(os.path.realpath(data_dir))
+        self.files = files
+        self.refused = {refusal.path for refusal in files.refused}
         self.problems: list[Problem] = []
-
-    def display_name(self, path: Path) -> str:
-        return f"{self.data_dir.name}/{path.relative_to(self.data_dir).as_posix()}"
+        for refusal in sorted(files.refused, key=lambda refusal: refusal.path):
+            self.report(data_dir / refusal.path, refusal.message)
 
     def report(self, path: Path, message: str, line: int | None = None, field_path: FieldPath = ()) -> None:
-        self.problems.append(Problem(self.display_name(path), line, format_field(field_path), message))
+        name = relative_name(self.data_dir, path)
+        problem = Problem(name, line, format_field(field_path), message, self.data_dir.name)
+        if problem not in self.problems:
+            self.problems.append(problem)
 
-    def parse(self, path: Path) -> ParsedFile | None:
+    def files_in(self, folder: Path) -> list[Path]:
+        """The files (and links) directly in ``folder``, as the walk found them."""
+        prefix = "" if folder == self.data_dir else f"{relative_name(self.data_dir, folder)}/"
+        names = (path[len(prefix) :] for path in self.files.paths if path.startswith(prefix))
+        return sorted(folder / name for name in names if "/" not in name)
+
+    def read(self, path: Path) -> bytes | None:
+        if relative_name(self.data_dir, path) in self.refused:
+            return None  # reported with the refusal
+        if not is_inside(self.root, path):
+            self.report(path, "Links outside the data folder: not read.")
+            return None
         try:
-            raw = path.read_bytes()
+            return path.read_bytes()
         except FileNotFoundError:
             self.report(path, "File is missing.")
-            return None
         except OSError as error:
             self.report(path, f"Cannot read file: {error.strerror}.")
+        return None
+
+    def parse(self, path: Path) -> ParsedFile | None:
+        raw = self.read(path)
+        if raw is None:
             return None
         try:
             text = raw.decode("utf-8")
@@ -243,6 +280,9 @@ class _FileLoader:
             mark = getattr(error, "problem_mark", None)
             problem = getattr(error, "problem", None) or str(error)
             self.report(path, f"Invalid YAML: {problem}.", mark.line + 1 if mark else None)
+            return None
+        except RecursionError:  # lists or mappings nested hundreds of levels deep
+            self.report(path, "Invalid YAML: nested too deeply (a data file needs only a few levels).")
             return None
         if not isinstance(parsed.data, dict):
             found = "nothing (the file is empty)" if parsed.data is None else type(parsed.data).__name__
@@ -317,7 +357,7 @@ def _cross_check(
 def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
     problems_before = len(loader.problems)
     expected = [f"{name}{DATA_SUFFIX}" for name in RESOURCE_SCHEMAS]
-    for path in sorted(edition_dir.iterdir()):
+    for path in loader.files_in(edition_dir):
         # posters.yml beside posters.yaml would be silently ignored: report it too.
         if path.suffix.lower() in {".yml", ".yaml"} and path.name not in expected:
             loader.report(path, f"Unknown data file: an edition holds {', '.join(expected)}.")
@@ -372,16 +412,21 @@ def content_version(editions: Mapping[str, Edition], current: str) -> str:
 def load_content(data_dir: Path) -> Content:
     """Load and validate every edition under ``data_dir``; raise ContentError listing every problem."""
     data_dir = Path(data_dir)
-    loader = _FileLoader(data_dir)
     if not data_dir.is_dir():
-        raise ContentError([Problem(str(data_dir), None, "", "Data directory not found.")])
+        raise ContentError([Problem(".", None, "", "Data directory not found.", data_dir.name)])
+    files = scan(data_dir)
+    loader = _FileLoader(data_dir, files)
     editions_path = data_dir / EDITIONS_FILE
     settings = None
     parsed = loader.parse(editions_path)
     if parsed is not None:
         settings = loader.validate(editions_path, parsed, EditionsSchema())
     editions: dict[str, Edition] = {}
-    for edition_dir in sorted(path for path in data_dir.iterdir() if (path / "site.yaml").is_file()):
+    # Every folder beside editions.yaml that holds a site.yaml is an edition.
+    edition_dirs = sorted(
+        data_dir / path.split("/")[0] for path in files.paths if re.fullmatch(r"[^/]+/site\.yaml", path)
+    )
+    for edition_dir in edition_dirs:
         if not SLUG_PATTERN.match(edition_dir.name):
             loader.report(edition_dir, "Edition folder names use lower-case letters, digits and hyphens.")
             continue
@@ -389,7 +434,7 @@ def load_content(data_dir: Path) -> Content:
         if edition is not None:
             editions[edition.name] = edition
     current = settings["current"] if settings else None
-    if settings and not (data_dir / current / "site.yaml").is_file():
+    if settings and f"{current}/site.yaml" not in files.paths:
         loader.report(
             editions_path,
             f"No edition folder {current!r} with a site.yaml (found: {', '.join(editions) or 'none'}).",
@@ -403,10 +448,6 @@ def load_content(data_dir: Path) -> Content:
         editions=frozen,
         current=current,
         version=content_version(frozen, current),
-        modified_at=newest_modification(data_dir),
+        # When the data files last changed: whole seconds, as Last-Modified has them.
+        modified_at=dt.datetime.fromtimestamp(files.newest_time_ns // 1_000_000_000, dt.UTC),
     )
-
-
-def newest_modification(data_dir: Path) -> dt.datetime:
-    newest = max((path.stat().st_mtime for path in data_dir.rglob("*") if path.is_file()), default=0.0)
-    return dt.datetime.fromtimestamp(int(newest), dt.UTC)

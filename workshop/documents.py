@@ -212,7 +212,7 @@ def robots_txt() -> Document:
 
 def status_payload(status: ContentStatus) -> dict[str, Any]:
     problems = [
-        {"file": problem.file, "line": problem.line, "field": problem.field or None, "message": problem.message}
+        {"file": problem.path, "line": problem.line, "field": problem.field or None, "message": problem.message}
         for problem in status.problems
     ]
     return {

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
 from werkzeug.routing import Rule
 
@@ -144,6 +144,38 @@ def photo_urls(content: Content) -> Iterator[str]:
         yield from _strings_named(dump_edition(edition), "photo_url")
 
 
+def site_urls(app: Flask, content: Content) -> list[str]:
+    """Every URL the site builds from its content: pages, API documents and calendars, photos.
+
+    The one list of them: the export writes these (and the static files), and
+    ``python -m workshop check`` requests each one. Raises :class:`ExportError` for
+    an API route whose arguments the export cannot fill.
+    """
+    with app.test_request_context():
+        documents = [url_for(endpoint, **values) for endpoint, values in (*page_urls(content), *api_urls(app, content))]
+    return [*documents, *photo_urls(content)]
+
+
+def unbuilt_urls(app: Flask) -> tuple[int, list[str]]:
+    """Request every URL of :func:`site_urls`; return how many there are, and a line for each that fails.
+
+    A failure is an answer other than 2xx or 3xx (a 500's error is logged), or an
+    exception the app's error handlers did not turn into an answer.
+    """
+    urls = site_urls(app, _content_of(app))
+    client = app.test_client()
+    failures = []
+    for url in urls:
+        try:
+            status = client.get(url).status_code
+        except Exception as error:  # whatever fails is reported, with what it was
+            failures.append(f"{url}: cannot be built from the data files ({type(error).__name__}: {error}).")
+            continue
+        if not 200 <= status < 400:
+            failures.append(f"{url}: answered {status}.")
+    return len(urls), failures
+
+
 # --- Export ------------------------------------------------------------------------
 
 
@@ -192,10 +224,8 @@ def export_site(app: Flask, destination: Path) -> list[str]:
     # No generator for "every rule without arguments": the site's URLs are the
     # ones below, so a route that only makes sense live is never frozen.
     freezer = Freezer(app, with_static_files=True, with_no_argument_rules=False)
-    documents = list(api_urls(app, content))  # before writing anything: an unknown argument stops here
-    freezer.register_generator(lambda: page_urls(content))
-    freezer.register_generator(lambda: documents)
-    freezer.register_generator(lambda: photo_urls(content))
+    urls = site_urls(app, content)  # before writing anything: an unknown argument stops here
+    freezer.register_generator(lambda: urls)
 
     with warnings.catch_warnings():
         # A file whose extension a static host would serve with another type is an error.
@@ -205,7 +235,7 @@ def export_site(app: Flask, destination: Path) -> list[str]:
         # published; API routes that are neither JSON nor calendars) are expected.
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)
         try:
-            urls = sorted(page.url for page in freezer.freeze_yield())
+            written = sorted(page.url for page in freezer.freeze_yield())
         except MimetypeMismatchWarning as error:
             raise ExportError(f"A static host would serve the wrong type: {error}") from None
         except ValueError as error:  # Frozen-Flask: a URL answered other than 200
@@ -213,4 +243,4 @@ def export_site(app: Flask, destination: Path) -> list[str]:
 
     if _content_of(app).version != content.version:
         raise ExportError("The data files changed during the export: run it again.")
-    return urls
+    return written

@@ -28,6 +28,7 @@ from marshmallow import Schema, fields, validate
 from workshop.config import PROJECT_ROOT, DefaultConfig
 from workshop.content import DATA_SUFFIX, EDITIONS_FILE
 from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Markdown
+from workshop.textrules import VisibleText, allowed_pattern
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_SUFFIX = ".schema.json"
@@ -79,12 +80,24 @@ class DataFileConverter(OpenAPIConverter):
 
     def init_attribute_functions(self) -> None:
         super().init_attribute_functions()
-        self.attribute_functions += [self.markdown2properties, self.url2properties, self.exclusive2properties]
+        self.attribute_functions += [
+            self.markdown2properties,
+            self.url2properties,
+            self.exclusive2properties,
+            self.visible_text2properties,
+        ]
 
     def markdown2properties(self, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:
         # Markdown refuses blank text: at least one character that is not white space.
         if isinstance(field, Markdown) and "pattern" not in ret:
             return {"pattern": r"\S"}
+        return {}
+
+    def visible_text2properties(self, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:
+        # One line of text without invisible characters: the editor flags a line break or an ESC.
+        for validator in field.validators:
+            if isinstance(validator, VisibleText) and "pattern" not in ret:
+                return {"pattern": allowed_pattern(single_line=validator.single_line)}
         return {}
 
     def url2properties(self, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:

@@ -196,7 +196,7 @@ class ProblemSchema(Schema):
 
 
 class DataProblemSchema(Schema):
-    file = _text("The data file, relative to the data folder's parent, e.g. data/icml2023/dates.yaml.")
+    file = _text("The data file or folder, relative to the data folder, e.g. icml2023/dates.yaml ('.': the folder).")
     line = fields.Integer(allow_none=True, **_described("Line in the file, when YAML tells it."))
     field = fields.String(allow_none=True, **_described("Path of the field, e.g. items[0].at; null for the file."))
     message = _text("What is wrong, and how to write it instead.")

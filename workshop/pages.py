@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, send_from_directory
+from flask import Blueprint, Response, abort, current_app, send_file
 
 from workshop import documents
+from workshop.datafiles import file_inside
 from workshop.http import respond
 from workshop.schemas import PHOTO_FOLDER
 from workshop.store import get_content
@@ -37,4 +38,7 @@ def social_card(edition: str) -> Response:
 @bp.get(f"/<edition>/{PHOTO_FOLDER}/<path:filename>")
 def photo(edition: str, filename: str) -> Response:
     documents.find_edition(get_content(), edition)
-    return send_from_directory(Path(current_app.config["DATA_DIR"]) / edition / PHOTO_FOLDER, filename)
+    path = file_inside(Path(current_app.config["DATA_DIR"]), edition, PHOTO_FOLDER, filename)
+    if path is None or not path.is_file():
+        abort(404)
+    return send_file(path)

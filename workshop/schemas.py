@@ -31,6 +31,7 @@ from marshmallow import (
 )
 
 from workshop.richtext import RichText
+from workshop.textrules import VisibleText
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PHOTO_FOLDER = "photos"
@@ -94,7 +95,10 @@ def Id(description: str = "Stable identifier: lower-case letters, digits and hyp
 
 
 def Text(description: str, **kwargs: Any) -> fields.String:  # noqa: N802
-    return fields.String(validate=validate.Length(min=1, max=2000), **_described(description, kwargs))
+    """One line of plain text (titles, names, labels): no line break, nothing invisible (workshop.textrules)."""
+    return fields.String(
+        validate=[validate.Length(min=1, max=2000), VisibleText(single_line=True)], **_described(description, kwargs)
+    )
 
 
 def WebUrl(description: str, **kwargs: Any) -> fields.Url:  # noqa: N802
@@ -110,6 +114,10 @@ class AwareDateTime(fields.AwareDateTime):
     }
 
 
+# Markdown has lines and may indent with tabs; nothing invisible either.
+MARKDOWN_TEXT = VisibleText(single_line=False)
+
+
 class Markdown(fields.Field):
     """Markdown source in a data file; ``{"markdown": ..., "html": ...}`` in the API."""
 
@@ -122,6 +130,7 @@ class Markdown(fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> RichText:
         if not isinstance(value, str) or not value.strip():
             raise self.make_error("invalid")
+        MARKDOWN_TEXT(value)  # before rendering: what the source holds is served too
         return RichText.from_markdown(value, inline=self.inline)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> dict[str, str] | None:

@@ -16,38 +16,28 @@ import logging
 import os
 import threading
 import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, g
 
-from workshop.content import Content, ContentError, Problem, load_content
+from workshop.content import DATA_SUFFIX, Content, ContentError, Problem, load_content
+from workshop.datafiles import DataFiles, scan
 
 logger = logging.getLogger(__name__)
 
-Fingerprint = frozenset[tuple[str, int, int]]
+Fingerprint = DataFiles
 
 
 def fingerprint(data_dir: Path) -> Fingerprint:
-    """Every file under ``data_dir`` with its size and modification time."""
-    entries: set[tuple[str, int, int]] = set()
-    folders = [str(data_dir)]
-    while folders:
-        try:
-            scan = os.scandir(folders.pop())
-        except FileNotFoundError:  # removed while we looked
-            continue
-        with scan:
-            for entry in scan:
-                try:
-                    if entry.is_dir():
-                        folders.append(entry.path)
-                    else:
-                        info = entry.stat()
-                        entries.add((entry.path, info.st_size, info.st_mtime_ns))
-                except FileNotFoundError:
-                    continue
-    return frozenset(entries)
+    """Every file under ``data_dir`` with its size and modification time, and what cannot be read.
+
+    Never raises for what is in the folder (links out of it or in a loop, unreadable
+    folders): those are refused, so adding or removing one is a change like any edit.
+    """
+    return scan(data_dir)
 
 
 def utc_now() -> dt.datetime:
@@ -109,19 +99,17 @@ class ContentStore:
         try:
             content = load_content(self.data_dir)
         except ContentError as error:
-            old = self._status
-            self._status = ContentStatus(
-                content=old.content,
-                loaded_at=old.loaded_at,
-                problems=error.problems,
-                stale_since=old.stale_since or utc_now(),
-            )
+            self._set_stale(error.problems)
             logger.error(
                 "Data files changed but are invalid; still serving content version %s.\n%s",
-                old.content.version,
+                self.content.version,
                 error,
             )
             return False
+        except Exception as error:  # a bug or a surprise in the files: report it, retry on the next edit
+            self.report_failure(error)
+            return False
+        warn_about_shrunk_lists(self.content, content)
         changed = content.version != self.content.version
         # Keep the old object when nothing visible changed (a comment, say): caches stay warm.
         self._status = ContentStatus(
@@ -131,6 +119,32 @@ class ContentStore:
         if changed:
             logger.info("Data files changed: now serving content version %s.", content.version)
         return changed
+
+    def _set_stale(self, problems: tuple[Problem, ...]) -> None:
+        old = self._status
+        self._status = ContentStatus(
+            content=old.content,
+            loaded_at=old.loaded_at,
+            problems=problems,
+            stale_since=old.stale_since or utc_now(),
+        )
+
+    def report_failure(self, error: Exception) -> None:
+        """An unexpected error while following the files: stale, said once, and retried on the next change."""
+        problem = Problem(
+            ".",
+            None,
+            "",
+            f"The data files could not be loaded ({type(error).__name__}); the server log says why.",
+            self.data_dir.name,
+        )
+        if self._status.problems != (problem,):
+            logger.error(
+                "Data files changed but could not be loaded; still serving content version %s.",
+                self.content.version,
+                exc_info=error,
+            )
+        self._set_stale((problem,))
 
     def ensure_watching(self) -> None:
         """Start this process's watcher thread (again after a fork: threads do not survive it)."""
@@ -161,11 +175,52 @@ def _watch(store_ref: weakref.ref[ContentStore], stop: threading.Event) -> None:
         interval = store.poll_interval
         try:
             store.poll()
-        except Exception:  # the watcher must outlive any surprise, e.g. an unreadable folder
-            logger.exception("Content watcher failed to check the data files.")
+        except Exception as error:  # the watcher must outlive any surprise: stale, said once
+            store.report_failure(error)
         del store
         if stop.wait(interval):
             return
+
+
+def list_lengths(value: Any, path: str = "") -> Iterator[tuple[str, int]]:
+    """(field, length) of every list in a section's data, nested ones included.
+
+    An item with an id is named by it (``papers[galaxy-zoo].authors``), so that a
+    paper added at the top compares each paper's authors with the same paper's.
+    """
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from list_lengths(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, tuple):
+        yield path, len(value)
+        for index, item in enumerate(value):
+            key = item["id"] if isinstance(item, Mapping) and "id" in item else index
+            yield from list_lengths(item, f"{path}[{key}]")
+
+
+def warn_about_shrunk_lists(old: Content, new: Content) -> None:
+    """Log a warning for every list that lost half its items or more (8 committee members to 4).
+
+    Valid, so it goes live; but a file saved while still being written (copied
+    over a slow link, say) is valid too when it stops between two items.
+    """
+    for name, edition in new.editions.items():
+        if name not in old.editions:
+            continue
+        for resource, section in edition.sections.items():
+            before = dict(list_lengths(old.editions[name].sections.get(resource, {})))
+            for path, after in list_lengths(section):
+                if path in before and before[path] >= 2 and after <= before[path] // 2:
+                    logger.warning(
+                        "%s/%s%s: %s went from %d items to %d. If that was not meant, restore the file; "
+                        "save data files atomically (see data/README.md).",
+                        name,
+                        resource,
+                        DATA_SUFFIX,
+                        path,
+                        before[path],
+                        after,
+                    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,59 @@
+"""`python -m workshop check` says OK only when the site can serve every URL from the data files,
+and checks the data folder the server would use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workshop.cli import main
+
+
+def break_a_file(data_dir: Path) -> None:
+    (data_dir / "icml2023" / "topics.yaml").write_text("items: 3\n", encoding="utf-8")
+
+
+def test_check_builds_every_document_and_names_each_url_that_fails(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_calendar(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("this calendar cannot be written")
+
+    # Valid data files whose calendars cannot be built (as a title ending in a newline once did).
+    monkeypatch.setattr("workshop.calendar.to_ical", failing_calendar)
+
+    result = CliRunner().invoke(main, ["check", "--data-dir", str(data_dir)])
+
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    for url in ("/api/v1/dates.ics", "/api/v1/editions/icml2023/dates.ics"):
+        assert f"{url}: answered 500." in lines, result.output
+    assert not any(line.startswith(("/api/v1/site.json", "/icml2023/:")) for line in lines), result.output
+    assert "OK" not in result.output
+    assert "the site cannot serve these URLs" in lines[-1]
+
+
+def test_check_passes_when_every_url_answers(data_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert "pages, documents and photos built." in result.output
+
+
+def test_check_uses_workshop_data_dir_like_the_server(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    break_a_file(data_dir)
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(data_dir))
+
+    result = CliRunner().invoke(main, ["check"])
+
+    assert result.exit_code == 1, result.output
+    assert "data/icml2023/topics.yaml:1: items: " in result.output
+
+
+def test_the_data_dir_option_wins_over_the_environment(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(tmp_path / "nowhere"))
+    result = CliRunner().invoke(main, ["check", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
