@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, send_from_directory
+from flask import Blueprint, Response, current_app, send_file
+from werkzeug.exceptions import NotFound
 
 from workshop import documents
 from workshop.http import respond
-from workshop.schemas import PHOTO_FOLDER
+from workshop.photos import PHOTO_FOLDER, photo_file
 from workshop.store import get_content
 
 bp = Blueprint("pages", __name__)
@@ -32,4 +33,7 @@ def edition_page(edition: str) -> Response:
 @bp.get(f"/<edition>/{PHOTO_FOLDER}/<path:filename>")
 def photo(edition: str, filename: str) -> Response:
     documents.find_edition(get_content(), edition)
-    return send_from_directory(Path(current_app.config["DATA_DIR"]) / edition / PHOTO_FOLDER, filename)
+    path = photo_file(Path(current_app.config["DATA_DIR"]), edition, filename)
+    if path is None:
+        raise NotFound(f"No photo {filename!r} in the {PHOTO_FOLDER}/ folder of {edition}.")
+    return send_file(path)
