@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.local_servers import children
 from tests.conftest import SHIPPED_DATA
 from tests.test_reload import EDITED, ROBUSTNESS, edit
 from tests.test_server import gunicorn, wait_until_serving
@@ -72,6 +73,7 @@ def test_abandoned_downloads_leave_the_worker_serving_and_edits_go_live(tmp_path
     env = {"WORKSHOP_DATA_DIR": str(data_dir), "GUNICORN_WORKERS": "1"}
     with gunicorn(env, tmp_path / "gunicorn.log") as (process, base_url):
         wait_until_serving(f"{base_url}/", process)
+        worker = children(process.pid)
         fetch(f"{base_url}/")
         abandon_downloads(int(base_url.rsplit(":", 1)[1]), PHOTO)
 
@@ -88,4 +90,4 @@ def test_abandoned_downloads_leave_the_worker_serving_and_edits_go_live(tmp_path
             time.sleep(0.2)
         bodies = assert_every_url_answers(base_url, photo)
         assert EDITED.encode() in bodies["/"]
-        assert process.poll() is None
+        assert children(process.pid) == worker, "the worker was replaced: it did not recover by itself"
