@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import threading
 import time
@@ -98,6 +99,16 @@ def open_descriptors(path: Path) -> int:
     return found
 
 
+def assert_closed(path: Path, recwarn: pytest.WarningsRecorder) -> None:
+    """``path`` is closed, and was closed by the server, not when Python collected it (ResourceWarning)."""
+    deadline = time.monotonic() + PATIENCE
+    while open_descriptors(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert open_descriptors(path) == 0, f"{path.name} is still open"
+    gc.collect()
+    assert not [str(warning.message) for warning in recwarn if issubclass(warning.category, ResourceWarning)]
+
+
 @pytest.fixture
 def large_photo(data_dir: Path) -> bytes:
     photos = data_dir / "icml2023" / "photos"
@@ -112,7 +123,9 @@ def one_thread_site(data_dir: Path, large_photo: bytes, make_app: Callable[..., 
     return SiteASGI(make_app(data_dir, ASGI_FLASK_THREADS=1))
 
 
-def test_a_file_is_sent_from_the_event_loop_and_the_flask_thread_is_free_at_once(one_thread_site: SiteASGI) -> None:
+def test_a_file_is_sent_from_the_event_loop_and_the_flask_thread_is_free_at_once(
+    one_thread_site: SiteASGI, data_dir: Path, recwarn: pytest.WarningsRecorder
+) -> None:
     async def scenario() -> None:
         stuck = Client(reads=False)
         download = asyncio.ensure_future(one_thread_site(http_scope(PHOTO), stuck.receive, stuck.send))
@@ -121,10 +134,12 @@ def test_a_file_is_sent_from_the_event_loop_and_the_flask_thread_is_free_at_once
         other = Client()
         await asyncio.wait_for(one_thread_site(http_scope("/api/v1/status.json"), other.receive, other.send), PATIENCE)
         assert other.status == 200
+        # The client leaves: gunicorn cancels the request (asgi_disconnect_grace_period 0).
         download.cancel()
         await asyncio.gather(download, return_exceptions=True)
 
     run_apart(scenario())
+    assert_closed(data_dir / "icml2023" / "photos" / "large.jpg", recwarn)
 
 
 def test_a_thread_queueing_for_a_client_that_left_is_released() -> None:
@@ -158,7 +173,7 @@ def test_a_thread_queueing_for_a_client_that_left_is_released() -> None:
 
 
 def test_a_download_stops_and_closes_its_file_when_the_client_is_reported_gone(
-    one_thread_site: SiteASGI, data_dir: Path
+    one_thread_site: SiteASGI, data_dir: Path, recwarn: pytest.WarningsRecorder
 ) -> None:
     """With a disconnect grace period, the server reports the client gone (http.disconnect) without cancelling."""
     path = data_dir / "icml2023" / "photos" / "large.jpg"
@@ -173,10 +188,7 @@ def test_a_download_stops_and_closes_its_file_when_the_client_is_reported_gone(
         await asyncio.wait_for(download, PATIENCE)
 
     run_apart(scenario())
-    deadline = time.monotonic() + PATIENCE
-    while open_descriptors(path) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert open_descriptors(path) == 0
+    assert_closed(path, recwarn)
 
 
 @pytest.mark.parametrize(
@@ -192,10 +204,16 @@ def test_a_download_stops_and_closes_its_file_when_the_client_is_reported_gone(
 )
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_a_file_from_the_event_loop_is_what_flask_sends(
-    one_thread_site: SiteASGI, large_photo: bytes, headers: dict[str, str], method: str
+    one_thread_site: SiteASGI,
+    large_photo: bytes,
+    headers: dict[str, str],
+    method: str,
+    recwarn: pytest.WarningsRecorder,
 ) -> None:
-    flask = one_thread_site.flask_app.test_client().open(PHOTO, method=method, headers=as_fields(headers))
     answer = call(one_thread_site, PHOTO, method=method, **headers)
+    gc.collect()
+    assert not [warning for warning in recwarn if issubclass(warning.category, ResourceWarning)], "a file left open"
+    flask = one_thread_site.flask_app.test_client().open(PHOTO, method=method, headers=as_fields(headers))
     assert answer.status == flask.status_code
     assert comparable(answer.headers) == comparable(flask.headers)
     assert answer.body == flask.data

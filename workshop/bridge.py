@@ -58,13 +58,26 @@ class LoopFile(FileWrapper):
             super().close()
 
 
-@dataclass(frozen=True)
+@dataclass
 class FileBody:
-    """A response body the event loop sends: ``length`` bytes of ``file`` from ``start`` (None: to its end)."""
+    """A response body the event loop sends: ``length`` bytes of a file from ``start`` (None: to its end).
 
-    file: IO[bytes]
+    Once queued for the event loop, the file is the loop's to close (``close``), whatever happens.
+    """
+
+    wrapper: LoopFile
     start: int
     length: int | None
+    # The read running in a reader thread, if any: the file is closed only once it is done.
+    reading: Future[bytes] | None = None
+
+    def close(self) -> None:
+        file = self.wrapper.file
+        if self.reading is None:
+            file.close()
+        else:
+            # Never under a read still running in its thread (a cancelled wait does not stop it).
+            self.reading.add_done_callback(lambda _done: file.close())
 
 
 def file_body(iterable: Iterable[bytes], status: str, headers: list[tuple[str, str]]) -> FileBody | None:
@@ -79,16 +92,12 @@ def file_body(iterable: Iterable[bytes], status: str, headers: list[tuple[str, s
     code = status.split(" ", 1)[0]
     fields = Headers(headers)
     if code == "200" and wrapper is iterable:
-        body = FileBody(wrapper.file, wrapper.tell() or 0, fields.get("Content-Length", type=int))
-    elif code == "206" and wrapper is not iterable:
+        return FileBody(wrapper, wrapper.tell() or 0, fields.get("Content-Length", type=int))
+    if code == "206" and wrapper is not iterable:
         content_range = parse_content_range_header(fields.get("Content-Range"))
-        if content_range is None or content_range.units != "bytes" or content_range.start is None:
-            return None
-        body = FileBody(wrapper.file, content_range.start, content_range.stop - content_range.start)
-    else:
-        return None
-    wrapper.taken = True
-    return body
+        if content_range is not None and content_range.units == "bytes" and content_range.start is not None:
+            return FileBody(wrapper, content_range.start, content_range.stop - content_range.start)
+    return None
 
 
 def _read_at(file: IO[bytes], offset: int, size: int) -> bytes:
@@ -97,27 +106,19 @@ def _read_at(file: IO[bytes], offset: int, size: int) -> bytes:
 
 
 async def send_file(body: FileBody, send: Send, readers: ThreadPoolExecutor) -> None:
-    """Send the file's bytes as fast as the client takes them (``more_body`` stays true); close the file."""
-    file = body.file
-    reading: Future[bytes] | None = None
-    try:
-        offset, left = body.start, body.length
-        while left is None or left > 0:
-            reading = readers.submit(_read_at, file, offset, CHUNK_SIZE if left is None else min(CHUNK_SIZE, left))
-            chunk = await asyncio.wrap_future(reading)
-            if not chunk:
-                # The file got shorter since Flask looked at it: the response ends short and
-                # the server, which knows its Content-Length, closes the connection.
-                break
-            offset += len(chunk)
-            left = None if left is None else left - len(chunk)
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-    finally:
-        if reading is None:
-            file.close()
-        else:
-            # Never under a read still running in its thread (a cancelled wait does not stop it).
-            reading.add_done_callback(lambda _done: file.close())
+    """Send the file's bytes as fast as the client takes them (``more_body`` stays true)."""
+    file = body.wrapper.file
+    offset, left = body.start, body.length
+    while left is None or left > 0:
+        body.reading = readers.submit(_read_at, file, offset, CHUNK_SIZE if left is None else min(CHUNK_SIZE, left))
+        chunk = await asyncio.wrap_future(body.reading)
+        if not chunk:
+            # The file got shorter since Flask looked at it: the response ends short and
+            # the server, which knows its Content-Length, closes the connection.
+            return
+        offset += len(chunk)
+        left = None if left is None else left - len(chunk)
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
 
 async def client_left(receive: Receive) -> None:
@@ -144,7 +145,10 @@ class _Responder(WSGIResponder):
         # Set in the event loop when the request is over: nothing more can be queued.
         self.finished = False
         self.queueing: set[asyncio.Task[None]] = set()
+        # Every file opened through wsgi.file_wrapper (the thread closes those it keeps),
+        # and the bodies handed to the event loop (which closes them when the request ends).
         self.files: list[LoopFile] = []
+        self.handed: list[FileBody] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.receive = receive
@@ -155,6 +159,8 @@ class _Responder(WSGIResponder):
             self.finished = True
             for task in self.queueing:
                 task.cancel()
+            for body in self.handed:
+                body.close()
 
     # --- In the app's thread ---
 
@@ -175,8 +181,9 @@ class _Responder(WSGIResponder):
             answer["status"], answer["headers"] = status, headers
             return start_response(status, headers, exc_info)
 
-        iterable = self.app(environ, capture)
+        iterable: Iterable[bytes] = ()
         try:
+            iterable = self.app(environ, capture)
             body = file_body(iterable, answer["status"], answer["headers"])
             if body is not None:
                 self.send(body)
@@ -187,13 +194,16 @@ class _Responder(WSGIResponder):
         finally:
             getattr(iterable, "close", lambda: None)()
             for wrapper in self.files:
-                wrapper.close()  # the files not taken (HEAD, 304, ...)
+                wrapper.close()  # those not handed to the event loop (HEAD, 304, ...)
 
     # --- In the event loop ---
 
     async def _queue(self, message: Message | FileBody | None) -> None:
         if self.finished:
             raise asyncio.CancelledError
+        if isinstance(message, FileBody):
+            message.wrapper.taken = True
+            self.handed.append(message)
         task: asyncio.Task[None] = asyncio.current_task()
         self.queueing.add(task)
         try:
