@@ -31,13 +31,10 @@ from werkzeug.http import parse_content_range_header
 from werkzeug.wsgi import FileWrapper
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+    from collections.abc import Callable, Iterable
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-    Scope = MutableMapping[str, Any]
-    Message = MutableMapping[str, Any]
-    Receive = Callable[[], Awaitable[Message]]
-    Send = Callable[[Message], Awaitable[None]]
+    from workshop.asgi import Message, Receive, Scope, Send
 
 # Bytes read and sent at a time: the size of an asyncio transport's write buffer limit.
 CHUNK_SIZE = 64 * 1024
@@ -53,7 +50,7 @@ class LoopFile(FileWrapper):
         self.taken = False
 
     def close(self) -> None:
-        # Once taken, the file is the event loop's, which closes it when it is sent.
+        # Once taken, the file is the event loop's, which closes it when the request ends.
         if not self.taken:
             super().close()
 
