@@ -2,18 +2,19 @@
 
 Prepared responses (workshop/fastpath.py) are answered straight from the event
 loop: no thread hand-off, no WSGI environ. Every other request goes to the Flask
-app, unchanged, in a thread pool (a2wsgi); that is also where the fast path
-learns each response, so both fronts replay one table and Flask stays the single
-definition of what each URL answers.
+app, unchanged, in a thread pool (workshop/bridge.py); that is also where the fast
+path learns each response, so both fronts replay one table and Flask stays the
+single definition of what each URL answers. The files Flask answers with (static
+files, photos) are sent from the event loop, and no thread waits on a client.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from a2wsgi import WSGIMiddleware
 from werkzeug.http import parse_list_header
 
+from workshop.bridge import FlaskBridge
 from workshop.fastpath import RequestView, response_key
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class SiteASGI:
         self.prepared: PreparedResponses | None = flask_app.extensions.get("workshop.prepared")
         # Trusted the same way as werkzeug's ProxyFix around Flask (the PROXY_FIX setting).
         self.trusted_proxies = int(flask_app.config["PROXY_FIX"])
-        self.flask = WSGIMiddleware(flask_app, workers=int(flask_app.config["ASGI_FLASK_THREADS"]))
+        self.flask = FlaskBridge(flask_app, workers=int(flask_app.config["ASGI_FLASK_THREADS"]))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.prepared is not None and scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):

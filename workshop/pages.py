@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, send_file
+from flask import Blueprint, Response, current_app, send_file
+from werkzeug.exceptions import NotFound
 
 from workshop import documents
-from workshop.datafiles import file_inside
 from workshop.http import respond
-from workshop.schemas import PHOTO_FOLDER
+from workshop.photos import PHOTO_FOLDER, photo_file
 from workshop.store import get_content
 
 bp = Blueprint("pages", __name__)
@@ -38,7 +38,7 @@ def social_card(edition: str) -> Response:
 @bp.get(f"/<edition>/{PHOTO_FOLDER}/<path:filename>")
 def photo(edition: str, filename: str) -> Response:
     documents.find_edition(get_content(), edition)
-    path = file_inside(Path(current_app.config["DATA_DIR"]), edition, PHOTO_FOLDER, filename)
-    if path is None or not path.is_file():
-        abort(404)
+    path = photo_file(Path(current_app.config["DATA_DIR"]), edition, filename)
+    if path is None:
+        raise NotFound(f"No photo {filename!r} in the {PHOTO_FOLDER}/ folder of {edition}.")
     return send_file(path)

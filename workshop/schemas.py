@@ -30,12 +30,11 @@ from marshmallow import (
     validates_schema,
 )
 
+from workshop.photos import PHOTO_FOLDER, PHOTO_SUFFIXES, is_photo_name, photo_file
 from workshop.richtext import RichText
 from workshop.textrules import VisibleText
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PHOTO_FOLDER = "photos"
-PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".avif", ".svg"})
 
 # Anywhere on Earth: the last place on Earth where a date is still current.
 AOE_NAME = "AoE"
@@ -254,22 +253,25 @@ class PersonSchema(StrictSchema):
         photo = data.get("photo")
         if photo is None:
             return
-        path = Path(photo)
-        if (
-            path.is_absolute()
-            or len(path.parts) < 2
-            or path.parts[0] != PHOTO_FOLDER
-            or ".." in path.parts
-            or path.suffix.lower() not in PHOTO_SUFFIXES
-        ):
+        folder, _, name = photo.partition("/")
+        if folder != PHOTO_FOLDER or not is_photo_name(name):
             raise ValidationError(
                 f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
-                f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}.",
+                f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}, with no part of its path starting with '.'.",
                 "photo",
             )
         context = load_context.get(None)
-        if context is not None and not (context.edition_dir / path).is_file():
-            raise ValidationError(f"No such file: {context.edition_dir.name}/{photo}.", "photo")
+        if context is None:
+            return
+        where = f"{context.edition_dir.name}/{photo}"
+        if not (context.edition_dir / photo).exists():
+            raise ValidationError(f"No such file: {where}.", "photo")
+        if photo_file(context.edition_dir.parent, context.edition_dir.name, name) is None:
+            raise ValidationError(
+                f"The site does not serve {where}: a photo is a regular image file, and a symbolic link "
+                "must lead to one inside the data folder.",
+                "photo",
+            )
 
     @post_load
     def _derive(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
