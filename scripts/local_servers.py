@@ -5,6 +5,7 @@ Chromium from calling home."""
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -33,11 +34,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(environment: Mapping[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    """gunicorn with the project's config (GUNICORN_BIND and the rest from ``environment``).
+def start_gunicorn(
+    environment: Mapping[str, str], log_path: Path, file_limit: int | None = None
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the project's config (GUNICORN_BIND and the rest from ``environment``),
+    with at most ``file_limit`` open files per process if given (systemd's LimitNOFILE).
 
     Its output goes to a file: a pipe nobody reads would fill up and block the workers.
     """
+
+    def limit_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (file_limit, file_limit))
+
     with log_path.open("w", encoding="utf-8") as log:
         return subprocess.Popen(
             [str(GUNICORN), "--config", "gunicorn.conf.py"],
@@ -45,6 +53,7 @@ def start_gunicorn(environment: Mapping[str, str], log_path: Path) -> subprocess
             env={**os.environ, **environment},
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=limit_files if file_limit is not None else None,
         )
 
 
