@@ -5,7 +5,6 @@ Chromium from calling home."""
 from __future__ import annotations
 
 import os
-import resource
 import socket
 import subprocess
 import sys
@@ -42,18 +41,15 @@ def start_gunicorn(
 
     Its output goes to a file: a pipe nobody reads would fill up and block the workers.
     """
-
-    def limit_files() -> None:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (file_limit, file_limit))
-
+    limit = [] if file_limit is None else ["prlimit", f"--nofile={file_limit}", "--"]
     with log_path.open("w", encoding="utf-8") as log:
         return subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py"],
+            # util-linux's prlimit: a preexec_fn is not safe in a process with threads.
+            [*limit, str(GUNICORN), "--config", "gunicorn.conf.py"],
             cwd=PROJECT_ROOT,
             env={**os.environ, **environment},
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=limit_files if file_limit is not None else None,
         )
 
 
