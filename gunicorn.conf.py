@@ -54,8 +54,13 @@ forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}
 forwarder_headers = ""
 
-# GUNICORN_ACCESSLOG= (empty) turns the access log off (the benchmark does, like nginx's access_log off).
+# The access log, on by default (GUNICORN_ACCESSLOG: "-" for standard output, a file path,
+# or empty for none). Lines are queued on the request path and written in batches by a
+# thread (workshop/accesslog.py); GUNICORN_ACCESS_LOG_FORMAT is "combined" (Apache's and
+# nginx's combined log format, the default) or "json" (one JSON object per line).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+access_log_format = os.environ.get("GUNICORN_ACCESS_LOG_FORMAT", "combined")
+logger_class = "workshop.accesslog.BatchedAccessLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "workshop-site"
