@@ -103,15 +103,27 @@ class AccessRecord:
                     return False
         return False
 
-    def header(self, wanted: str) -> str:
-        for name, value in self.request.headers:
-            if name == wanted:
-                return value
-        return "-"
+    def referer_and_agent(self) -> tuple[str, str]:
+        referer = agent = "-"
+        raw = getattr(self.request, "headers_bytes", None)
+        if raw is not None:  # the asgi worker's request: its bytes, not decoded copies of every header
+            for name, value in raw:
+                if len(name) == 7 and name.lower() == b"referer":
+                    referer = value.decode("latin-1")
+                elif len(name) == 10 and name.lower() == b"user-agent":
+                    agent = value.decode("latin-1")
+            return referer, agent
+        for name, text in self.request.headers:  # WSGI workers: (UPPER-CASE name, value)
+            if name == "REFERER":
+                referer = text
+            elif name == "USER-AGENT":
+                agent = text
+        return referer, agent
 
     def fields(self) -> dict[str, Any]:
         request = self.request
         duration = self.duration
+        referer, agent = self.referer_and_agent()
         return {
             "remote_addr": self.environ.get("REMOTE_ADDR", "-"),
             "method": request.method,
@@ -119,8 +131,8 @@ class AccessRecord:
             "protocol": "HTTP/%d.%d" % request.version,  # noqa: UP031 (a tuple of two)
             "status": self.status(),
             "bytes": self.response.sent or 0,
-            "referer": self.header("REFERER"),
-            "user_agent": self.header("USER-AGENT"),
+            "referer": referer,
+            "user_agent": agent,
             "duration_ms": round(duration.seconds * 1000 + duration.microseconds / 1000, 3),
         }
 
@@ -149,12 +161,14 @@ class LocalTime:
 
 
 def combined_line(record: AccessRecord, clock: LocalTime) -> str:
-    f = record.fields()
-    size = f["bytes"] or "-"  # %b: "-" rather than 0 when no body was sent
-    request_line = escape(f"{f['method']} {f['uri']} {f['protocol']}")
+    request = record.request
+    referer, agent = record.referer_and_agent()
+    size = record.response.sent or "-"  # %b: "-" rather than 0 when no body was sent
+    major, minor = request.version
+    request_line = escape(f"{request.method} {request.uri} HTTP/{major}.{minor}")
     return (
-        f'{f["remote_addr"]} - - [{clock.at(record.at).clf}] "{request_line}" {f["status"]} {size} '
-        f'"{escape(f["referer"])}" "{escape(f["user_agent"])}"\n'
+        f'{record.environ.get("REMOTE_ADDR", "-")} - - [{clock.at(record.at).clf}] "{request_line}" '
+        f'{record.status()} {size} "{escape(referer)}" "{escape(agent)}"\n'
     )
 
 
