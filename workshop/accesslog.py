@@ -48,8 +48,8 @@ CLIENT_CLOSED_REQUEST = 499  # nginx's status for a client that left before its 
 # Seconds the file may lag behind (nginx's access_log flush=); WORKSHOP_ACCESS_LOG_FLUSH_INTERVAL.
 FLUSH_INTERVAL_ENV = "WORKSHOP_ACCESS_LOG_FLUSH_INTERVAL"
 DEFAULT_FLUSH_INTERVAL = 1.0
-# Written sooner once this many lines wait: each holds its request until then.
-BATCH_LINES = 2_000
+# Written sooner once this many lines wait.
+BATCH_LINES = 500
 # Lines queued at most: a disk that stops taking writes costs lines, not memory.
 MAX_QUEUED = 200_000
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -69,72 +69,78 @@ def escape(text: str) -> str:
 
 
 class AccessRecord:
-    """What one request's line needs, taken on the request path without formatting."""
+    """What one request's line needs, taken on the request path without formatting.
 
-    __slots__ = ("at", "duration", "environ", "request", "response")
+    Only these few values are kept (not the request or response objects, which the
+    queue would otherwise hold until the next write).
+    """
+
+    __slots__ = ("agent", "at", "duration", "method", "referer", "remote_addr", "sent", "status", "uri", "version")
 
     def __init__(self, at: float, response: Any, request: Any, environ: Any, duration: Any) -> None:
         self.at = at
-        self.response = response
-        self.request = request
-        self.environ = environ
-        self.duration = duration
-
-    def status(self) -> int:
-        response = self.response
-        status = response.status
-        if not isinstance(status, int):
-            status = int(str(status).split(None, 1)[0])  # WSGI workers: "200 OK"
-        if self.environ.get(CLIENT_GONE) and not self.response_complete(status):
-            return CLIENT_CLOSED_REQUEST
-        return status
-
-    def response_complete(self, status: int) -> bool:
-        headers = self.response.headers
-        if not headers:
-            return False  # never started: the app was still working when the client left
-        if status in (204, 304) or self.request.method == "HEAD":
-            return True
-        for name, value in headers:
-            if name.lower() in (b"content-length", "content-length"):
-                try:
-                    return self.response.sent >= int(value)
-                except ValueError:
-                    return False
-        return False
-
-    def referer_and_agent(self) -> tuple[str, str]:
-        referer = agent = "-"
-        raw = getattr(self.request, "headers_bytes", None)
+        self.remote_addr = environ.get("REMOTE_ADDR") or "-"
+        self.method = request.method
+        self.uri = request.uri
+        self.version = request.version
+        self.sent = response.sent or 0
+        self.duration = duration.seconds + duration.microseconds / 1_000_000
+        self.referer: str | bytes = "-"
+        self.agent: str | bytes = "-"
+        raw = getattr(request, "headers_bytes", None)
         if raw is not None:  # the asgi worker's request: its bytes, not decoded copies of every header
             for name, value in raw:
                 if len(name) == 7 and name.lower() == b"referer":
-                    referer = value.decode("latin-1")
+                    self.referer = value
                 elif len(name) == 10 and name.lower() == b"user-agent":
-                    agent = value.decode("latin-1")
-            return referer, agent
-        for name, text in self.request.headers:  # WSGI workers: (UPPER-CASE name, value)
-            if name == "REFERER":
-                referer = text
-            elif name == "USER-AGENT":
-                agent = text
-        return referer, agent
+                    self.agent = value
+        else:
+            for name, text in request.headers:  # WSGI workers: (UPPER-CASE name, value)
+                if name == "REFERER":
+                    self.referer = text
+                elif name == "USER-AGENT":
+                    self.agent = text
+        status = response.status
+        if environ.get(CLIENT_GONE) and not response_complete(response, request.method):
+            status = CLIENT_CLOSED_REQUEST
+        self.status: int | str = status
 
     def fields(self) -> dict[str, Any]:
-        request = self.request
-        duration = self.duration
-        referer, agent = self.referer_and_agent()
+        status = self.status
+        if not isinstance(status, int):
+            status = int(str(status).split(None, 1)[0])  # WSGI workers: "200 OK"
         return {
-            "remote_addr": self.environ.get("REMOTE_ADDR", "-"),
-            "method": request.method,
-            "uri": request.uri,
-            "protocol": "HTTP/%d.%d" % request.version,  # noqa: UP031 (a tuple of two)
-            "status": self.status(),
-            "bytes": self.response.sent or 0,
-            "referer": referer,
-            "user_agent": agent,
-            "duration_ms": round(duration.seconds * 1000 + duration.microseconds / 1000, 3),
+            "remote_addr": self.remote_addr,
+            "method": self.method,
+            "uri": self.uri,
+            "protocol": "HTTP/%d.%d" % self.version,  # noqa: UP031 (a tuple of two)
+            "status": status,
+            "bytes": self.sent,
+            "referer": text(self.referer),
+            "user_agent": text(self.agent),
+            "duration_ms": round(self.duration * 1000, 3),
         }
+
+
+def text(value: str | bytes) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def response_complete(response: Any, method: str) -> bool:
+    """Whether the whole response was written (for a request whose client left)."""
+    headers = response.headers
+    if not headers:
+        return False  # never started: the app was still working when the client left
+    status = response.status if isinstance(response.status, int) else int(str(response.status).split()[0])
+    if status in (204, 304) or method == "HEAD":
+        return True
+    for name, value in headers:
+        if name.lower() in (b"content-length", "content-length"):
+            try:
+                return response.sent >= int(value)
+            except ValueError:
+                return False
+    return False
 
 
 class LocalTime:
@@ -161,14 +167,14 @@ class LocalTime:
 
 
 def combined_line(record: AccessRecord, clock: LocalTime) -> str:
-    request = record.request
-    referer, agent = record.referer_and_agent()
-    size = record.response.sent or "-"  # %b: "-" rather than 0 when no body was sent
-    major, minor = request.version
-    request_line = escape(f"{request.method} {request.uri} HTTP/{major}.{minor}")
+    status = record.status
+    if not isinstance(status, int):
+        status = str(status).split(None, 1)[0]  # WSGI workers: "200 OK"
+    major, minor = record.version
+    request_line = escape(f"{record.method} {record.uri} HTTP/{major}.{minor}")
     return (
-        f'{record.environ.get("REMOTE_ADDR", "-")} - - [{clock.at(record.at).clf}] "{request_line}" '
-        f'{record.status()} {size} "{escape(referer)}" "{escape(agent)}"\n'
+        f'{record.remote_addr} - - [{clock.at(record.at).clf}] "{request_line}" {status} {record.sent or "-"} '
+        f'"{escape(text(record.referer))}" "{escape(text(record.agent))}"\n'
     )
 
 

@@ -41,6 +41,8 @@ DEFAULT_HEADER_TIMEOUT = 10.0
 MIN_FILE_RESERVE = 64
 # Set in the environ gunicorn builds for the access log (workshop/accesslog.py).
 CLIENT_GONE = "workshop.client_gone"
+# Connections accepted per wake-up of a listening socket, at most (one at the cap).
+ACCEPT_BATCH = 16
 # How often the worker reports what it closed, at most (seconds).
 REPORT_INTERVAL = 60.0
 
@@ -162,31 +164,36 @@ class Listener:
 
     def accept(self) -> None:
         gate = self.gate
-        # A connection closed to make room still holds its file until the loop reports
-        # it lost: accept nothing until then, so the worker never exceeds cap + 1 files.
-        if gate.open > gate.cap:
-            return
-        at_cap = gate.open == gate.cap
-        if at_cap and not gate.waiting:
-            gate.pause()  # every connection is in a request: resume when one ends or idles
-            return
-        try:
-            connection, _address = self.sock.accept()
-        except (BlockingIOError, InterruptedError, ConnectionAbortedError):
-            return  # another worker took it, or the client gave up
-        except OSError as error:
-            # Out of files anyway (another process's share of a system limit): retry
-            # in a second rather than spin, as asyncio's own server does.
-            gate.loop.call_exception_handler({"message": "Could not accept a connection", "exception": error})
-            self.stop_reading()
-            gate.loop.call_later(1.0, self.start_reading)
-            return
-        if at_cap:
-            gate.make_room()
-        gate.open += 1
-        task = gate.loop.create_task(self.start(connection))
-        self.starting.add(task)
-        task.add_done_callback(self.starting.discard)
+        for _ in range(ACCEPT_BATCH):
+            # A connection closed to make room holds its file until the loop reports it
+            # lost: accept nothing until then, so the worker never exceeds cap + 1 files.
+            if gate.open > gate.cap:
+                return
+            at_cap = gate.open == gate.cap
+            if at_cap and not gate.waiting:
+                gate.pause()  # every connection is in a request: resume when one ends or idles
+                return
+            try:
+                connection, _address = self.sock.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                return  # another worker took it, or the client gave up
+            except OSError as error:
+                # Out of files anyway (another process's share of a system limit): retry
+                # in a second rather than spin, as asyncio's own server does.
+                gate.loop.call_exception_handler({"message": "Could not accept a connection", "exception": error})
+                self.stop_reading()
+                gate.loop.call_later(1.0, self.retry)
+                return
+            if at_cap:
+                gate.make_room()
+            gate.open += 1
+            task = gate.loop.create_task(self.start(connection))
+            self.starting.add(task)
+            task.add_done_callback(self.starting.discard)
+
+    def retry(self) -> None:
+        if not (self.gate.closing or self.gate.paused):
+            self.start_reading()
 
     async def start(self, connection: socket.socket) -> None:
         try:
