@@ -99,14 +99,12 @@ class ConnectionGate:
         if self.paused:
             self.resume()
 
-    def make_room(self) -> bool:
-        """Close the connection that has waited longest for a request; False if none waits."""
-        for oldest in self.waiting:
-            del self.waiting[oldest]
-            self.made_room += 1
-            oldest.close_between_requests()
-            return True
-        return False
+    def make_room(self) -> None:
+        """Close the connection that has waited longest for a request."""
+        oldest = next(iter(self.waiting))
+        del self.waiting[oldest]
+        self.made_room += 1
+        oldest.close_between_requests()
 
     def pause(self) -> None:
         self.paused = True
