@@ -252,6 +252,10 @@ class SiteProtocol(ASGIProtocol):
 
     def close_between_requests(self) -> None:
         self._close_transport()
+        if self.transport is not None:
+            # At once, with its file: a client that stopped reading the last response would
+            # otherwise keep the connection (and the gate over its cap) until it drains.
+            self.transport.abort()
         if self._request_ready is not None:
             # Wake the connection's task so it sees the close, as gunicorn's keep-alive timeout does.
             self._request_ready.set()
