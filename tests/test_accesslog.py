@@ -170,3 +170,16 @@ def test_no_access_log_line_is_lost_when_the_server_stops(tmp_path: Path) -> Non
     logged = [line for line in access_log.read_text(encoding="utf-8").splitlines() if f"GET {TOPICS}?n=" in line]
     assert answered > 0
     assert len(logged) == answered
+
+
+def test_an_unknown_access_log_format_stops_start_up_with_the_choices(tmp_path: Path) -> None:
+    log_path = tmp_path / "gunicorn.log"
+    env = {"GUNICORN_BIND": f"127.0.0.1:{free_port()}", "GUNICORN_ACCESS_LOG_FORMAT": "xml"}
+    process = start_gunicorn(env, log_path)
+    try:
+        process.wait(timeout=60)
+    finally:
+        stop(process)
+    assert process.returncode != 0
+    output = log_path.read_text(encoding="utf-8")
+    assert "access_log_format (GUNICORN_ACCESS_LOG_FORMAT) must be one of combined, json, not 'xml'." in output

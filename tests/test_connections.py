@@ -97,3 +97,17 @@ def test_more_idle_connections_than_the_file_limit_leave_the_site_serving(tmp_pa
             assert time.monotonic() < deadline, "the edit did not go live"
             time.sleep(0.2)
     assert "Too many open files" not in log_path.read_text(encoding="utf-8")
+
+
+def test_a_header_timeout_that_is_not_a_number_stops_start_up_with_the_reason(tmp_path: Path) -> None:
+    log_path = tmp_path / "gunicorn.log"
+    env = {"GUNICORN_BIND": f"127.0.0.1:{free_port()}", "GUNICORN_WORKERS": "1", "WORKSHOP_HEADER_TIMEOUT": "ten"}
+    process = start_gunicorn(env, log_path)
+    try:
+        process.wait(timeout=60)
+    finally:
+        stop(process)
+    assert process.returncode != 0
+    assert "WORKSHOP_HEADER_TIMEOUT must be a number of seconds above 0, not 'ten'." in log_path.read_text(
+        encoding="utf-8"
+    )
