@@ -11,9 +11,16 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # (WORKSHOP_ASGI_FLASK_THREADS). GUNICORN_WORKER_CLASS=gthread (or sync) serves the
 # plain WSGI app instead, with its own fast path; threads then applies.
 workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 1)))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "asgi")
-wsgi_app = "app:asgi_app" if worker_class == "asgi" else "app:app"
-threads = int(os.environ.get("GUNICORN_THREADS", "1" if worker_class == "asgi" else "4"))
+serves_asgi = os.environ.get("GUNICORN_WORKER_CLASS", "asgi") == "asgi"
+# gunicorn's asgi worker with a header timeout and a connection cap (workshop/gunicorn_worker.py).
+worker_class = "workshop.gunicorn_worker.SiteWorker" if serves_asgi else os.environ["GUNICORN_WORKER_CLASS"]
+wsgi_app = "app:asgi_app" if serves_asgi else "app:app"
+threads = int(os.environ.get("GUNICORN_THREADS", "1" if serves_asgi else "4"))
+# Connections per worker, at most. The asgi worker lowers it to what the file limit
+# (RLIMIT_NOFILE, systemd's LimitNOFILE) leaves once the app's own files are counted:
+# 768 under the usual 1,024. WORKSHOP_HEADER_TIMEOUT (default 10 s) closes a connection
+# that has not sent its request headers in time.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
@@ -47,8 +54,13 @@ forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}
 forwarder_headers = ""
 
-# GUNICORN_ACCESSLOG= (empty) turns the access log off (the benchmark does, like nginx's access_log off).
+# The access log, on by default (GUNICORN_ACCESSLOG: "-" for standard output, a file path,
+# or empty for none). Lines are queued on the request path and written in batches by a
+# thread (workshop/accesslog.py); GUNICORN_ACCESS_LOG_FORMAT is "combined" (Apache's and
+# nginx's combined log format, the default) or "json" (one JSON object per line).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+access_log_format = os.environ.get("GUNICORN_ACCESS_LOG_FORMAT", "combined")
+logger_class = "workshop.accesslog.BatchedAccessLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "workshop-site"

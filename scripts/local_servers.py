@@ -33,14 +33,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(environment: Mapping[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    """gunicorn with the project's config (GUNICORN_BIND and the rest from ``environment``).
+def start_gunicorn(
+    environment: Mapping[str, str], log_path: Path, file_limit: int | None = None, app: str | None = None
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the project's config (GUNICORN_BIND and the rest from ``environment``),
+    with at most ``file_limit`` open files per process if given (systemd's LimitNOFILE),
+    serving ``app`` ("module:name") instead of the site if given.
 
     Its output goes to a file: a pipe nobody reads would fill up and block the workers.
     """
+    limit = [] if file_limit is None else ["prlimit", f"--nofile={file_limit}", "--"]
     with log_path.open("w", encoding="utf-8") as log:
         return subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py"],
+            # util-linux's prlimit: a preexec_fn is not safe in a process with threads.
+            [*limit, str(GUNICORN), "--config", "gunicorn.conf.py", *([app] if app else [])],
             cwd=PROJECT_ROOT,
             env={**os.environ, **environment},
             stdout=log,
