@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptabl
 
 from workshop.documents import Document, encode_json
 from workshop.fastpath import REPLAYABLE
+from workshop.negotiation import admits
 from workshop.store import get_content
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -64,8 +65,8 @@ def respond(document: Document, *, fresh_for: int | None = None, replayable: boo
     A client whose Accept header rules out the document's type gets 406.
     ``replayable`` says the same bytes stand until the content version changes.
     """
-    accepted = request.accept_mimetypes
-    if accepted and accepted.best_match([document.mimetype]) is None:
+    if not admits(request.headers.get("Accept", ""), document.mimetype):
+        accepted = request.accept_mimetypes
         raise NotAcceptable(f"This resource is {document.mimetype}; the request accepts only {accepted}.")
     config = current_app.config
     response = Response(document.body, mimetype=document.mimetype)
