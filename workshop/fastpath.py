@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from werkzeug.http import parse_date, parse_range_header
+from werkzeug.http import parse_date, parse_range_header, remove_entity_headers
 from werkzeug.sansio.http import is_resource_modified
 
 from workshop.negotiation import accepts_gzip, admits
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 REPLAYABLE = "workshop.replayable"
 # Headers that describe a moment, not the content: never replayed.
 MOMENT_HEADERS = frozenset({"date", "expires"})
-# Headers a 304 keeps (RFC 9110, 15.4.5), besides the ones that describe the body.
-NOT_MODIFIED_DROPS = frozenset({"content-length", "content-type", "content-encoding", "content-disposition"})
 MIN_GZIP_SIZE = 1024
 # WSGI status lines, as werkzeug writes them.
 STATUS_LINES = {200: "200 OK", 206: "206 PARTIAL CONTENT", 304: "304 NOT MODIFIED"}
@@ -142,8 +140,9 @@ class Prepared:
         ok = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding"), ("Content-Length", str(len(body)))]
         if gzipped:
             ok.append(("Content-Encoding", "gzip"))
-        kept = [(k, v) for k, v in self.headers if k.lower() not in NOT_MODIFIED_DROPS]
-        not_modified = [*kept, ("ETag", etag), ("Vary", "Accept-Encoding")]
+        not_modified = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding")]
+        # What a 304 leaves out, as werkzeug leaves it out of Flask's.
+        remove_entity_headers(not_modified)
         return Variant(etag, Reply.of(200, ok, body), Reply.of(200, ok, b""), Reply.of(304, not_modified, b""))
 
     def reply(self, request: RequestView) -> Reply | None:
