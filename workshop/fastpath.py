@@ -17,6 +17,7 @@ the ASGI front (workshop/asgi.py) replays the same table from its event loop.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from werkzeug.http import parse_date, parse_range_header, remove_entity_headers
 from werkzeug.sansio.http import is_resource_modified
 
-from workshop.negotiation import accepts_gzip, admits
+from workshop.negotiation import DISTINCT_VALUES, accepts_gzip, admits
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -190,15 +191,23 @@ class Prepared:
         if request.if_none_match in self._validators:
             # The common case: a client sends back the ETag it was given.
             return True
-        return any(
-            not is_resource_modified(
-                http_if_none_match=request.if_none_match,
-                http_if_modified_since=request.if_modified_since,
-                etag=etag,
-                last_modified=self.last_modified,
-            )
-            for etag in self._validators
+        return unmodified(request.if_none_match, request.if_modified_since, self._validators, self.last_modified)
+
+
+@functools.lru_cache(maxsize=DISTINCT_VALUES)
+def unmodified(
+    if_none_match: str | None, if_modified_since: str | None, etags: frozenset[str], last_modified: dt.datetime | None
+) -> bool:
+    """Whether werkzeug finds the resource unmodified for any of ``etags`` (remembered: dates are slow to parse)."""
+    return any(
+        not is_resource_modified(
+            http_if_none_match=if_none_match,
+            http_if_modified_since=if_modified_since,
+            etag=etag,
+            last_modified=last_modified,
         )
+        for etag in etags
+    )
 
 
 class PreparedResponses:
