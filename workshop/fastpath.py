@@ -234,15 +234,18 @@ class PreparedResponses:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
         request = RequestView.of_environ(environ)
-        reply = self.reply(request)
+        version = self.store.content.version
+        table = self._table(version)
+        prepared = table.get(request.key)
+        reply = None if prepared is None else prepared.reply(request)
         if reply is not None:
             # A copy: a WSGI server may change the list it is given (PEP 3333).
             start_response(STATUS_LINES[reply.status], reply.headers.copy())
             return [reply.body] if reply.body else []
-        if request.method != "GET" or request.conditional:
+        # Learned once: a request only Flask answers (406, ...) must not cost a new gzip of the body.
+        if request.method != "GET" or request.conditional or prepared is not None:
             return self.wsgi_app(environ, start_response)
-        version = self.store.content.version
-        return self._learn(environ, start_response, self._table(version), version)
+        return self._learn(environ, start_response, table, version)
 
     def _learn(
         self, environ: WSGIEnvironment, start_response: StartResponse, table: dict[str, Prepared], version: str
