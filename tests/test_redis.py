@@ -247,6 +247,13 @@ def test_instances_with_different_site_urls_serve_their_own(redis_server: RedisS
         assert redis_server.hits() > hits, path
 
 
+def test_instances_with_different_calendar_uid_domains_serve_their_own(redis_server: RedisServer) -> None:
+    first = redis_app(redis_server, CALENDAR_UID_DOMAIN="first.example.org").test_client()
+    second = redis_app(redis_server, CALENDAR_UID_DOMAIN="second.example.net").test_client()
+    assert b"@first.example.org" in first.get("/api/v1/dates.ics").data
+    assert b"@second.example.net" in second.get("/api/v1/dates.ics").data
+
+
 class Planted:
     """A pickle that runs code when loaded: what someone with access to Redis could store there."""
 

@@ -4,8 +4,8 @@ Two rules make sharing it safe:
 
 - A document's key names everything its bytes depend on besides the content: the
   settings that appear in documents (``SITE_URL``, ``CALENDAR_UID_DOMAIN``, ...), the
-  code, templates and static files that render them (``rendering_scope``, derived
-  once at start), and the path the site is mounted at. Instances that differ in any
+  code, templates, static files and docs/api.md that render them (``rendering_scope``,
+  derived once at start), and the path the site is mounted at. Instances that differ in any
   of them never serve each other's documents; instances alike share every one.
 - Values are bytes (``Document.to_bytes``), stored and read back as they are: the
   backend's own serializer (pickle, in flask-caching's backends) is replaced by one
@@ -53,13 +53,17 @@ class BytesSerializer(BaseSerializer):
 
 def rendering_scope(app: Flask) -> str:
     """A short hash of what documents are rendered with, besides the content and the mount path."""
+    # Imported here: apidocs builds its documents through this module.
+    from workshop.apidocs import DOCS_FILE
+
     digest = hashlib.sha256(json.dumps([app.config.get(name) for name in RENDERING_SETTINGS]).encode("utf-8"))
-    root = Path(app.root_path)
-    for folder in (Path(__file__).parent, root / (app.template_folder or ""), Path(app.static_folder or "")):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"\0{path.relative_to(folder)}\0".encode())
-                digest.update(path.read_bytes())
+    folders = (Path(__file__).parent, Path(app.root_path) / (app.template_folder or ""), Path(app.static_folder or ""))
+    # Named relative to their folder: instances installed in different places share documents.
+    files = [(path.relative_to(folder), path) for folder in folders for path in sorted(folder.rglob("*"))]
+    for name, path in [*files, (Path(DOCS_FILE.name), DOCS_FILE)]:
+        if path.is_file() and "__pycache__" not in name.parts:
+            digest.update(f"\0{name}\0".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:SCOPE_LENGTH]
 
 
