@@ -110,6 +110,13 @@ def test_gzip_304_and_head_from_the_event_loop(app: Flask, site: SiteASGI) -> No
     assert entered == ["flask"], "all but the first are replays"
 
 
+@pytest.mark.parametrize("url", URLS)
+def test_the_first_answer_is_the_one_replayed(site: SiteASGI, url: str) -> None:
+    first, again = (call(site, url, accept_encoding="gzip, deflate, br") for _ in range(2))
+    assert first.headers["content-encoding"] == "gzip"
+    assert first == again
+
+
 def test_what_the_fast_path_cannot_decide_goes_to_flask(site: SiteASGI) -> None:
     call(site, "/api/v1/topics.json")
     assert call(site, "/api/v1/topics.json", accept="text/html").status == 406

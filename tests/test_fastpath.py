@@ -58,6 +58,17 @@ def test_gzip_for_clients_that_accept_it(app: Flask, url: str) -> None:
         assert revalidated.data == b""
 
 
+@pytest.mark.parametrize("url", URLS)
+def test_the_first_answer_is_the_one_replayed(app: Flask, url: str) -> None:
+    """A cache in front (nginx) keeps the first answer for every client that sends the same Accept-Encoding:
+    it must not be a plain copy when the later answers to the same request are gzipped."""
+    client = app.test_client()
+    first, again = (client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"}) for _ in range(2))
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert first.data == again.data
+    assert comparable(first.headers) == comparable(again.headers)
+
+
 def test_not_modified_and_head_from_memory(client: FlaskClient) -> None:
     first = client.get("/api/v1/dates.json")
     not_modified = client.get("/api/v1/dates.json", headers={"If-None-Match": first.headers["ETag"]})

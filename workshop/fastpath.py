@@ -245,39 +245,65 @@ class PreparedResponses:
         # Learned once: a request only Flask answers (406, ...) must not cost a new gzip of the body.
         if request.method != "GET" or request.conditional or prepared is not None:
             return self.wsgi_app(environ, start_response)
-        return self._learn(environ, start_response, table, version)
+        return self._learn(environ, start_response, request, table, version)
 
     def _learn(
-        self, environ: WSGIEnvironment, start_response: StartResponse, table: dict[str, Prepared], version: str
+        self,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        request: RequestView,
+        table: dict[str, Prepared],
+        version: str,
     ) -> Iterable[bytes]:
-        """Let Flask answer, and keep the answer when the app marked it replayable."""
+        """Let Flask answer; keep the answer when the app marked it replayable, and send it as it will be replayed.
+
+        So the first answer is the one every later request gets (gzipped when accepted, its ETag),
+        and a cache in front never keeps a plain copy for clients that accept gzip.
+        """
         captured: dict[str, Any] = {}
+        written: list[bytes] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
-            captured["status"], captured["headers"] = status, headers
-            return start_response(status, headers, exc_info)
+            # Held back until it is known whether the answer is kept (Flask returns before anything is sent).
+            captured.update(status=status, headers=headers, exc_info=exc_info)
+            return written.append
 
         chunks = self.wsgi_app(environ, capture)
         # Kept only when served from the same content version the table is for.
-        if environ.get(REPLAYABLE) != version or not captured.get("status", "").startswith("200"):
-            return chunks
-        try:
-            body = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        headers = [(k, v) for k, v in captured["headers"] if k.lower() not in MOMENT_HEADERS]
-        lookup = {k.lower(): v for k, v in headers}
-        etag = lookup.get("etag", "").strip('"')
-        if etag:
-            table[environ_key(environ)] = Prepared(
-                headers=[(k, v) for k, v in headers if k.lower() not in {"etag", "content-length", "vary"}],
-                body=body,
-                etag=etag,
-                mimetype=lookup.get("content-type", "").split(";")[0],
-            )
-        return [body]
+        if environ.get(REPLAYABLE) == version and captured.get("status", "").startswith("200") and not written:
+            try:
+                body = b"".join(chunks)
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+            chunks = [body]
+            prepared = prepare(captured["headers"], body)
+            if prepared is not None:
+                table[request.key] = prepared
+                reply = prepared.reply(request)
+                if reply is not None:
+                    start_response(STATUS_LINES[reply.status], reply.headers.copy())
+                    return [reply.body] if reply.body else []
+        write = start_response(captured["status"], captured["headers"], captured["exc_info"])
+        for data in written:
+            write(data)
+        return chunks
+
+
+def prepare(headers: list[tuple[str, str]], body: bytes) -> Prepared | None:
+    """A finished 200 of Flask's, ready to replay; None without an ETag (nothing to revalidate with)."""
+    kept = [(k, v) for k, v in headers if k.lower() not in MOMENT_HEADERS]
+    lookup = {k.lower(): v for k, v in kept}
+    etag = lookup.get("etag", "").strip('"')
+    if not etag:
+        return None
+    return Prepared(
+        headers=[(k, v) for k, v in kept if k.lower() not in {"etag", "content-length", "vary"}],
+        body=body,
+        etag=etag,
+        mimetype=lookup.get("content-type", "").split(";")[0],
+    )
 
 
 def response_key(scheme: str, path: str) -> str:
