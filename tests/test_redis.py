@@ -289,6 +289,7 @@ class SelfDecodingCache(BaseCache):
     """A backend that decodes values itself, as memcached's clients do (with pickle): no serializer to replace."""
 
 
-def test_a_cache_that_would_unpickle_is_refused_at_start() -> None:
-    with pytest.raises(ValueError, match=r"SelfDecodingCache.*could run code"):
-        create_app({"TESTING": True, "CACHE_TYPE": f"{__name__}.SelfDecodingCache"})
+@pytest.mark.parametrize("cache_type", [f"{__name__}.SelfDecodingCache", "FileSystemCache"])
+def test_a_cache_that_would_unpickle_is_refused_at_start(cache_type: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"is not supported: documents are cached as bytes, never pickles"):
+        create_app({"TESTING": True, "CACHE_TYPE": cache_type, "CACHE_DIR": str(tmp_path)})

@@ -24,7 +24,7 @@ from typing import IO, Any
 from cachelib.serializers import BaseSerializer
 from flask import Flask, has_request_context, request
 from flask_caching import Cache
-from flask_caching.backends import NullCache
+from flask_caching.backends import NullCache, RedisCache, SimpleCache
 
 # Settings whose values appear in documents: absolute URLs, calendar UIDs, and what
 # url_for builds on outside a request.
@@ -70,12 +70,15 @@ def rendering_scope(app: Flask) -> str:
 def init_app(app: Flask) -> None:
     cache = Cache(app)
     backend = cache.cache
-    if hasattr(backend, "serializer"):
+    if isinstance(backend, SimpleCache | RedisCache):
         backend.serializer = BytesSerializer()
     elif not isinstance(backend, NullCache):
+        # Memcached's clients unpickle what they read, whatever the serializer; FileSystemCache
+        # keeps its own bookkeeping in pickles.
         raise ValueError(
-            f"CACHE_TYPE {app.config['CACHE_TYPE']!r} decodes cached values itself (with pickle), so a value "
-            "planted in it could run code: use SimpleCache, RedisCache or another backend with a serializer."
+            f"CACHE_TYPE {app.config['CACHE_TYPE']!r} is not supported: documents are cached as bytes, never "
+            "pickles (a value planted in a shared cache could run code). Use SimpleCache, RedisCache "
+            "(RedisSentinelCache, RedisClusterCache) or NullCache."
         )
     app.extensions["workshop.cache"] = cache
     app.extensions["workshop.cache_scope"] = rendering_scope(app)
