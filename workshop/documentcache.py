@@ -43,7 +43,7 @@ class BytesSerializer(BaseSerializer):
     def loads(self, bvalue: bytes | None) -> bytes | None:
         return bvalue
 
-    # FileSystemCache writes and reads files.
+    # The stream forms too (unused by the backends allowed here): no path of this serializer unpickles.
     def dump(self, value: Any, f: IO[bytes], protocol: int | None = None) -> None:
         f.write(self.dumps(value))
 
