@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -293,3 +293,27 @@ class SelfDecodingCache(BaseCache):
 def test_a_cache_that_would_unpickle_is_refused_at_start(cache_type: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"is not supported: documents are cached as bytes, never pickles"):
         create_app({"TESTING": True, "CACHE_TYPE": cache_type, "CACHE_DIR": str(tmp_path)})
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda stored: stored[:-1], id="truncated"),
+        pytest.param(lambda stored: stored.replace(b'"mimetype":', b'"mimetype":1,"x":', 1), id="other metadata"),
+        pytest.param(lambda stored: STORED_DOCUMENT + b"[" * 100_000 + b"\n", id="nested too deeply"),
+        pytest.param(lambda stored: b"\x80\x04garbage", id="garbage"),
+    ],
+)
+def test_a_damaged_value_is_ignored_and_rebuilt(
+    redis_server: RedisServer, damage: Callable[[bytes], bytes], caplog: pytest.LogCaptureFixture
+) -> None:
+    expected = redis_app(redis_server).test_client().get("/api/v1/topics.json")
+    (key,) = redis_server.stored_keys()
+    stored = redis_server.client().get(key)
+    redis_server.client().set(key, damage(stored))
+    with caplog.at_level(logging.WARNING, logger="workshop.documents"):
+        served = redis_app(redis_server).test_client().get("/api/v1/topics.json")
+    assert served.status_code == 200
+    assert served.data == expected.data
+    assert "Ignored the value cached under" in caplog.text
+    assert redis_server.client().get(key) == stored

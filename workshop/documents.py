@@ -69,7 +69,11 @@ class Document:
         line, end, body = stored[len(STORED_DOCUMENT) :].partition(b"\n")
         if not end:
             raise ValueError("no end to the metadata")
-        match json.loads(line):
+        try:
+            metadata = json.loads(line)
+        except RecursionError as error:
+            raise ValueError("metadata nested too deeply") from error
+        match metadata:
             case {
                 "mimetype": str(mimetype),
                 "etag": str(etag),
