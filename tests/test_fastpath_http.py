@@ -35,7 +35,9 @@ class Row(NamedTuple):
 
 
 def earlier(last_modified: str) -> str:
-    return format_datetime(parse_date(last_modified).replace(year=2000), usegmt=True)  # type: ignore[union-attr]
+    date = parse_date(last_modified)
+    assert date is not None, last_modified
+    return format_datetime(date.replace(year=2000), usegmt=True)
 
 
 TABLE = [
