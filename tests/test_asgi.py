@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,6 +15,7 @@ from flask import Flask
 
 from tests.test_fastpath import URLS, comparable, flask_entries
 from tests.test_reload import ROBUSTNESS, edit, settle
+from tests.test_server import gunicorn, wait_until_serving
 from workshop.asgi import SiteASGI
 
 HSTS = "strict-transport-security"
@@ -108,13 +110,20 @@ def test_gzip_304_and_head_from_the_event_loop(app: Flask, site: SiteASGI) -> No
     assert entered == ["flask"], "all but the first are replays"
 
 
+@pytest.mark.parametrize("url", URLS)
+def test_the_first_answer_is_the_one_replayed(site: SiteASGI, url: str) -> None:
+    first, again = (call(site, url, accept_encoding="gzip, deflate, br") for _ in range(2))
+    assert first.headers["content-encoding"] == "gzip"
+    assert first == again
+
+
 def test_what_the_fast_path_cannot_decide_goes_to_flask(site: SiteASGI) -> None:
     call(site, "/api/v1/topics.json")
     assert call(site, "/api/v1/topics.json", accept="text/html").status == 406
     assert call(site, "/api/v1/topics.json", method="POST").status == 405
-    ranged = call(site, "/static/css/site.css", range="bytes=0-9")
-    assert ranged.status == 206
-    assert len(ranged.body) == 10
+    call(site, "/static/css/site.css")
+    assert call(site, "/static/css/site.css", range="bytes=0-1,5-6").status == 416
+    assert call(site, "/static/css/site.css", if_match='"other"').status == 412
     missing = call(site, "/api/v1/nothing-\u00e9.json")
     assert missing.status == 404
     assert missing.headers["content-type"] == "application/problem+json"
@@ -131,6 +140,44 @@ def test_an_edit_is_served_at_once(data_dir: Path, make_app: Callable[..., Flask
     after = call(site, "/api/v1/topics.json", if_none_match=before.headers["etag"])
     assert after.status == 200
     assert edited.encode() in after.body
+
+
+@pytest.mark.parametrize(
+    "target", ["http://127.0.0.1:8000/api/v1/index.json", "https://example.org/api/v1/index.json", "HTTP://x/"]
+)
+def test_an_absolute_form_target_is_served_as_its_path(app: Flask, site: SiteASGI, target: str) -> None:
+    """RFC 9112, 3.2.2: a server must accept ``GET http://host/path``; gunicorn's asgi worker passes it whole."""
+    path = "/" + target.split("/", 3)[3]
+    entered = flask_entries(app)
+    expected = call(site, path)
+    learned = len(entered)
+    first, again = call(site, target), call(site, target)
+    assert first.status == again.status == 200
+    assert first.body == again.body == expected.body
+    assert len(entered) == learned, "the same prepared response as the path's"
+
+
+def raw_get(base_url: str, target: str) -> tuple[bytes, bytes]:
+    """The status line and body of ``GET <target> HTTP/1.1`` sent as is (no client rewrites the target)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n".encode())
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return head.split(b"\r\n", 1)[0], body
+
+
+@pytest.mark.parametrize("worker_class", ["asgi", "gthread"])
+def test_gunicorn_serves_an_absolute_form_target(tmp_path: Path, worker_class: str) -> None:
+    settings = {"GUNICORN_WORKERS": "1", "GUNICORN_WORKER_CLASS": worker_class}
+    with gunicorn(settings, tmp_path / "gunicorn.log") as (process, base_url):
+        wait_until_serving(f"{base_url}/api/v1/status.json", process)
+        expected = raw_get(base_url, "/api/v1/index.json")
+        assert expected[0] == b"HTTP/1.1 200 OK"
+        for _ in range(2):  # learned, then replayed
+            assert raw_get(base_url, "http://example.org/api/v1/index.json") == expected
 
 
 @pytest.mark.parametrize("proxies", [0, 1, 2])

@@ -30,7 +30,7 @@ from workshop.cli import main
 from workshop.documents import API_RESOURCES
 from workshop.export import ExportError, export_site
 from workshop.fieldref import EXAMPLE_DATA
-from workshop.http import acceptable_types
+from workshop.negotiation import acceptable_types
 
 PHOTO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120"/></svg>\n'
 

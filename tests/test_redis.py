@@ -8,21 +8,30 @@ use it through ``WORKSHOP_CACHE_TYPE=RedisCache`` and ``WORKSHOP_CACHE_REDIS_URL
 from __future__ import annotations
 
 import json
+import logging
+import os
+import pickle
 import shutil
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import redis
+from flask import Flask
+from flask_caching.backends.base import BaseCache
 
 from scripts.local_servers import free_port
 from tests.conftest import SHIPPED_DATA
 from tests.test_server import gunicorn, wait_until_serving
+from workshop import create_app
+
+# How a document starts in the cache: bytes of its own format, never a pickle.
+STORED_DOCUMENT = b"workshop-document/1\n"
 
 # Requested before Redis goes away (documents built once, shared through Redis)...
 SHARED_URLS = (
@@ -157,7 +166,13 @@ def test_two_instances_share_one_redis_and_serve_on_without_it(tmp_path: Path, r
             assert fetch(first, path).status == 200
         stored = redis_server.stored_keys()
         assert all(key.startswith(f"workshop:{version}:") for key in stored), stored
-        assert {f"workshop:{version}:page/icml2023", f"workshop:{version}:api/icml2023/topics"} <= stored
+        # One rendering scope (same settings, same code) for both instances.
+        (scope,) = {key.split(":")[2] for key in stored}
+        assert {
+            f"workshop:{version}:{scope}:page/icml2023",
+            f"workshop:{version}:{scope}:api/icml2023/topics",
+        } <= stored
+        assert all(redis_server.client().get(key).startswith(STORED_DOCUMENT) for key in stored)
         assert len(stored) >= len(SHARED_URLS) - 1  # / and the index are two documents, site.json one more
         # The second finds them there: one Redis hit per document, nothing rebuilt.
         hits = redis_server.hits()
@@ -190,7 +205,7 @@ def test_two_instances_share_one_redis_and_serve_on_without_it(tmp_path: Path, r
         served_alike([first, second], SHARED_URLS)
         topics_json = json.loads(fetch(second, "/api/v1/topics.json").body)
         assert topics_json["data"]["items"][1]["title"] == EDITED
-        assert f"workshop:{edited}:api/icml2023/topics" in redis_server.stored_keys()
+        assert f"workshop:{edited}:{scope}:api/icml2023/topics" in redis_server.stored_keys()
         for process, _base_url in started:
             assert process.poll() is None
         for log in logs:
@@ -198,3 +213,107 @@ def test_two_instances_share_one_redis_and_serve_on_without_it(tmp_path: Path, r
             assert text.count(CACHE_WARNING) == 1
             assert "Traceback" not in text
             assert '" 500 ' not in text
+
+
+def redis_app(redis_server: RedisServer, **settings: object) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "CONTENT_RELOAD": False,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": f"redis://127.0.0.1:{redis_server.port}/0",
+            **settings,
+        }
+    )
+
+
+# Documents that carry the site's absolute address.
+ABSOLUTE_URLS = ("/", "/api/v1/dates.ics", "/api/v1/openapi.json", "/api/v1/feed.json", "/api/v1/schedule.json")
+
+
+def test_instances_with_different_site_urls_serve_their_own(redis_server: RedisServer) -> None:
+    first_site, second_site = "https://first.example.org", "https://second.example.net"
+    first = redis_app(redis_server, SITE_URL=first_site).test_client()
+    second = redis_app(redis_server, SITE_URL=second_site).test_client()
+    twin = redis_app(redis_server, SITE_URL=first_site).test_client()
+    for path in ABSOLUTE_URLS:
+        mine, theirs = first.get(path), second.get(path)
+        assert mine.status_code == theirs.status_code == 200, path
+        assert first_site.encode() in mine.data and second_site.encode() not in mine.data, path
+        assert second_site.encode() in theirs.data and first_site.encode() not in theirs.data, path
+        # An instance with the same settings still shares the first one's documents.
+        hits = redis_server.hits()
+        assert twin.get(path).data == mine.data
+        assert redis_server.hits() > hits, path
+
+
+def test_instances_with_different_calendar_uid_domains_serve_their_own(redis_server: RedisServer) -> None:
+    first = redis_app(redis_server, CALENDAR_UID_DOMAIN="first.example.org").test_client()
+    second = redis_app(redis_server, CALENDAR_UID_DOMAIN="second.example.net").test_client()
+    assert b"@first.example.org" in first.get("/api/v1/dates.ics").data
+    assert b"@second.example.net" in second.get("/api/v1/dates.ics").data
+
+
+class Planted:
+    """A pickle that runs code when loaded: what someone with access to Redis could store there."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_value_planted_in_redis_runs_no_code(
+    redis_server: RedisServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = redis_app(redis_server).test_client()
+    expected = create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client().get("/api/v1/topics.json")
+    assert client.get("/icml2023/").status_code == 200
+    (page_key,) = redis_server.stored_keys()
+    topics_key = page_key.replace("page/icml2023", "api/icml2023/topics")
+    marker = tmp_path / "the-pickle-ran"
+    # As flask-caching's Redis serializer would have stored a pickled value.
+    redis_server.client().set(topics_key, b"!" + pickle.dumps(Planted(marker)))
+    with caplog.at_level(logging.WARNING, logger="workshop.documents"):
+        served = client.get("/api/v1/topics.json")
+    assert not marker.exists(), "a value read from Redis was unpickled"
+    assert served.status_code == 200
+    assert served.data == expected.data
+    assert "Ignored the value cached under" in caplog.text
+    # Replaced by the document, as the cache stores it.
+    assert redis_server.client().get(topics_key).startswith(STORED_DOCUMENT)
+
+
+class SelfDecodingCache(BaseCache):
+    """A backend that decodes values itself, as memcached's clients do (with pickle): no serializer to replace."""
+
+
+@pytest.mark.parametrize("cache_type", [f"{__name__}.SelfDecodingCache", "FileSystemCache"])
+def test_a_cache_that_would_unpickle_is_refused_at_start(cache_type: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"is not supported: documents are cached as bytes, never pickles"):
+        create_app({"TESTING": True, "CACHE_TYPE": cache_type, "CACHE_DIR": str(tmp_path)})
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda stored: stored[:-1], id="truncated"),
+        pytest.param(lambda stored: stored.replace(b'"mimetype":', b'"mimetype":1,"x":', 1), id="other metadata"),
+        pytest.param(lambda stored: STORED_DOCUMENT + b"[" * 100_000 + b"\n", id="nested too deeply"),
+        pytest.param(lambda stored: b"\x80\x04garbage", id="garbage"),
+    ],
+)
+def test_a_damaged_value_is_ignored_and_rebuilt(
+    redis_server: RedisServer, damage: Callable[[bytes], bytes], caplog: pytest.LogCaptureFixture
+) -> None:
+    expected = redis_app(redis_server).test_client().get("/api/v1/topics.json")
+    (key,) = redis_server.stored_keys()
+    stored = redis_server.client().get(key)
+    redis_server.client().set(key, damage(stored))
+    with caplog.at_level(logging.WARNING, logger="workshop.documents"):
+        served = redis_app(redis_server).test_client().get("/api/v1/topics.json")
+    assert served.status_code == 200
+    assert served.data == expected.data
+    assert "Ignored the value cached under" in caplog.text
+    assert redis_server.client().get(key) == stored

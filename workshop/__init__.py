@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from flask_caching import Cache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from workshop import api, apidocs, assets, calendar, filters, http, pages, store
+from workshop import api, apidocs, assets, calendar, documentcache, filters, http, pages, store
 from workshop.config import PROJECT_ROOT, DefaultConfig, resolve_paths
 from workshop.fastpath import PreparedResponses
 
@@ -27,7 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     resolve_paths(app.config)
 
-    app.extensions["workshop.cache"] = Cache(app)
+    documentcache.init_app(app)
     store.init_app(app)
     http.init_app(app)
     filters.init_app(app)

@@ -10,6 +10,7 @@ files, photos) are sent from the event loop, and no thread waits on a client.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.http import parse_list_header
@@ -31,8 +32,20 @@ if TYPE_CHECKING:
 
 # The request headers the fast path reads (ASGI gives names in lower case).
 _WANTED = frozenset(
-    {b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since", b"range", b"x-forwarded-proto"}
+    {
+        b"accept",
+        b"accept-encoding",
+        b"if-none-match",
+        b"if-modified-since",
+        b"range",
+        b"if-range",
+        b"if-match",
+        b"x-forwarded-proto",
+    }
 )
+# The scheme and authority of an absolute-form request target (RFC 9112, 3.2.2).
+_ABSOLUTE_FORM = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*")
+_RAW_ABSOLUTE_FORM = re.compile(rb"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*")
 
 
 class SiteASGI:
@@ -46,15 +59,13 @@ class SiteASGI:
         self.flask = FlaskBridge(flask_app, workers=int(flask_app.config["ASGI_FLASK_THREADS"]))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/"):
+            origin_form(scope)
         if self.prepared is not None and scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            request = self.request_view(scope)
-            prepared = self.prepared.lookup(request)
-            if prepared is not None:
-                variant, not_modified = prepared.choose(request)
-                status, headers = (304, variant.raw_not_modified) if not_modified else (200, variant.raw_ok)
-                await send({"type": "http.response.start", "status": status, "headers": headers})
-                body = b"" if not_modified or request.method == "HEAD" else variant.body
-                await send({"type": "http.response.body", "body": body})
+            reply = self.prepared.reply(self.request_view(scope))
+            if reply is not None:
+                await send({"type": "http.response.start", "status": reply.status, "headers": reply.raw_headers})
+                await send({"type": "http.response.body", "body": reply.body})
                 return
         # Lifespan and websocket scopes too: a2wsgi completes the one and refuses the other.
         await self.flask(scope, receive, send)
@@ -78,7 +89,9 @@ class SiteASGI:
             accept_encoding=fields.get(b"accept-encoding", ""),
             if_none_match=fields.get(b"if-none-match"),
             if_modified_since=fields.get(b"if-modified-since"),
-            ranged=b"range" in fields,
+            ranges=fields.get(b"range"),
+            if_range=fields.get(b"if-range"),
+            if_match=b"if-match" in fields,
         )
 
     def scheme(self, scheme: str, forwarded_proto: str | None) -> str:
@@ -89,3 +102,14 @@ class SiteASGI:
         if len(values) < self.trusted_proxies:
             return scheme
         return values[-self.trusted_proxies] or scheme
+
+
+def origin_form(scope: Scope) -> None:
+    """Route an absolute-form request target (``GET http://host/path``) by its path, as WSGI servers do.
+
+    A server must accept that form (RFC 9112, 3.2.2); gunicorn's asgi worker puts the whole
+    URI in the scope's path, where Flask would find no route. The query is already apart.
+    """
+    scope["path"] = _ABSOLUTE_FORM.sub("", scope["path"], count=1) or "/"
+    if scope.get("raw_path"):
+        scope["raw_path"] = _RAW_ABSOLUTE_FORM.sub(b"", scope["raw_path"], count=1) or b"/"

@@ -1,8 +1,9 @@
 """Everything the site serves, prepared once per content version.
 
 A document is the exact bytes of a response with their strong ETag. Documents
-are built on first use and kept in the app's cache under the content version,
-so a request for unchanged content costs a cache lookup, never a render.
+are built on first use and kept in the app's cache under the content version
+(and what else they depend on: workshop/documentcache.py), so a request for
+unchanged content costs a cache lookup, never a render.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from werkzeug.exceptions import NotFound
 
 from workshop import seo, socialcard
 from workshop.content import Content, Edition, dump_edition, dump_section, section_key
+from workshop.documentcache import document_key
 from workshop.schemas import RESOURCE_SCHEMAS
 from workshop.span import shown_dates
 from workshop.store import ContentStatus, get_content, get_store
@@ -33,6 +35,12 @@ logger = logging.getLogger(__name__)
 API_VERSION = "1"
 # Every section can be fetched on its own; "site" is all of them in one document.
 API_RESOURCES: tuple[str, ...] = tuple(RESOURCE_SCHEMAS)
+# The first line of a document as the cache stores it (Document.to_bytes); then its metadata, then its body.
+STORED_DOCUMENT = b"workshop-document/1\n"
+
+
+def etag_of(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,45 @@ class Document:
 
     @classmethod
     def of(cls, body: bytes, mimetype: str, *, alternates: tuple[tuple[str, str], ...] = ()) -> Document:
-        return cls(body=body, mimetype=mimetype, etag=hashlib.sha256(body).hexdigest()[:32], alternates=alternates)
+        return cls(body=body, mimetype=mimetype, etag=etag_of(body), alternates=alternates)
+
+    def to_bytes(self) -> bytes:
+        """The document as the cache stores it: a format line, its metadata as one line of JSON, its body."""
+        last_modified = self.last_modified.isoformat() if self.last_modified is not None else None
+        metadata = {"mimetype": self.mimetype, "etag": self.etag, "alternates": self.alternates}
+        return STORED_DOCUMENT + encode_json({**metadata, "last_modified": last_modified}) + b"\n" + self.body
+
+    @classmethod
+    def from_bytes(cls, stored: bytes) -> Document:
+        """A document stored by ``to_bytes``; ValueError when ``stored`` is anything else, or not intact."""
+        if not stored.startswith(STORED_DOCUMENT):
+            raise ValueError("not a stored document")
+        line, end, body = stored[len(STORED_DOCUMENT) :].partition(b"\n")
+        if not end:
+            raise ValueError("no end to the metadata")
+        try:
+            metadata = json.loads(line)
+        except RecursionError as error:
+            raise ValueError("metadata nested too deeply") from error
+        match metadata:
+            case {
+                "mimetype": str(mimetype),
+                "etag": str(etag),
+                "alternates": list(alternates),
+                "last_modified": str() | None as last_modified,
+            } if all(isinstance(link, list) and [type(part) for part in link] == [str, str] for link in alternates):
+                pass
+            case _:
+                raise ValueError("metadata of another shape")
+        if etag != etag_of(body):
+            raise ValueError("the body does not match its ETag")
+        return cls(
+            body=body,
+            mimetype=mimetype,
+            etag=etag,
+            alternates=tuple((url, kind) for url, kind in alternates),
+            last_modified=dt.datetime.fromisoformat(last_modified) if last_modified is not None else None,
+        )
 
 
 def encode_json(payload: Any) -> bytes:
@@ -63,9 +109,10 @@ def prepared(content: Content, key: str, build: Callable[[], Document]) -> Docum
 
     The cache only saves work: when it fails (a shared Redis gone away), the document
     is built here and served all the same, and a warning is logged at most once a
-    minute per process (the time of the last one is kept in ``app.extensions``).
+    minute per process (the time of the last one is kept in ``app.extensions``). A
+    stored value that is not an intact document is ignored (with a warning) and replaced.
     """
-    cache_key = f"{content.version}:{key}"
+    cache_key = document_key(current_app, content.version, key)
 
     def cache_failed(action: str, error: Exception) -> None:
         now, last = time.monotonic(), current_app.extensions.get("workshop.cache_warned_at")
@@ -78,15 +125,21 @@ def prepared(content: Content, key: str, build: Callable[[], Document]) -> Docum
                 error,
             )
 
+    document = None
     try:
-        document = _cache().get(cache_key)
+        stored = _cache().get(cache_key)
     except Exception as error:  # never fail a request for the cache
         cache_failed("get", error)
-        document = None
+        stored = None
+    if stored is not None:
+        try:
+            document = Document.from_bytes(stored)
+        except ValueError as error:
+            logger.warning("Ignored the value cached under %r (%s); building the document again.", cache_key, error)
     if document is None:
         document = dataclasses.replace(build(), last_modified=content.modified_at)
         try:
-            _cache().set(cache_key, document)
+            _cache().set(cache_key, document.to_bytes())
         except Exception as error:
             cache_failed("store", error)
     return document

@@ -10,7 +10,7 @@ Frozen-Flask compares that guess with the Content-Type the app sent, and any
 mismatch stops the export (``FREEZER_IGNORE_MIMETYPE_WARNINGS`` stays False),
 but one: a JSON type with a suffix, such as the JSON Feed's
 ``application/feed+json``, is served as ``application/json``, which is what the
-app answers a client that asks for JSON (``http.acceptable_types``).
+app answers a client that asks for JSON (``negotiation.acceptable_types``).
 
 What is exported, found from the app and its content rather than listed here:
 

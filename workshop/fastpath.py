@@ -4,9 +4,11 @@ Every page, API document and static file is the same bytes for every visitor
 until the content changes. The first time Flask answers a plain GET for one of
 them, this WSGI middleware keeps the finished response (status, every header,
 body, and a gzip copy); later requests for that path under the same content
-version are answered from memory, 304s included. Anything else (other methods,
-conditional requests it cannot decide, unusual Accept headers, errors) goes to
-Flask, which stays the single definition of what each URL answers.
+version are answered from memory: 200, HEAD, 304 (If-None-Match, If-Modified-Since)
+and, where Flask serves ranges (static files), 206. Each is decided as Flask
+decides it, with werkzeug's own parsers and conditional logic. What only Flask
+answers (406, 412, 416, other methods, errors) goes to Flask, which stays the
+single definition of what each URL answers.
 
 What to answer is decided from a `RequestView`, not from a WSGI environ, so that
 the ASGI front (workshop/asgi.py) replays the same table from its event loop.
@@ -14,10 +16,17 @@ the ASGI front (workshop/asgi.py) replays the same table from its event loop.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import gzip
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from werkzeug.http import parse_date, parse_range_header, remove_entity_headers
+from werkzeug.sansio.http import is_resource_modified
+
+from workshop.negotiation import DISTINCT_VALUES, accepts_gzip, admits
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -28,9 +37,9 @@ if TYPE_CHECKING:
 REPLAYABLE = "workshop.replayable"
 # Headers that describe a moment, not the content: never replayed.
 MOMENT_HEADERS = frozenset({"date", "expires"})
-# Headers a 304 keeps (RFC 9110, 15.4.5), besides the ones that describe the body.
-NOT_MODIFIED_DROPS = frozenset({"content-length", "content-type", "content-encoding", "content-disposition"})
 MIN_GZIP_SIZE = 1024
+# WSGI status lines, as werkzeug writes them.
+STATUS_LINES = {200: "200 OK", 206: "206 PARTIAL CONTENT", 304: "304 NOT MODIFIED"}
 
 
 class RequestView(NamedTuple):
@@ -43,7 +52,11 @@ class RequestView(NamedTuple):
     accept_encoding: str
     if_none_match: str | None
     if_modified_since: str | None
-    ranged: bool
+    # The Range header's value, and If-Range's.
+    ranges: str | None
+    if_range: str | None
+    # If-Match can make Flask answer 412: such requests are Flask's to answer.
+    if_match: bool
 
     @classmethod
     def of_environ(cls, environ: WSGIEnvironment) -> RequestView:
@@ -54,23 +67,43 @@ class RequestView(NamedTuple):
             accept_encoding=environ.get("HTTP_ACCEPT_ENCODING", ""),
             if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
             if_modified_since=environ.get("HTTP_IF_MODIFIED_SINCE"),
-            ranged="HTTP_RANGE" in environ,
+            ranges=environ.get("HTTP_RANGE"),
+            if_range=environ.get("HTTP_IF_RANGE"),
+            if_match="HTTP_IF_MATCH" in environ,
+        )
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the answer may be other than the plain 200 (such an answer is never learned)."""
+        return (
+            self.if_none_match is not None
+            or self.if_modified_since is not None
+            or self.ranges is not None
+            or self.if_match
         )
 
 
-class Variant(NamedTuple):
-    """One representation of a prepared response (plain or gzipped) with its finished header lists."""
+class Reply(NamedTuple):
+    """A finished answer: status, headers (as WSGI and, lower-case and bytes, as ASGI wants them) and body."""
 
+    status: int
+    headers: list[tuple[str, str]]
+    raw_headers: list[tuple[bytes, bytes]]
     body: bytes
-    ok: list[tuple[str, str]]
-    not_modified: list[tuple[str, str]]
-    # The same lists as ASGI wants them (lower-case names, bytes), built once.
-    raw_ok: list[tuple[bytes, bytes]]
-    raw_not_modified: list[tuple[bytes, bytes]]
+
+    @classmethod
+    def of(cls, status: int, headers: list[tuple[str, str]], body: bytes) -> Reply:
+        raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+        return cls(status, headers, raw, body)
 
 
-def _raw(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
-    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+class Variant(NamedTuple):
+    """One representation of a prepared response (plain or gzipped): its answers, built once."""
+
+    etag: str
+    ok: Reply
+    head: Reply
+    not_modified: Reply
 
 
 @dataclass
@@ -82,52 +115,99 @@ class Prepared:
     etag: str
     mimetype: str
     gzipped: bytes | None = field(default=None)
-    # Built once here, so that answering a request only picks one and copies its header list.
+    # Read from the headers: If-Modified-Since is judged against it.
+    last_modified: dt.datetime | None = field(init=False, default=None)
+    # Flask serves ranges of this response (it said Accept-Ranges: static files, not documents).
+    serves_ranges: bool = field(init=False, default=False)
+    # Built once here, so that answering a request only picks a finished answer.
     _plain: Variant = field(init=False, repr=False, compare=False)
     _zipped: Variant | None = field(init=False, repr=False, compare=False)
-    _etag_prefix: str = field(init=False, repr=False, compare=False)
+    # Both representations' ETags as a client sends them back: either one revalidates.
+    _validators: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        names = {name.lower(): value for name, value in self.headers}
+        self.last_modified = parse_date(names.get("last-modified"))
+        self.serves_ranges = names.get("accept-ranges") == "bytes"
         if len(self.body) >= MIN_GZIP_SIZE:
             self.gzipped = gzip.compress(self.body, compresslevel=9, mtime=0)
         self._plain = self._variant(self.body, f'"{self.etag}"', gzipped=False)
         self._zipped = None
         if self.gzipped is not None:
             self._zipped = self._variant(self.gzipped, f'"{self.etag}-gzip"', gzipped=True)
-        # Both representations' ETags start with this: either one revalidates.
-        self._etag_prefix = f'"{self.etag}'
+        self._validators = frozenset(variant.etag for variant in (self._plain, self._zipped) if variant is not None)
 
     def _variant(self, body: bytes, etag: str, *, gzipped: bool) -> Variant:
         ok = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding"), ("Content-Length", str(len(body)))]
         if gzipped:
             ok.append(("Content-Encoding", "gzip"))
-        kept = [(k, v) for k, v in self.headers if k.lower() not in NOT_MODIFIED_DROPS]
-        not_modified = [*kept, ("ETag", etag), ("Vary", "Accept-Encoding")]
-        return Variant(body, ok, not_modified, _raw(ok), _raw(not_modified))
+        not_modified = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding")]
+        # What a 304 leaves out, as werkzeug leaves it out of Flask's.
+        remove_entity_headers(not_modified)
+        return Variant(etag, Reply.of(200, ok, body), Reply.of(200, ok, b""), Reply.of(304, not_modified, b""))
 
-    def accepts(self, request: RequestView) -> bool:
-        """Whether the request's Accept header surely admits this type (else Flask decides, maybe 406)."""
-        accept = request.accept
-        if not accept or "*/*" in accept or self.mimetype in accept:
-            return True
-        return f"{self.mimetype.split('/')[0]}/*" in accept
-
-    def choose(self, request: RequestView) -> tuple[Variant, bool]:
-        """The representation to send, and whether the answer is 304 Not Modified."""
+    def reply(self, request: RequestView) -> Reply | None:
+        """Flask's answer to this GET or HEAD request, or None when only Flask gives it (406, 412, 416)."""
+        if request.if_match or (request.accept is not None and not admits(request.accept, self.mimetype)):
+            return None
         variant = self._plain
-        if self._zipped is not None and "gzip" in request.accept_encoding:
+        if self._zipped is not None and accepts_gzip(request.accept_encoding):
             variant = self._zipped
-        if_none_match = request.if_none_match
-        return variant, bool(if_none_match and (self._etag_prefix in if_none_match or if_none_match == "*"))
+        if request.ranges is not None and self.serves_ranges and self.body and self._range_holds(request):
+            # Ranges are of the plain bytes, as Flask serves them.
+            return self._partial(request)
+        if (request.if_none_match is not None or request.if_modified_since is not None) and self._unmodified(request):
+            return variant.not_modified
+        return variant.head if request.method == "HEAD" else variant.ok
 
-    def answer(self, request: RequestView, start_response: StartResponse) -> Iterable[bytes]:
-        variant, not_modified = self.choose(request)
-        if not_modified:
-            # A copy: a WSGI server may change the list it is given (PEP 3333).
-            start_response("304 NOT MODIFIED", variant.not_modified.copy())
-            return []
-        start_response("200 OK", variant.ok.copy())
-        return [] if request.method == "HEAD" else [variant.body]
+    def _range_holds(self, request: RequestView) -> bool:
+        """Whether If-Range (if any) lets the range be served, as werkzeug's make_conditional decides."""
+        return request.if_range is None or not is_resource_modified(
+            http_range=request.ranges,
+            http_if_range=request.if_range,
+            http_if_modified_since=request.if_modified_since,
+            http_if_none_match=request.if_none_match,
+            etag=self._plain.etag,
+            last_modified=self.last_modified,
+            ignore_if_range=False,
+        )
+
+    def _partial(self, request: RequestView) -> Reply | None:
+        """206 with one range of the body; None (Flask's 416) when it is unparseable, unsatisfiable or several."""
+        length = len(self.body)
+        parsed = parse_range_header(request.ranges)
+        span = parsed.range_for_length(length) if parsed is not None else None
+        content_range = parsed.to_content_range_header(length) if parsed is not None else None
+        if span is None or content_range is None:
+            return None
+        start, stop = span
+        ok = self._plain.ok.headers
+        headers = [(k, v) for k, v in ok if k != "Content-Length"]
+        headers += [("Content-Range", content_range), ("Content-Length", str(stop - start))]
+        return Reply.of(206, headers, b"" if request.method == "HEAD" else self.body[start:stop])
+
+    def _unmodified(self, request: RequestView) -> bool:
+        """304, as werkzeug's make_conditional decides it, for either representation's ETag."""
+        if request.if_none_match in self._validators:
+            # The common case: a client sends back the ETag it was given.
+            return True
+        return unmodified(request.if_none_match, request.if_modified_since, self._validators, self.last_modified)
+
+
+@functools.lru_cache(maxsize=DISTINCT_VALUES)
+def unmodified(
+    if_none_match: str | None, if_modified_since: str | None, etags: frozenset[str], last_modified: dt.datetime | None
+) -> bool:
+    """Whether werkzeug finds the resource unmodified for any of ``etags`` (remembered: dates are slow to parse)."""
+    return any(
+        not is_resource_modified(
+            http_if_none_match=if_none_match,
+            http_if_modified_since=if_modified_since,
+            etag=etag,
+            last_modified=last_modified,
+        )
+        for etag in etags
+    )
 
 
 class PreparedResponses:
@@ -145,63 +225,85 @@ class PreparedResponses:
             self._responses, self._version = {}, version
         return self._responses
 
-    def lookup(self, request: RequestView) -> Prepared | None:
-        """The prepared response that answers this GET or HEAD request exactly as Flask would, if any."""
+    def reply(self, request: RequestView) -> Reply | None:
+        """Flask's answer to this GET or HEAD request from the prepared responses, if they hold it."""
         prepared = self._table(self.store.content.version).get(request.key)
-        if (
-            prepared is not None
-            and prepared.accepts(request)
-            # If-Modified-Since alone, or a range: Flask decides.
-            and not (request.if_modified_since and not request.if_none_match)
-            and not request.ranged
-        ):
-            return prepared
-        return None
+        return None if prepared is None else prepared.reply(request)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
         request = RequestView.of_environ(environ)
-        prepared = self.lookup(request)
-        if prepared is not None:
-            return prepared.answer(request, start_response)
-        conditional = request.if_none_match is not None or request.if_modified_since is not None or request.ranged
-        if request.method != "GET" or conditional:
-            return self.wsgi_app(environ, start_response)
         version = self.store.content.version
-        return self._learn(environ, start_response, self._table(version), version)
+        table = self._table(version)
+        prepared = table.get(request.key)
+        reply = None if prepared is None else prepared.reply(request)
+        if reply is not None:
+            # A copy: a WSGI server may change the list it is given (PEP 3333).
+            start_response(STATUS_LINES[reply.status], reply.headers.copy())
+            return [reply.body] if reply.body else []
+        # Learned once: a request only Flask answers (406, ...) must not cost a new gzip of the body.
+        if request.method != "GET" or request.conditional or prepared is not None:
+            return self.wsgi_app(environ, start_response)
+        return self._learn(environ, start_response, request, table, version)
 
     def _learn(
-        self, environ: WSGIEnvironment, start_response: StartResponse, table: dict[str, Prepared], version: str
+        self,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        request: RequestView,
+        table: dict[str, Prepared],
+        version: str,
     ) -> Iterable[bytes]:
-        """Let Flask answer, and keep the answer when the app marked it replayable."""
+        """Let Flask answer; keep the answer when the app marked it replayable, and send it as it will be replayed.
+
+        So the first answer is the one every later request gets (gzipped when accepted, its ETag),
+        and a cache in front never keeps a plain copy for clients that accept gzip.
+        """
         captured: dict[str, Any] = {}
+        written: list[bytes] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
-            captured["status"], captured["headers"] = status, headers
-            return start_response(status, headers, exc_info)
+            # Held back until it is known whether the answer is kept (Flask returns before anything is sent).
+            captured.update(status=status, headers=headers, exc_info=exc_info)
+            return written.append
 
         chunks = self.wsgi_app(environ, capture)
         # Kept only when served from the same content version the table is for.
-        if environ.get(REPLAYABLE) != version or not captured.get("status", "").startswith("200"):
-            return chunks
-        try:
-            body = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        headers = [(k, v) for k, v in captured["headers"] if k.lower() not in MOMENT_HEADERS]
-        lookup = {k.lower(): v for k, v in headers}
-        etag = lookup.get("etag", "").strip('"')
-        if etag:
-            table[environ_key(environ)] = Prepared(
-                headers=[(k, v) for k, v in headers if k.lower() not in {"etag", "content-length", "vary"}],
-                body=body,
-                etag=etag,
-                mimetype=lookup.get("content-type", "").split(";")[0],
-            )
-        return [body]
+        if environ.get(REPLAYABLE) == version and captured.get("status", "").startswith("200") and not written:
+            try:
+                body = b"".join(chunks)
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+            chunks = [body]
+            prepared = prepare(captured["headers"], body)
+            if prepared is not None:
+                table[request.key] = prepared
+                reply = prepared.reply(request)
+                if reply is not None:
+                    start_response(STATUS_LINES[reply.status], reply.headers.copy())
+                    return [reply.body] if reply.body else []
+        write = start_response(captured["status"], captured["headers"], captured["exc_info"])
+        for data in written:
+            write(data)
+        return chunks
+
+
+def prepare(headers: list[tuple[str, str]], body: bytes) -> Prepared | None:
+    """A finished 200 of Flask's, ready to replay; None without an ETag (nothing to revalidate with)."""
+    kept = [(k, v) for k, v in headers if k.lower() not in MOMENT_HEADERS]
+    lookup = {k.lower(): v for k, v in kept}
+    etag = lookup.get("etag", "").strip('"')
+    if not etag:
+        return None
+    return Prepared(
+        headers=[(k, v) for k, v in kept if k.lower() not in {"etag", "content-length", "vary"}],
+        body=body,
+        etag=etag,
+        mimetype=lookup.get("content-type", "").split(";")[0],
+    )
 
 
 def response_key(scheme: str, path: str) -> str:

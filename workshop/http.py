@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptabl
 
 from workshop.documents import Document, encode_json
 from workshop.fastpath import REPLAYABLE
+from workshop.negotiation import admits
 from workshop.store import get_content
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -52,18 +53,6 @@ def link_header(alternates: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(f'<{url}>; rel="alternate"; type="{mimetype}"' for url, mimetype in alternates)
 
 
-def acceptable_types(mimetype: str) -> list[str]:
-    """The types a client may ask for to get a document of ``mimetype``.
-
-    A type with a structured syntax suffix (RFC 6839) is also that syntax:
-    ``application/feed+json`` is JSON, so a client that accepts
-    ``application/json`` gets it rather than a 406.
-    """
-    kind, _, subtype = mimetype.partition("/")
-    _, plus, syntax = subtype.rpartition("+")
-    return [mimetype, f"{kind}/{syntax}"] if plus else [mimetype]
-
-
 def mark_replayable() -> None:
     """Let the fast path (workshop/fastpath.py) keep this response for the current content version."""
     request.environ[REPLAYABLE] = get_content().version
@@ -76,8 +65,8 @@ def respond(document: Document, *, fresh_for: int | None = None, replayable: boo
     A client whose Accept header rules out the document's type gets 406.
     ``replayable`` says the same bytes stand until the content version changes.
     """
-    accepted = request.accept_mimetypes
-    if accepted and accepted.best_match(acceptable_types(document.mimetype)) is None:
+    if not admits(request.headers.get("Accept", ""), document.mimetype):
+        accepted = request.accept_mimetypes
         raise NotAcceptable(f"This resource is {document.mimetype}; the request accepts only {accepted}.")
     config = current_app.config
     response = Response(document.body, mimetype=document.mimetype)

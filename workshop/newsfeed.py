@@ -20,7 +20,7 @@ from workshop.seo import absolute_url
 from workshop.store import get_content
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-# JSON Feed 1.1's own media type; clients asking for application/json get it too (http.acceptable_types).
+# JSON Feed 1.1's own media type; clients asking for application/json get it too (negotiation.acceptable_types).
 MIMETYPE = "application/feed+json"
 
 
