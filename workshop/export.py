@@ -19,7 +19,8 @@ What is exported, found from the app and its content rather than listed here:
   and ``/robots.txt``;
 - every GET route of the ``api`` blueprint whose URL ends in ``.json``, ``.ics`` or ``.xml``,
   found in ``app.url_map``, once for every value of its arguments (see ``ARGUMENT_VALUES``);
-- every static file, and every photo a person's ``photo_url`` points to.
+- every static file, every photo a person's ``photo_url`` points to, and every paper's
+  PDF stored with its edition (a ``pdf`` that is a path on the site, not an http(s) URL).
 """
 
 from __future__ import annotations
@@ -144,6 +145,14 @@ def photo_urls(content: Content) -> Iterator[str]:
         yield from _strings_named(dump_edition(edition), "photo_url")
 
 
+def paper_pdf_urls(content: Content) -> Iterator[str]:
+    """The ``pdf`` of every paper whose PDF is stored with its edition (served by the site itself)."""
+    for edition in content.editions.values():
+        for paper in edition["papers"]["papers"]:
+            if paper["pdf"] is not None and paper["pdf"].startswith("/"):
+                yield paper["pdf"]
+
+
 # --- Export ------------------------------------------------------------------------
 
 
@@ -196,6 +205,7 @@ def export_site(app: Flask, destination: Path) -> list[str]:
     freezer.register_generator(lambda: page_urls(content))
     freezer.register_generator(lambda: documents)
     freezer.register_generator(lambda: photo_urls(content))
+    freezer.register_generator(lambda: paper_pdf_urls(content))
 
     with warnings.catch_warnings():
         # A file whose extension a static host would serve with another type is an error.

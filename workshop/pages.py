@@ -7,8 +7,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, send_from_directory
 
 from workshop import documents
+from workshop.datafiles import send_data_file
 from workshop.http import respond
-from workshop.schemas import PHOTO_FOLDER
+from workshop.schemas import PAPER_FOLDER, PHOTO_FOLDER
 from workshop.store import get_content
 
 bp = Blueprint("pages", __name__)
@@ -38,3 +39,10 @@ def social_card(edition: str) -> Response:
 def photo(edition: str, filename: str) -> Response:
     documents.find_edition(get_content(), edition)
     return send_from_directory(Path(current_app.config["DATA_DIR"]) / edition / PHOTO_FOLDER, filename)
+
+
+@bp.get(f"/<edition>/{PAPER_FOLDER}/<filename>")
+def paper_pdf(edition: str, filename: str) -> Response:
+    """A paper's PDF stored with the edition (``pdf: papers/<id>.pdf`` in papers.yaml)."""
+    documents.find_edition(get_content(), edition)
+    return send_data_file(Path(current_app.config["DATA_DIR"]), edition, PAPER_FOLDER, filename, {".pdf"})
