@@ -27,7 +27,7 @@ from marshmallow import Schema, fields, validate
 
 from workshop.config import PROJECT_ROOT, DefaultConfig
 from workshop.content import DATA_SUFFIX, EDITIONS_FILE
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Markdown
+from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Label, Markdown
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_SUFFIX = ".schema.json"
@@ -79,12 +79,25 @@ class DataFileConverter(OpenAPIConverter):
 
     def init_attribute_functions(self) -> None:
         super().init_attribute_functions()
-        self.attribute_functions += [self.markdown2properties, self.url2properties, self.exclusive2properties]
+        self.attribute_functions += [
+            self.markdown2properties,
+            self.url2properties,
+            self.exclusive2properties,
+            self.label2properties,
+        ]
 
     def markdown2properties(self, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:
         # Markdown refuses blank text: at least one character that is not white space.
         if isinstance(field, Markdown) and "pattern" not in ret:
             return {"pattern": r"\S"}
+        return {}
+
+    def label2properties(self, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:
+        # A label may be written as a bare number (poster_board: 12); the API always gives text.
+        # (Edits ret in place, after field2nullable has made the type a list.)
+        if isinstance(field, Label):
+            types = ret.get("type")
+            ret["type"] = ["string", "integer", *(["null"] if isinstance(types, list) and "null" in types else [])]
         return {}
 
     def url2properties(self, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:

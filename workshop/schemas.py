@@ -518,7 +518,7 @@ class PaperSchema(StrictSchema):
     )
     poster_board = Label(
         load_default=None,
-        validate=validate.Length(min=1, max=40),
+        validate=validate.Length(min=1, max=2000),
         metadata={"description": "Where the poster hangs, e.g. 12 or 'A12'."},
     )
     video = WebUrl("A recording of the talk.", load_default=None)
