@@ -37,7 +37,8 @@ CMT_ROWS: list[list[str]] = [
         "1",
         "Émulateurs rapides : N-body in milliseconds",
         "We train an emulator.\r\nIt is fast.",
-        "José Müller-Lüdenscheidt (Max Planck Institute for Astronomy (MPIA))*; Siobhán O'Brien (Trinity College Dublin)",
+        "José Müller-Lüdenscheidt (Max Planck Institute for Astronomy (MPIA))*; "
+        "Siobhán O'Brien (Trinity College Dublin)",
         "Müller-Lüdenscheidt, José*; O'Brien, Siobhán",
         "jose@mpia.example; siobhan@tcd.example",
         "José Müller-Lüdenscheidt",

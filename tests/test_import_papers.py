@@ -386,7 +386,7 @@ def test_a_second_import_keeps_edits_updates_upstream_adds_and_reports_withdrawn
     papers_file = data_dir / EDITION / "papers.yaml"
     # The organizers' edits: a comment, a fixed name, the presenter, a poster board, a video.
     edit(papers_file, "  - id: cmt-1\n", "  # Spotlight: check the name with the authors.\n  - id: cmt-1\n")
-    edit(papers_file, "name: Siobhán O'Brien", "name: Siobhán O’Brien")
+    edit(papers_file, "name: Siobhán O'Brien", "name: Siobhán O\u2019Brien")
     edit(papers_file, "        presenter: true\n      - name: Siobhán", "      - name: Siobhán")
     edit(
         papers_file,
@@ -417,7 +417,7 @@ def test_a_second_import_keeps_edits_updates_upstream_adds_and_reports_withdrawn
     one = papers["cmt-1"]
     assert one["title"] == "Fast emulators for N-body simulations"
     assert one["abstract"] == "We train an emulator.\nIt is very fast."
-    assert [author["name"] for author in one["authors"]] == ["José Müller-Lüdenscheidt", "Siobhán O’Brien"]
+    assert [author["name"] for author in one["authors"]] == ["José Müller-Lüdenscheidt", "Siobhán O\u2019Brien"]
     assert [author.get("presenter", False) for author in one["authors"]] == [False, True]
     assert (one["poster_board"], one["video"]) == (12, "https://example.org/v/1")
     assert papers["cmt-2"]["pdf"] == "papers/cmt-2.pdf"  # withdrawn: kept, with its PDF
