@@ -518,3 +518,10 @@ def test_an_unknown_edition_is_refused(data_dir: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "no such edition" in result.output
+
+
+def test_written_files_are_readable_by_the_sites_server(data_dir: Path, tmp_path: Path) -> None:
+    archive = write_zip(tmp_path / "c.zip", {"1\\CameraReady\\p.pdf": minimal_pdf("1")})
+    assert run_import(data_dir, write_cmt(tmp_path, ".txt"), "--pdfs", archive).exit_code == 0
+    for path in (data_dir / EDITION / "papers.yaml", data_dir / EDITION / "papers" / "cmt-1.pdf"):
+        assert path.stat().st_mode & 0o044 == 0o044, f"{path.name} is not readable by others"

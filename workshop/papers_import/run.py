@@ -37,6 +37,7 @@ FORMATS = ("cmt", "openreview")
 PAPERS_FILE = "papers.yaml"
 # What the last import read upstream, per paper: the base of the next three-way merge.
 STATE_FILE = "last-import.json"
+FILE_MODE = 0o644
 HEADER_COMMENT = "Accepted contributions. Imported with `python -m workshop import-papers`; edit freely."
 
 
@@ -148,6 +149,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        # mkstemp makes the file private; data files are read by the site's server and by git.
+        Path(temporary).chmod(FILE_MODE)
         Path(temporary).replace(path)
     except BaseException:
         with suppress(FileNotFoundError):
