@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -525,3 +527,18 @@ def test_written_files_are_readable_by_the_sites_server(data_dir: Path, tmp_path
     assert run_import(data_dir, write_cmt(tmp_path, ".txt"), "--pdfs", archive).exit_code == 0
     for path in (data_dir / EDITION / "papers.yaml", data_dir / EDITION / "papers" / "cmt-1.pdf"):
         assert path.stat().st_mode & 0o044 == 0o044, f"{path.name} is not readable by others"
+
+
+def test_the_import_benchmark_runs_end_to_end() -> None:
+    # Only that it works: the figures are measured on demand (docs/performance.md), never asserted.
+    script = Path(__file__).resolve().parent.parent / "scripts" / "bench_import.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--papers", "5", "--pdf-kb", "1", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| CMT") or line.startswith("| OpenReview")]
+    assert len(rows) == 4 and all(line.endswith(" s |") for line in rows)

@@ -92,10 +92,6 @@ class MergeResult:
     report: Report
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _local_pdf(paper_id: str) -> str:
     return f"{PAPER_FOLDER}/{paper_id}.pdf"
 
@@ -226,14 +222,14 @@ class Merger:
             if base is not None and PDF_HASH in base:
                 up[PDF_HASH] = base[PDF_HASH]
             return None
-        data = file.read()
-        up[PDF_HASH] = _sha256(data)
+        up[PDF_HASH] = file.sha256()
         name = pdf_value.removeprefix(f"{PAPER_FOLDER}/")
         target = self.papers_dir / name
         if not target.is_file():
             self.pdf_writes[name] = file
             return "PDF file"
-        existing = _sha256(target.read_bytes())
+        with target.open("rb") as stream:
+            existing = hashlib.file_digest(stream, "sha256").hexdigest()
         if existing == up[PDF_HASH]:
             return None
         if base is not None and existing == base.get(PDF_HASH):

@@ -9,11 +9,15 @@ dotfiles (``.DS_Store``) are skipped.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from workshop.papers_import.records import PaperImportError
 from workshop.schemas import PDF_MAGIC
@@ -22,13 +26,27 @@ from workshop.schemas import PDF_MAGIC
 MAX_PDF_BYTES = 200 * 1024 * 1024
 
 
+CHUNK = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class PdfFile:
-    """One camera-ready PDF: where it came from, and how to read it."""
+    """One camera-ready PDF: where it came from, and how to read it (streamed: a zip may hold gigabytes)."""
 
     number: int
     origin: str  # the zip entry or file, as named in messages
-    read: Callable[[], bytes]
+    open: Callable[[], BinaryIO]
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with self.open() as stream:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def copy_to(self, target: BinaryIO) -> None:
+        with self.open() as stream:
+            shutil.copyfileobj(stream, target, CHUNK)
 
 
 def _parts(name: str, origin: str) -> tuple[str, ...]:
@@ -59,32 +77,22 @@ def _checked(number: int, origin: str, head: bytes, size: int) -> None:
         raise PaperImportError(f"{origin}: {size} bytes, over the limit of {MAX_PDF_BYTES} for one PDF.")
 
 
-def _from_zip(path: Path) -> list[PdfFile]:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise PaperImportError(f"{path.name}: not a readable zip file ({error}).") from error
+def _from_zip(path: Path, archive: zipfile.ZipFile) -> list[PdfFile]:
     files = []
-    with archive:
-        for info in archive.infolist():
-            origin = f"{path.name}: {info.filename}"
-            parts = _parts(info.filename, origin)
-            if info.is_dir() or info.filename.endswith("\\") or not parts or _skipped(parts):
-                continue
-            number = _number(parts, origin)
-            try:
-                with archive.open(info) as entry:
-                    head = entry.read(len(PDF_MAGIC))
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:  # encrypted, unknown method
-                raise PaperImportError(f"{origin}: cannot be read ({error}).") from error
-            _checked(number, origin, head, info.file_size)
-            files.append(PdfFile(number, origin, lambda path=path, name=info.filename: _read_entry(path, name)))
+    for info in archive.infolist():
+        origin = f"{path.name}: {info.filename}"
+        parts = _parts(info.filename, origin)
+        if info.is_dir() or info.filename.endswith("\\") or not parts or _skipped(parts):
+            continue
+        number = _number(parts, origin)
+        try:
+            with archive.open(info) as entry:
+                head = entry.read(len(PDF_MAGIC))
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:  # encrypted, unknown method
+            raise PaperImportError(f"{origin}: cannot be read ({error}).") from error
+        _checked(number, origin, head, info.file_size)
+        files.append(PdfFile(number, origin, lambda info=info: archive.open(info)))
     return files
-
-
-def _read_entry(path: Path, name: str) -> bytes:
-    with zipfile.ZipFile(path) as archive:
-        return archive.read(name)
 
 
 def _from_folder(folder: Path) -> list[PdfFile]:
@@ -100,18 +108,11 @@ def _from_folder(folder: Path) -> list[PdfFile]:
         with file.open("rb") as handle:
             head = handle.read(len(PDF_MAGIC))
         _checked(number, origin, head, file.stat().st_size)
-        files.append(PdfFile(number, origin, file.read_bytes))
+        files.append(PdfFile(number, origin, lambda file=file: file.open("rb")))
     return files
 
 
-def read_pdfs(source: Path) -> dict[int, PdfFile]:
-    """The camera-ready PDF of each paper number in a zip or a folder; two for one paper is an error."""
-    if source.is_dir():
-        files = _from_folder(source)
-    elif source.is_file():
-        files = _from_zip(source)
-    else:
-        raise PaperImportError(f"{source}: no such zip file or folder.")
+def _by_number(files: list[PdfFile]) -> dict[int, PdfFile]:
     by_number: dict[int, PdfFile] = {}
     for file in files:
         if file.number in by_number:
@@ -120,3 +121,24 @@ def read_pdfs(source: Path) -> dict[int, PdfFile]:
             )
         by_number[file.number] = file
     return by_number
+
+
+@contextmanager
+def read_pdfs(source: Path | None) -> Iterator[dict[int, PdfFile]]:
+    """The camera-ready PDF of each paper number in a zip or a folder (none without a source), checked.
+
+    Two PDFs for one paper are an error. A zip stays open until the block ends.
+    """
+    if source is None:
+        yield {}
+    elif source.is_dir():
+        yield _by_number(_from_folder(source))
+    elif source.is_file():
+        try:
+            archive = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise PaperImportError(f"{source.name}: not a readable zip file ({error}).") from error
+        with archive:
+            yield _by_number(_from_zip(source, archive))
+    else:
+        raise PaperImportError(f"{source}: no such zip file or folder.")

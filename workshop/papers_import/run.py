@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,13 +27,13 @@ from workshop.papers_import.openreview import looks_like_openreview, read_openre
 from workshop.papers_import.pdfs import read_pdfs
 from workshop.papers_import.records import PaperImportError, UpstreamExport
 from workshop.papers_import.tables import SPREADSHEET_SUFFIXES
+from workshop.papers_import.writing import StagedPdfs, scratch_copy, write_atomic
 from workshop.schemas import PAPER_FOLDER
 
 FORMATS = ("cmt", "openreview")
 PAPERS_FILE = "papers.yaml"
 # What the last import read upstream, per paper: the base of the next three-way merge.
 STATE_FILE = "last-import.json"
-FILE_MODE = 0o644
 HEADER_COMMENT = "Accepted contributions. Imported with `python -m workshop import-papers`; edit freely."
 
 
@@ -120,60 +116,31 @@ def read_state(path: Path) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-@contextmanager
-def _scratch_copy(data_dir: Path) -> Iterator[Path]:
-    """A copy of the data folder (hard-linked files) with the same name, removed afterwards."""
-    try:
-        parent = Path(tempfile.mkdtemp(prefix=".import-papers-", dir=data_dir.parent))
-    except OSError:
-        parent = Path(tempfile.mkdtemp(prefix="import-papers-"))
-    try:
-        copy = parent / data_dir.name
-        shutil.copytree(data_dir, copy, symlinks=True, copy_function=_link_or_copy)
-        yield copy
-    finally:
-        shutil.rmtree(parent, ignore_errors=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: a reader sees the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        # mkstemp makes the file private; data files are read by the site's server and by git.
-        Path(temporary).chmod(FILE_MODE)
-        Path(temporary).replace(path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            Path(temporary).unlink()
-        raise
-
-
-def _apply(edition_dir: Path, result: MergeResult, papers_text: str, pdf_bytes: dict[str, bytes]) -> None:
+def _changes(edition_dir: Path, result: MergeResult, papers_text: str | None) -> None:
+    """Write papers.yaml (when given), remove pruned PDFs, record what was read upstream."""
     papers_dir = edition_dir / PAPER_FOLDER
-    for name, data in pdf_bytes.items():
-        _write_atomic(papers_dir / name, data)
-    # A removed paper's file after papers.yaml no longer names it; new files before it names them.
-    _write_atomic(edition_dir / PAPERS_FILE, papers_text.encode("utf-8"))
-    for name in result.pdf_deletes:
+    if papers_text is not None:
+        write_atomic(edition_dir / PAPERS_FILE, papers_text.encode("utf-8"))
+    for name in result.pdf_deletes:  # after papers.yaml no longer names them
         with suppress(FileNotFoundError):
             (papers_dir / name).unlink()
     state = json.dumps(result.state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    _write_atomic(papers_dir / STATE_FILE, state.encode("utf-8"))
+    write_atomic(papers_dir / STATE_FILE, state.encode("utf-8"))
 
 
-def _validate(data_dir: Path, edition: str, result: MergeResult, papers_text: str, pdf_bytes: dict[str, bytes]) -> None:
-    with _scratch_copy(data_dir) as copy:
-        _apply(copy / edition, result, papers_text, pdf_bytes)
+def _validate(data_dir: Path, edition: str, result: MergeResult, papers_text: str, staged: StagedPdfs | None) -> None:
+    """Load the whole data folder as the site would, with the import's result in place; raise if invalid."""
+    with scratch_copy(data_dir) as copy:
+        papers_dir = copy / edition / PAPER_FOLDER
+        if staged is not None:
+            for name, temporary in staged.temporaries.items():
+                (papers_dir / temporary.name).replace(papers_dir / name)
+        else:  # a dry run stages nothing in the real folder: write the PDFs into the copy
+            papers_dir.mkdir(parents=True, exist_ok=True)
+            for name, file in result.pdf_writes.items():
+                with (papers_dir / name).open("wb") as target:
+                    file.copy_to(target)
+        _changes(copy / edition, result, papers_text)
         try:
             load_content(copy)
         except ContentError as error:
@@ -201,15 +168,28 @@ def import_papers(
     if not (edition_dir / "site.yaml").is_file():
         raise PaperImportError(f"{edition_dir}: no such edition (a folder with a site.yaml).")
     export = read_export(export_file, chosen_format)
-    pdf_files = read_pdfs(pdfs) if pdfs is not None else {}
-    document = read_papers_file(edition_dir / PAPERS_FILE)
-    state = read_state(edition_dir / PAPER_FOLDER / STATE_FILE)
-    result = merge(document, state, export, pdf_files, edition_dir / PAPER_FOLDER, prune=prune)
-    papers_text = render(result.document)
-    pdf_bytes = {name: file.read() for name, file in result.pdf_writes.items()}
-    _validate(data_dir, edition, result, papers_text, pdf_bytes)
-    lines = result.report.lines()
-    if dry_run:
-        return ImportResult([*lines, "Dry run: nothing written."], written=False)
-    _apply(edition_dir, result, papers_text, pdf_bytes)
-    return ImportResult([*lines, f"Wrote {edition}/{PAPERS_FILE}."], written=True)
+    with read_pdfs(pdfs) as pdf_files:
+        document = read_papers_file(edition_dir / PAPERS_FILE)
+        state = read_state(edition_dir / PAPER_FOLDER / STATE_FILE)
+        result = merge(document, state, export, pdf_files, edition_dir / PAPER_FOLDER, prune=prune)
+        report = result.report
+        edited = bool(report.added or report.changed or report.pruned or result.pdf_writes or result.pdf_deletes)
+        if not edited:
+            # Nothing to write but what was read upstream: papers.yaml stays byte for byte.
+            if not dry_run:
+                _changes(edition_dir, result, None)
+            return ImportResult([*report.lines(), "Nothing to change."], written=False)
+        papers_text = render(result.document)
+        staged = None if dry_run else StagedPdfs(edition_dir / PAPER_FOLDER)
+        try:
+            if staged is not None:
+                staged.stage(result.pdf_writes)
+            _validate(data_dir, edition, result, papers_text, staged)
+            if staged is None:
+                return ImportResult([*report.lines(), "Dry run: nothing written."], written=False)
+            staged.commit()
+        finally:
+            if staged is not None:
+                staged.discard()
+    _changes(edition_dir, result, papers_text)
+    return ImportResult([*report.lines(), f"Wrote {edition}/{PAPERS_FILE}."], written=True)
