@@ -155,6 +155,16 @@ def test_an_openreview_dump_links_each_paper_to_its_forum(data_dir: Path, tmp_pa
     load_content(data_dir)
 
 
+@pytest.mark.parametrize(("suffix", "renamed"), [(".txt", "papers.dat"), (".xlsx", "Papers"), (".xls", "export.bin")])
+def test_the_format_is_recognized_from_the_content_when_the_name_does_not_say(
+    data_dir: Path, tmp_path: Path, suffix: str, renamed: str
+) -> None:
+    export = write_cmt(tmp_path, suffix).rename(tmp_path / renamed)
+    result = run_import(data_dir, export)
+    assert result.exit_code == 0, result.output
+    assert papers_of(data_dir) == EXPECTED_CMT
+
+
 def test_format_option_overrides_the_file_name(data_dir: Path, tmp_path: Path) -> None:
     dump = tmp_path / "notes.txt"  # would be read as CMT's tab-separated text
     dump.write_text(json.dumps(openreview_notes()), encoding="utf-8")
@@ -281,7 +291,7 @@ def _duplicate_id(tmp_path: Path) -> list[str | Path]:
 
 def _unknown_format(tmp_path: Path) -> list[str | Path]:
     path = tmp_path / "papers.dat"
-    path.write_text("Paper ID;Paper Title\n1;X\n", encoding="utf-8")
+    path.write_text("# Accepted papers\n\n- Galaxy zoo, by Ada\n", encoding="utf-8")
     return [path]
 
 
@@ -313,6 +323,18 @@ def _absolute_entry(tmp_path: Path) -> list[str | Path]:
     return [write_cmt(tmp_path, ".txt"), "--pdfs", archive]
 
 
+def _broken_workbook(tmp_path: Path) -> list[str | Path]:
+    path = tmp_path / "Papers.xlsx"
+    path.write_bytes(b"PK\x03\x04 cut short")
+    return [path]
+
+
+def _not_a_zip(tmp_path: Path) -> list[str | Path]:
+    archive = tmp_path / "CameraReadys.zip"
+    archive.write_bytes(minimal_pdf("a PDF, not a zip"))
+    return [write_cmt(tmp_path, ".txt"), "--pdfs", archive]
+
+
 def _missing_file(tmp_path: Path) -> list[str | Path]:
     return [tmp_path / "nothing.csv"]
 
@@ -335,6 +357,8 @@ def _not_utf8(tmp_path: Path) -> list[str | Path]:
         (_traversal, "c.zip: ..\\..\\1.pdf: would land outside the papers folder"),
         (_absolute_entry, "would land outside the papers folder"),
         (_missing_file, "nothing.csv: no such file."),
+        (_broken_workbook, "Papers.xlsx: not a readable .xlsx workbook"),
+        (_not_a_zip, "CameraReadys.zip: not a readable zip file"),
         (_not_utf8, "Papers.csv:2: not UTF-8"),
     ],
     ids=lambda value: value.__name__.strip("_") if callable(value) else "",
@@ -465,6 +489,18 @@ def test_when_both_sides_changed_a_field_the_organizers_value_is_kept_and_report
     assert result.exit_code == 0, result.output
     assert papers_of(data_dir)[1]["title"] == "The large-scale structure of the Universe"
     assert "cmt-2: kept your title; cmt says: '宇宙の大規模構造 (改訂版)'" in result.output
+
+
+def test_a_paper_the_organizers_removed_is_not_added_again(data_dir: Path, tmp_path: Path) -> None:
+    export = write_cmt(tmp_path, ".txt")
+    assert run_import(data_dir, export).exit_code == 0
+    papers_file = data_dir / EDITION / "papers.yaml"
+    text = papers_file.read_text(encoding="utf-8")
+    papers_file.write_text(text[: text.index("  - id: cmt-2\n")], encoding="utf-8")
+    result = run_import(data_dir, export)
+    assert result.exit_code == 0, result.output
+    assert [paper["id"] for paper in papers_of(data_dir)] == ["cmt-1"]
+    assert "cmt-2: 宇宙の大規模構造 (you removed it from papers.yaml: not added again" in result.output
 
 
 def test_papers_typed_by_hand_are_left_alone(data_dir: Path, tmp_path: Path) -> None:

@@ -297,7 +297,14 @@ class Merger:
         used_ids = {str(paper.get("id")) for paper in self.document["papers"]}
         for paper in self.export.papers:
             entry = existing.pop(str(paper.source_id), None)
-            if entry is None:
+            if entry is None and str(paper.source_id) in self.base:
+                # Imported before, then deleted from papers.yaml by the organizers: that stays their choice.
+                self.new_base[str(paper.source_id)] = self.base[str(paper.source_id)]
+                self.report.unchanged.append(
+                    f"{paper.paper_id}: {paper.title} (you removed it from papers.yaml: not added again; "
+                    "copy its entry back, with its source, to show it)"
+                )
+            elif entry is None:
                 self._add(paper, used_ids)
             else:
                 self._update(paper, entry)

@@ -26,7 +26,7 @@ from workshop.papers_import.merge import MergeResult, merge
 from workshop.papers_import.openreview import looks_like_openreview, read_openreview
 from workshop.papers_import.pdfs import read_pdfs
 from workshop.papers_import.records import PaperImportError, UpstreamExport
-from workshop.papers_import.tables import SPREADSHEET_SUFFIXES
+from workshop.papers_import.tables import SPREADSHEET_SUFFIXES, XLS_MAGIC, XLSX_MAGIC
 from workshop.papers_import.writing import StagedPdfs, scratch_copy, write_atomic
 from workshop.schemas import PAPER_FOLDER
 
@@ -52,9 +52,11 @@ def detect_format(path: Path, chosen: str | None) -> str:
     if suffix == ".json":
         return "openreview"
     with path.open("rb") as file:
-        head = file.read(64)
+        head = file.read(4096)
     if looks_like_openreview(head):
         return "openreview"
+    if head.startswith((XLSX_MAGIC, XLS_MAGIC)) or b"Paper ID" in head.split(b"\n", 1)[0]:
+        return "cmt"
     raise PaperImportError(
         f"{path.name}: unknown format: CMT exports {', '.join(SPREADSHEET_SUFFIXES)} and an OpenReview dump is "
         ".json; name the file so, or give --format cmt|openreview."

@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,17 +42,19 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     import openpyxl  # imported here: only this format needs it
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
-        raise PaperImportError(f"{path.name}: not a readable .xlsx workbook ({error}).") from error
-    try:
-        return [
-            Sheet(sheet.title, [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)])
-            for sheet in workbook.worksheets
-        ]
-    finally:
-        workbook.close()
+    # An open file, not the path: openpyxl refuses a path whose name does not end in .xlsx.
+    with path.open("rb") as stream:
+        try:
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+            raise PaperImportError(f"{path.name}: not a readable .xlsx workbook ({error}).") from error
+        try:
+            return [
+                Sheet(sheet.title, [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)])
+                for sheet in workbook.worksheets
+            ]
+        finally:
+            workbook.close()
 
 
 def _read_xls(path: Path) -> list[Sheet]:
@@ -85,9 +88,8 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from error
 
 
-def _read_text(path: Path) -> list[Sheet]:
+def _read_text(path: Path, delimiter: str) -> list[Sheet]:
     text = _decode(path, path.read_bytes())
-    delimiter = DELIMITERS[path.suffix.lower()]
     first_line = text.split("\n", 1)[0]
     if delimiter not in first_line:
         # Excel in some languages saves .csv with semicolons; a .txt may come comma-separated.
@@ -99,13 +101,30 @@ def _read_text(path: Path) -> list[Sheet]:
     return [Sheet(path.stem, rows)]
 
 
+# How each kind of file starts, for a file whose name does not say what it is.
+XLSX_MAGIC = b"PK\x03\x04"  # a zip, as every Office Open XML file
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file, as Excel 97-2003 writes
+
+
+def spreadsheet_kind(path: Path) -> str:
+    """.xlsx, .xls, .csv or .txt: from the name, else from the first bytes (a text table is read as .txt)."""
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        return suffix
+    with path.open("rb") as file:
+        head = file.read(len(XLS_MAGIC))
+    if head.startswith(XLSX_MAGIC):
+        return ".xlsx"
+    if head.startswith(XLS_MAGIC):
+        return ".xls"
+    return ".txt"
+
+
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of the spreadsheet at ``path``, as rows of cell text."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
+    kind = spreadsheet_kind(path)
+    if kind == ".xlsx":
         return _read_xlsx(path)
-    if suffix == ".xls":
+    if kind == ".xls":
         return _read_xls(path)
-    if suffix in DELIMITERS:
-        return _read_text(path)
-    raise PaperImportError(f"{path.name}: not a spreadsheet CMT exports ({', '.join(SPREADSHEET_SUFFIXES)}).")
+    return _read_text(path, DELIMITERS[kind])
