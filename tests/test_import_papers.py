@@ -96,7 +96,7 @@ def test_each_cmt_format_imports_the_accepted_papers_with_hard_names(
     assert papers_of(data_dir) == EXPECTED_CMT
     # One letter per accented letter (NFC), whatever the export held.
     assert "Zoé" in (data_dir / EDITION / "papers.yaml").read_text(encoding="utf-8")
-    assert "Read 2 accepted paper(s); not imported: Reject 1, Withdrawn 1." in result.output
+    assert "Read 2 accepted paper(s) from cmt; not imported: Reject 1, Withdrawn 1." in result.output
     assert "cmt-1: Émulateurs rapides" in result.output and "cmt-2: 宇宙の大規模構造" in result.output
     written = b"".join(snapshot(data_dir).values()).decode("utf-8", "replace")
     assert not any(email in written for email in EMAILS), "e-mail addresses are never published"

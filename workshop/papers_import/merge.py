@@ -67,7 +67,10 @@ class Report:
 
     def lines(self) -> list[str]:
         others = ", ".join(f"{status} {count}" for status, count in sorted(self.not_accepted.items()))
-        lines = [f"Read {self.accepted} accepted paper(s)" + (f"; not imported: {others}." if others else ".")]
+        lines = [
+            f"Read {self.accepted} accepted paper(s) from {self.system}"
+            + (f"; not imported: {others}." if others else ".")
+        ]
         sections = (
             ("Added", self.added),
             ("Changed", self.changed),
@@ -247,7 +250,9 @@ class Merger:
         for name in UPSTREAM_FIELDS:
             set_field(entry, name, _yaml_value(name, up[name], set(), _contact(paper)))
         entry["source"] = CommentedMap([(self.export.system, paper.source_id)])
-        self._pdf_file(paper, up["pdf"], None, up)
+        pdf_note = self._pdf_file(paper, up["pdf"], None, up)
+        if pdf_note not in (None, "PDF file"):  # a file of that name was already there
+            self.report.notes.append(f"{paper_id}: {pdf_note}")
         self.document["papers"].append(entry)
         self.new_base[str(paper.source_id)] = up
         self.report.added.append(f"{paper_id}: {paper.title}")
@@ -279,7 +284,7 @@ class Merger:
             kept.append("PDF file")
             self.report.notes.append(f"{entry.get('id')}: {pdf_note}")
         self.new_base[key] = up
-        label = f"{entry.get('id')}: {paper.title}"
+        label = f"{entry.get('id')}: {entry.get('title')}"
         details = []
         if kept:
             details.append(f"kept your edits of {', '.join(kept)} ({self.export.system} changed them too)")
