@@ -103,6 +103,15 @@ def test_each_cmt_format_imports_the_accepted_papers_with_hard_names(
     load_content(data_dir)  # what `workshop check` runs
 
 
+def test_control_characters_from_the_export_are_dropped(data_dir: Path, tmp_path: Path) -> None:
+    rows = [list(row) for row in CMT_ROWS]
+    rows[0][1] = "Fast\x00 emulators\x07"
+    rows[0][2] = "First line.\x1b[31m\r\nSecond\tline."
+    assert run_import(data_dir, write_cmt(tmp_path, ".csv", rows)).exit_code == 0
+    paper = papers_of(data_dir)[0]
+    assert (paper["title"], paper["abstract"]) == ("Fast emulators", "First line.[31m\nSecond line.")
+
+
 def test_the_check_command_passes_after_an_import(data_dir: Path, tmp_path: Path) -> None:
     assert run_import(data_dir, write_cmt(tmp_path, ".txt")).exit_code == 0
     result = CliRunner().invoke(main, ["check", "--data-dir", str(data_dir)])

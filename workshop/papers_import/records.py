@@ -48,14 +48,18 @@ class UpstreamExport:
     not_accepted: dict[str, int] = field(default_factory=dict)
 
 
-def clean_text(value: object) -> str:
-    """Text as organizers want it: NFC (an accented letter is one character), spaces trimmed and single."""
+def _normalized(value: object) -> str:
+    """NFC (an accented letter is one character), line ends made plain, no control character but newlines."""
     text = unicodedata.normalize("NFC", "" if value is None else str(value))
-    return " ".join(text.split())
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return "".join(char for char in text if char == "\n" or unicodedata.category(char) != "Cc")
+
+
+def clean_text(value: object) -> str:
+    """One line of text: normalized, spaces trimmed and single."""
+    return " ".join(_normalized(value).split())
 
 
 def clean_paragraphs(value: object) -> str:
-    """Multi-line text (an abstract): NFC, Windows line ends made plain, outer blank lines removed."""
-    text = unicodedata.normalize("NFC", "" if value is None else str(value))
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(lines).strip()
+    """Multi-line text (an abstract): normalized, trailing spaces and outer blank lines removed."""
+    return "\n".join(line.rstrip() for line in _normalized(value).split("\n")).strip()
