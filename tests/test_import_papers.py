@@ -270,12 +270,21 @@ def test_the_papers_route_serves_only_pdfs_inside_the_folder(
     [
         (None, "No such file."),
         (b"<html>not a pdf</html>", "Not a PDF"),
+        ("symlink", "A link to a file outside the data folder."),
     ],
 )
-def test_a_stored_pdf_is_checked_when_loading(data_dir: Path, content: bytes | None, message: str) -> None:
+def test_a_stored_pdf_is_checked_when_loading(
+    data_dir: Path, tmp_path: Path, content: bytes | str | None, message: str
+) -> None:
     if content is not None:
         (data_dir / EDITION / "papers").mkdir()
-        (data_dir / EDITION / "papers" / "x.pdf").write_bytes(content)
+        target = data_dir / EDITION / "papers" / "x.pdf"
+        if content == "symlink":
+            (tmp_path / "outside.pdf").write_bytes(minimal_pdf("outside"))
+            target.symlink_to(tmp_path / "outside.pdf")
+        else:
+            assert isinstance(content, bytes)
+            target.write_bytes(content)
     (data_dir / EDITION / "papers.yaml").write_text(
         "papers:\n  - id: x\n    title: X\n    authors:\n      - name: A\n        presenter: true\n"
         "    pdf: papers/x.pdf\n",
