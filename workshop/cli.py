@@ -146,3 +146,54 @@ def json_schema_command(write: bool) -> None:
     elif stale:
         click.echo(f"{stale} file(s) out of date: run `{WRITE_COMMAND}`.", err=True)
         raise SystemExit(1)
+
+
+@main.command("import-papers")
+@click.argument("edition")
+@click.argument("export_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--pdfs",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="CMT's camera-ready zip, or a folder of PDFs (<paper id>/.../<file>.pdf or <paper id>.pdf).",
+)
+@click.option(
+    "--format",
+    "chosen_format",
+    type=click.Choice(["cmt", "openreview"]),
+    default=None,
+    help="Override the format read from the file.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option(
+    "--prune", is_flag=True, help="Remove papers withdrawn upstream (and their PDFs) instead of reporting them."
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DefaultConfig.DATA_DIR,
+    show_default=True,
+    help="Folder holding editions.yaml and one folder per edition.",
+)
+def import_papers_command(
+    *,
+    edition: str,
+    export_file: Path,
+    pdfs: Path | None,
+    chosen_format: str | None,
+    dry_run: bool,
+    prune: bool,
+    data_dir: Path,
+) -> None:
+    """Write EDITION's papers.yaml (and PDFs) from a CMT or OpenReview export FILE, keeping your edits."""
+    from workshop.papers_import.records import PaperImportError
+    from workshop.papers_import.run import import_papers
+
+    try:
+        result = import_papers(
+            data_dir, edition, export_file, pdfs=pdfs, chosen_format=chosen_format, dry_run=dry_run, prune=prune
+        )
+    except PaperImportError as error:
+        raise click.ClickException(f"{error}\nNothing was written.") from None
+    for line in result.report_lines:
+        click.echo(line)

@@ -19,7 +19,8 @@ What is exported, found from the app and its content rather than listed here:
   and ``/robots.txt``;
 - every GET route of the ``api`` blueprint whose URL ends in ``.json``, ``.ics`` or ``.xml``,
   found in ``app.url_map``, once for every value of its arguments (see ``ARGUMENT_VALUES``);
-- every static file, and every photo a person's ``photo_url`` points to.
+- every static file, every photo a person's ``photo_url`` points to, and every paper's
+  PDF stored with its edition (a ``pdf`` that is a path on the site, not an http(s) URL).
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def site_urls(app: Flask, content: Content) -> list[str]:
     """
     with app.test_request_context():
         documents = [url_for(endpoint, **values) for endpoint, values in (*page_urls(content), *api_urls(app, content))]
-    return [*documents, *photo_urls(content)]
+    return [*documents, *photo_urls(content), *paper_pdf_urls(content)]
 
 
 def unbuilt_urls(app: Flask) -> tuple[int, list[str]]:
@@ -174,6 +175,14 @@ def unbuilt_urls(app: Flask) -> tuple[int, list[str]]:
         if not 200 <= status < 400:
             failures.append(f"{url}: answered {status}.")
     return len(urls), failures
+
+
+def paper_pdf_urls(content: Content) -> Iterator[str]:
+    """The ``pdf`` of every paper whose PDF is stored with its edition (served by the site itself)."""
+    for edition in content.editions.values():
+        for paper in edition["papers"]["papers"]:
+            if paper["pdf"] is not None and paper["pdf"].startswith("/"):
+                yield paper["pdf"]
 
 
 # --- Export ------------------------------------------------------------------------

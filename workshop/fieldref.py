@@ -13,7 +13,7 @@ from marshmallow import Schema, fields
 
 from workshop.config import PROJECT_ROOT
 from workshop.content import DATA_SUFFIX, EDITIONS_FILE
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Link, Markdown, TimeZoneName
+from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Label, Link, Markdown, PaperPdf, TimeZoneName
 
 # A complete, fictional edition that uses every field: checked by the tests,
 # shown in the reference, and usable as a starting point.
@@ -27,6 +27,8 @@ END_MARKER = "<!-- field-reference:end -->"
 TYPE_NAMES: tuple[tuple[type[fields.Field], str], ...] = (
     (Markdown, "Markdown text"),
     (Link, "URL or #section"),
+    (PaperPdf, "URL or papers/<file>.pdf"),
+    (Label, "text or whole number"),
     (TimeZoneName, "time zone"),
     (fields.Url, "URL"),
     (fields.Email, "e-mail address"),

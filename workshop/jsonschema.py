@@ -27,7 +27,7 @@ from marshmallow import Schema, fields, validate
 
 from workshop.config import PROJECT_ROOT, DefaultConfig
 from workshop.content import DATA_SUFFIX, EDITIONS_FILE
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Markdown
+from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Label, Markdown
 from workshop.textrules import VisibleText, allowed_pattern
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -85,6 +85,7 @@ class DataFileConverter(OpenAPIConverter):
             self.url2properties,
             self.exclusive2properties,
             self.visible_text2properties,
+            self.label2properties,
         ]
 
     def markdown2properties(self, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:
@@ -98,6 +99,14 @@ class DataFileConverter(OpenAPIConverter):
         for validator in field.validators:
             if isinstance(validator, VisibleText) and "pattern" not in ret:
                 return {"pattern": allowed_pattern(single_line=validator.single_line)}
+        return {}
+
+    def label2properties(self, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:
+        # A label may be written as a bare number (poster_board: 12); the API always gives text.
+        # (Edits ret in place, after field2nullable has made the type a list.)
+        if isinstance(field, Label):
+            types = ret.get("type")
+            ret["type"] = ["string", "integer", *(["null"] if isinstance(types, list) and "null" in types else [])]
         return {}
 
     def url2properties(self, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from werkzeug.exceptions import NotFound
 
 from workshop import documents
 from workshop.http import respond
-from workshop.photos import PHOTO_FOLDER, photo_file
 from workshop.store import get_content
+from workshop.storedfiles import PAPER_FOLDER, PHOTO_FOLDER, paper_file, photo_file
 
 bp = Blueprint("pages", __name__)
 
@@ -41,4 +41,14 @@ def photo(edition: str, filename: str) -> Response:
     path = photo_file(Path(current_app.config["DATA_DIR"]), edition, filename)
     if path is None:
         raise NotFound(f"No photo {filename!r} in the {PHOTO_FOLDER}/ folder of {edition}.")
+    return send_file(path)
+
+
+@bp.get(f"/<edition>/{PAPER_FOLDER}/<filename>")
+def paper_pdf(edition: str, filename: str) -> Response:
+    """A paper's PDF stored with the edition (``pdf: papers/<id>.pdf`` in papers.yaml)."""
+    documents.find_edition(get_content(), edition)
+    path = paper_file(Path(current_app.config["DATA_DIR"]), edition, filename)
+    if path is None:
+        raise NotFound(f"No PDF {filename!r} in the {PAPER_FOLDER}/ folder of {edition}.")
     return send_file(path)
