@@ -27,6 +27,7 @@ from PIL import Image
 from scripts.local_servers import free_port
 from workshop import create_app
 from workshop.cli import main
+from workshop.content import Edition
 from workshop.documents import API_RESOURCES
 from workshop.export import ExportError, export_site
 from workshop.fieldref import EXAMPLE_DATA
@@ -249,11 +250,11 @@ def test_every_json_route_of_the_api_is_exported_without_being_listed(app: Flask
     def extra() -> Response:
         return Response(b'{"extra":true}', mimetype="application/json")
 
-    def per_edition(edition: str) -> Response:
-        return Response(json.dumps({"edition": edition}).encode(), mimetype="application/json")
+    def per_edition(edition: Edition) -> Response:
+        return Response(json.dumps({"edition": edition.name}).encode(), mimetype="application/json")
 
     app.add_url_rule("/api/v1/extra.json", endpoint="api.extra", view_func=extra)
-    app.add_url_rule("/api/v1/editions/<edition>/extra.json", endpoint="api.per_edition", view_func=per_edition)
+    app.add_url_rule("/api/v1/editions/<edition:edition>/extra.json", endpoint="api.per_edition", view_func=per_edition)
     site = export(app)
 
     assert "/api/v1/extra.json" in site.urls

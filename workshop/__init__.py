@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from workshop import api, apidocs, assets, calendar, documentcache, filters, http, pages, store
+from workshop import api, apidocs, assets, calendar, documentcache, filters, http, pages, routing, store
 from workshop.config import PROJECT_ROOT, DefaultConfig, resolve_paths
 from workshop.fastpath import PreparedResponses
 
@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     filters.init_app(app)
     assets.init_app(app)
     calendar.init_app(app)
+    routing.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(apidocs.bp)
     app.register_blueprint(pages.bp)

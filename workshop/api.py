@@ -8,36 +8,38 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from workshop import calendar, documents, frab, newsfeed, openapi
-from workshop.http import respond
-from workshop.store import get_content
+from workshop.content import Edition
+from workshop.http import respond, serve
+from workshop.routing import current_edition
+from workshop.store import get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/index.json")
 def index() -> Response:
-    return respond(openapi.api_index())
+    return serve(openapi.INDEX)
 
 
 @bp.get("/openapi.json", endpoint="openapi")
 def openapi_json() -> Response:
-    return respond(openapi.openapi())
+    return serve(openapi.OPENAPI)
 
 
 @bp.get("/status.json")
 def status() -> Response:
     # Changes without a new content version (stale or not): never replayed, always revalidated.
-    return respond(documents.status(), fresh_for=0, replayable=False)
+    return respond(documents.status_document(get_store().status), fresh_for=0, replayable=False)
 
 
 @bp.get("/<resource>.json")
 def current_resource(resource: str) -> Response:
-    return respond(documents.api_resource(get_content().current, resource))
+    return serve(documents.RESOURCE, current_edition(), resource=documents.check_resource(resource))
 
 
-@bp.get("/editions/<edition>/<resource>.json")
-def edition_resource(edition: str, resource: str) -> Response:
-    return respond(documents.api_resource(edition, resource))
+@bp.get("/editions/<edition:edition>/<resource>.json")
+def edition_resource(edition: Edition, resource: str) -> Response:
+    return serve(documents.RESOURCE, edition, resource=documents.check_resource(resource))
 
 
 # iCalendar: the important dates (and the published program) for calendar applications.
@@ -45,22 +47,22 @@ def edition_resource(edition: str, resource: str) -> Response:
 
 @bp.get("/dates.ics")
 def current_calendar() -> Response:
-    return respond(calendar.feed(get_content().current))
+    return serve(calendar.FEED, current_edition())
 
 
-@bp.get("/editions/<edition>/dates.ics")
-def edition_calendar(edition: str) -> Response:
-    return respond(calendar.feed(edition))
+@bp.get("/editions/<edition:edition>/dates.ics")
+def edition_calendar(edition: Edition) -> Response:
+    return serve(calendar.FEED, edition)
 
 
-@bp.get("/editions/<edition>/dates/<item_id>.ics")
-def date_calendar(edition: str, item_id: str) -> Response:
-    return respond(calendar.date_file(edition, item_id))
+@bp.get("/editions/<edition:edition>/dates/<item_id>.ics")
+def date_calendar(edition: Edition, item_id: str) -> Response:
+    return serve(calendar.DATE_FILE, edition, item_id=item_id)
 
 
-@bp.get("/editions/<edition>/sessions/<session_id>.ics")
-def session_calendar(edition: str, session_id: str) -> Response:
-    return respond(calendar.session_file(edition, session_id))
+@bp.get("/editions/<edition:edition>/sessions/<session_id>.ics")
+def session_calendar(edition: Edition, session_id: str) -> Response:
+    return serve(calendar.SESSION_FILE, edition, session_id=session_id)
 
 
 # Formats other tools already read: frab/c3voc schedule JSON and XML, and a JSON Feed of the news.
@@ -68,29 +70,29 @@ def session_calendar(edition: str, session_id: str) -> Response:
 
 @bp.get("/schedule.json")
 def current_schedule() -> Response:
-    return respond(frab.schedule(get_content().current))
+    return serve(frab.SCHEDULE, current_edition())
 
 
-@bp.get("/editions/<edition>/schedule.json")
-def edition_schedule(edition: str) -> Response:
-    return respond(frab.schedule(edition))
+@bp.get("/editions/<edition:edition>/schedule.json")
+def edition_schedule(edition: Edition) -> Response:
+    return serve(frab.SCHEDULE, edition)
 
 
 @bp.get("/schedule.xml")
 def current_schedule_xml() -> Response:
-    return respond(frab.schedule_as_xml(get_content().current))
+    return serve(frab.SCHEDULE_XML, current_edition())
 
 
-@bp.get("/editions/<edition>/schedule.xml")
-def edition_schedule_xml(edition: str) -> Response:
-    return respond(frab.schedule_as_xml(edition))
+@bp.get("/editions/<edition:edition>/schedule.xml")
+def edition_schedule_xml(edition: Edition) -> Response:
+    return serve(frab.SCHEDULE_XML, edition)
 
 
 @bp.get("/feed.json")
 def current_feed() -> Response:
-    return respond(newsfeed.feed(get_content().current))
+    return serve(newsfeed.FEED, current_edition())
 
 
-@bp.get("/editions/<edition>/feed.json")
-def edition_feed(edition: str) -> Response:
-    return respond(newsfeed.feed(edition))
+@bp.get("/editions/<edition:edition>/feed.json")
+def edition_feed(edition: Edition) -> Response:
+    return serve(newsfeed.FEED, edition)

@@ -20,11 +20,11 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from workshop.config import PROJECT_ROOT
-from workshop.documents import Document, prepared
-from workshop.http import respond
-from workshop.openapi import TAGS, Endpoint, api_endpoints
+from workshop.content import Content
+from workshop.documents import Served
+from workshop.http import serve
+from workshop.openapi import JSON, TAGS, Endpoint, api_endpoints
 from workshop.richtext import render_markdown
-from workshop.store import get_content
 
 DOCS_FILE = PROJECT_ROOT / "docs" / "api.md"
 # The sections of docs/api.md the page shows, in this order.
@@ -35,7 +35,7 @@ bp = Blueprint("apidocs", __name__)
 
 @bp.get("/api/")
 def page() -> Response:
-    return respond(api_page())
+    return serve(API_PAGE)
 
 
 # --- docs/api.md ------------------------------------------------------------------------
@@ -109,26 +109,23 @@ def fetch_example(site_url: str, endpoint: Endpoint) -> str:
 # --- The page -----------------------------------------------------------------------------
 
 
-def api_page() -> Document:
-    content = get_content()
+def api_page_html(content: Content, edition: None = None) -> str:
+    endpoints = api_endpoints(content)
+    groups = [(tag, [e for e in endpoints if e.tag == tag.name]) for tag in TAGS]
+    return render_template(
+        "api.html",
+        content=content,
+        site=content.current_edition["site"],
+        groups=[(tag, items) for tag, items in groups if items],
+        endpoint_count=len(endpoints),
+        site_url=current_app.config["SITE_URL"].rstrip("/"),
+        openapi_url=url_for("api.openapi"),
+        docs=docs_sections(),
+        curl_example=curl_example,
+        fetch_example=fetch_example,
+    )
 
-    def build() -> Document:
-        endpoints = api_endpoints(content)
-        groups = [(tag, [e for e in endpoints if e.tag == tag.name]) for tag in TAGS]
-        site_url = current_app.config["SITE_URL"].rstrip("/")
-        openapi_url = url_for("api.openapi")
-        html = render_template(
-            "api.html",
-            content=content,
-            site=content.current_edition["site"],
-            groups=[(tag, items) for tag, items in groups if items],
-            endpoint_count=len(endpoints),
-            site_url=site_url,
-            openapi_url=openapi_url,
-            docs=docs_sections(),
-            curl_example=curl_example,
-            fetch_example=fetch_example,
-        )
-        return Document.of(html.encode("utf-8"), "text/html", alternates=((openapi_url, "application/json"),))
 
-    return prepared(content, "page/api", build)
+API_PAGE = Served(
+    "page/api", "text/html", api_page_html, alternates=lambda content, edition: ((url_for("api.openapi"), JSON),)
+)

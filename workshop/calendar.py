@@ -51,13 +51,12 @@ from flask import Flask, current_app, url_for
 from icalendar import Calendar, Event, Timezone, vDuration
 from werkzeug.exceptions import NotFound
 
-from workshop.content import Edition
-from workshop.documents import Document, find_edition, prepared
+from workshop.content import Content, Edition
+from workshop.documents import Served
 from workshop.filters import instant_range, long_date, long_instant, weekday_and_day
 from workshop.richtext import RichText
 from workshop.schemas import AOE_NAME, timezone_named
 from workshop.span import published_sessions, shown_dates
-from workshop.store import get_content
 
 MIMETYPE = "text/calendar"
 PRODID = "-//Machine Learning for Astrophysics//Workshop site//EN"
@@ -339,44 +338,29 @@ def _feed_properties(edition: Edition) -> dict[str, str]:
 # --- Served documents ----------------------------------------------------------------
 
 
-def feed(edition_name: str) -> Document:
+def feed_ical(content: Content, edition: Edition) -> bytes:
     """Every event of an edition, for subscribing."""
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    return prepared(
-        content,
-        f"calendar/{edition.name}",
-        lambda: Document.of(
-            to_ical(edition_events(edition), content_stamp(edition), _feed_properties(edition)), MIMETYPE
-        ),
-    )
+    return to_ical(edition_events(edition), content_stamp(edition), _feed_properties(edition))
 
 
-def date_file(edition_name: str, item_id: str) -> Document:
-    content = get_content()
-    edition = find_edition(content, edition_name)
+def date_ical(content: Content, edition: Edition, item_id: str) -> bytes:
     items = {item["id"]: item for item in shown_dates(edition)}
     if item_id not in items:
         raise NotFound(f"No date {item_id!r} in {edition.name}. Dates: {', '.join(items)}.")
-    return prepared(
-        content,
-        f"calendar/{edition.name}/date/{item_id}",
-        lambda: Document.of(to_ical([date_event(edition, items[item_id])], content_stamp(edition)), MIMETYPE),
-    )
+    return to_ical([date_event(edition, items[item_id])], content_stamp(edition))
 
 
-def session_file(edition_name: str, session_id: str) -> Document:
-    content = get_content()
-    edition = find_edition(content, edition_name)
+def session_ical(content: Content, edition: Edition, session_id: str) -> bytes:
     sessions = {session["id"]: session for session in published_sessions(edition)}
     if session_id not in sessions:
         listed = f"Sessions: {', '.join(sessions)}." if sessions else "The program is not published yet."
         raise NotFound(f"No session {session_id!r} in {edition.name}. {listed}")
-    return prepared(
-        content,
-        f"calendar/{edition.name}/session/{session_id}",
-        lambda: Document.of(to_ical([session_event(edition, sessions[session_id])], content_stamp(edition)), MIMETYPE),
-    )
+    return to_ical([session_event(edition, sessions[session_id])], content_stamp(edition))
+
+
+FEED = Served("calendar", MIMETYPE, feed_ical)
+DATE_FILE = Served("calendar-date", MIMETYPE, date_ical)
+SESSION_FILE = Served("calendar-session", MIMETYPE, session_ical)
 
 
 def init_app(app: Flask) -> None:

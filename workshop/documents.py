@@ -28,7 +28,7 @@ from workshop.content import Content, Edition, dump_edition, dump_section, secti
 from workshop.documentcache import document_key
 from workshop.schemas import RESOURCE_SCHEMAS
 from workshop.span import shown_dates
-from workshop.store import ContentStatus, get_content, get_store
+from workshop.store import ContentStatus
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +160,49 @@ def page_url(edition: str, anchor: str | None = None) -> str:
     return url_for("pages.edition_page", edition=edition, _anchor=anchor)
 
 
+# --- What the site serves: pure builders, registered once with their key, type and cache policy ---
+
+Payload = bytes | str | Mapping[str, Any] | list[Any]
+Alternates = tuple[tuple[str, str], ...]
+
+
+def _encoded(payload: Payload) -> bytes:
+    if isinstance(payload, bytes):
+        return payload
+    if isinstance(payload, str):
+        return payload.encode("utf-8")
+    return encode_json(payload)
+
+
+@dataclass(frozen=True)
+class Served:
+    """One kind of document the site serves: ``build(content, edition, **arguments)`` makes its payload
+    (JSON-ready data, text or bytes) from what it is handed and nothing else.
+
+    ``key`` names it in the document cache (with the edition and the arguments); ``fresh_for``
+    and ``replayable`` are its cache policy (:func:`workshop.http.respond`); ``cached=False``
+    builds it on every request (a document that changes without a new content version).
+    """
+
+    key: str
+    media_type: str
+    build: Callable[..., Payload]
+    alternates: Callable[..., Alternates] | None = None
+    fresh_for: int | None = None
+    replayable: bool = True
+    cached: bool = True
+
+    def document(self, content: Content, edition: Edition | None = None, **arguments: str) -> Document:
+        def make() -> Document:
+            links = self.alternates(content, edition, **arguments) if self.alternates else ()
+            return Document.of(_encoded(self.build(content, edition, **arguments)), self.media_type, alternates=links)
+
+        if not self.cached:
+            return make()
+        name = "/".join([self.key, *([edition.name] if edition is not None else []), *arguments.values()])
+        return prepared(content, name, make)
+
+
 # Sections that show on the page only when they have items, and where to point instead.
 _LIST_SECTIONS = {
     "speakers": ("speakers", "program"),
@@ -183,7 +226,14 @@ def _page_anchor(edition: Edition, resource: str) -> str | None:
     return resource
 
 
+def check_resource(resource: str) -> str:
+    if resource not in API_RESOURCES:
+        raise NotFound(f"No resource {resource!r}. Resources: {', '.join(API_RESOURCES)}.")
+    return resource
+
+
 def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
+    check_resource(resource)
     data = dump_edition(edition) if resource == "site" else dump_section(resource, edition[resource])
     return {
         "api_version": API_VERSION,
@@ -196,17 +246,14 @@ def resource_payload(content: Content, edition: Edition, resource: str) -> dict[
     }
 
 
-def api_resource(edition_name: str, resource: str) -> Document:
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    if resource not in API_RESOURCES:
-        raise NotFound(f"No resource {resource!r}. Resources: {', '.join(API_RESOURCES)}.")
-
-    def build() -> Document:
-        payload = resource_payload(content, edition, resource)
-        return Document.of(encode_json(payload), "application/json", alternates=((payload["html_url"], "text/html"),))
-
-    return prepared(content, f"api/{edition.name}/{resource}", build)
+RESOURCE = Served(
+    "api",
+    "application/json",
+    resource_payload,
+    alternates=lambda content, edition, resource: (
+        (page_url(edition.name, _page_anchor(edition, resource)), "text/html"),
+    ),
+)
 
 
 def items_by_id(edition: Edition) -> dict[str, dict[str, Any]]:
@@ -226,41 +273,31 @@ def schedule_by_day(edition: Edition) -> list[tuple[dt.date, list[Mapping[str, A
     return [(day, list(group)) for day, group in itertools.groupby(sessions, key=lambda s: s["starts_at"].date())]
 
 
-def page(edition_name: str) -> Document:
-    content = get_content()
-    edition = find_edition(content, edition_name)
-
-    def build() -> Document:
-        html = render_template(
-            "page.html",
-            content=content,
-            edition=edition,
-            sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
-            by_id=items_by_id(edition),
-            schedule=schedule_by_day(edition),
-            json_url=resource_url(edition.name, "site"),
-            dates_url=resource_url(edition.name, "dates"),
-            meta=seo.page_meta(edition, page_url(edition.name)),
-        )
-        json_twin = (resource_url(edition.name, "site"), "application/json")
-        return Document.of(html.encode("utf-8"), "text/html", alternates=(json_twin,))
-
-    return prepared(content, f"page/{edition.name}", build)
-
-
-def social_card(edition_name: str) -> Document:
-    """The edition's picture for link previews (og:image), drawn from its content."""
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    return prepared(
-        content,
-        f"social-card/{edition.name}",
-        lambda: Document.of(socialcard.render(seo.card_text(edition)), socialcard.MIMETYPE),
+def page_html(content: Content, edition: Edition) -> str:
+    return render_template(
+        "page.html",
+        content=content,
+        edition=edition,
+        sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
+        by_id=items_by_id(edition),
+        schedule=schedule_by_day(edition),
+        json_url=resource_url(edition.name, "site"),
+        dates_url=resource_url(edition.name, "dates"),
+        meta=seo.page_meta(edition, page_url(edition.name)),
     )
 
 
-def robots_txt() -> Document:
-    return prepared(get_content(), "robots.txt", lambda: Document.of(seo.ROBOTS_TXT.encode("utf-8"), "text/plain"))
+PAGE = Served(
+    "page",
+    "text/html",
+    page_html,
+    alternates=lambda content, edition: ((resource_url(edition.name, "site"), "application/json"),),
+)
+# The edition's picture for link previews (og:image), drawn from its content.
+SOCIAL_CARD = Served(
+    "social-card", socialcard.MIMETYPE, lambda content, edition: socialcard.render(seo.card_text(edition))
+)
+ROBOTS_TXT = Served("robots.txt", "text/plain", lambda content, edition: seo.ROBOTS_TXT)
 
 
 def status_payload(status: ContentStatus) -> dict[str, Any]:
@@ -285,6 +322,6 @@ def status_payload(status: ContentStatus) -> dict[str, Any]:
     }
 
 
-def status() -> Document:
+def status_document(status: ContentStatus) -> Document:
     """Built per request: it is small, changes without a new content version, and is rarely asked for."""
-    return Document.of(encode_json(status_payload(get_store().status)), "application/json")
+    return Document.of(encode_json(status_payload(status)), "application/json")

@@ -24,9 +24,8 @@ from xml.etree import ElementTree
 from flask import current_app, url_for
 
 from workshop.content import Content, Edition
-from workshop.documents import API_VERSION, Document, encode_json, find_edition, prepared, schedule_by_day
+from workshop.documents import API_VERSION, Served, schedule_by_day
 from workshop.span import published_sessions, workshop_span
-from workshop.store import get_content
 
 XML_MIMETYPE = "application/xml"
 
@@ -226,23 +225,10 @@ def schedule_xml(payload: Mapping[str, Any]) -> bytes:
 # --- Served documents ----------------------------------------------------------------------
 
 
-def schedule(edition_name: str) -> Document:
-    """The schedule as frab/c3voc JSON."""
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    return prepared(
-        content,
-        f"frab/{edition.name}",
-        lambda: Document.of(encode_json(schedule_payload(content, edition)), "application/json"),
-    )
+def schedule_xml_body(content: Content, edition: Edition) -> bytes:
+    return schedule_xml(schedule_payload(content, edition))
 
 
-def schedule_as_xml(edition_name: str) -> Document:
-    """The same schedule as frab/c3voc XML."""
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    return prepared(
-        content,
-        f"frab-xml/{edition.name}",
-        lambda: Document.of(schedule_xml(schedule_payload(content, edition)), XML_MIMETYPE),
-    )
+# The schedule as frab/c3voc JSON, and the same schedule as frab/c3voc XML.
+SCHEDULE = Served("frab", "application/json", schedule_payload)
+SCHEDULE_XML = Served("frab-xml", XML_MIMETYPE, schedule_xml_body)

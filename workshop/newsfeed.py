@@ -14,10 +14,9 @@ from flask import url_for
 from markupsafe import escape
 
 from workshop.content import Edition
-from workshop.documents import Document, encode_json, find_edition, prepared
+from workshop.documents import Served
 from workshop.richtext import with_absolute_links
 from workshop.seo import absolute_url
-from workshop.store import get_content
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # JSON Feed 1.1's own media type; clients asking for application/json get it too (negotiation.acceptable_types).
@@ -53,7 +52,4 @@ def feed_payload(edition: Edition) -> dict[str, Any]:
     }
 
 
-def feed(edition_name: str) -> Document:
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    return prepared(content, f"feed/{edition.name}", lambda: Document.of(encode_json(feed_payload(edition)), MIMETYPE))
+FEED = Served("feed", MIMETYPE, lambda content, edition: feed_payload(edition))

@@ -47,17 +47,15 @@ from workshop.content import Content, Edition, section_key
 from workshop.documents import (
     API_RESOURCES,
     API_VERSION,
-    Document,
-    encode_json,
+    Served,
     page_url,
-    prepared,
     resource_payload,
     resource_url,
     status_payload,
 )
 from workshop.jsonschema import DataFileConverter
 from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN, Markdown
-from workshop.store import ContentStatus, get_content
+from workshop.store import ContentStatus
 
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"
@@ -698,7 +696,7 @@ def _item_calendars(
     noun: str,
     listed_in: str,
     items: Callable[[Edition], list[Mapping[str, Any]]],
-    document: Callable[[str, str], Document],
+    document: Served,
 ) -> Iterator[Endpoint]:
     # One path for every edition: editions and ids are examples (they grow with the data), and the
     # parameters' examples are the ids of one edition that has items (the current one when it has).
@@ -709,7 +707,11 @@ def _item_calendars(
             f"{name}.{noun}.{item_id}.ics",
             f"{name}/{item_id}",
             f"{item_id} ({name})",
-            partial(lambda edition, item: document(edition, item).body.decode(), name, item_id),
+            partial(
+                lambda edition, item: document.document(build.content, edition, **{argument: item}).body.decode(),
+                build.content.editions[name],
+                item_id,
+            ),
         )
         # A few show the shape; a program of a hundred sessions needs no hundred examples.
         for name, edition_ids in ids.items()
@@ -742,7 +744,7 @@ def _date_calendar(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
         noun="date",
         listed_in="the id of an item of its dates.json",
         items=lambda edition: list(edition["dates"]["items"]),
-        document=calendar.date_file,
+        document=calendar.DATE_FILE,
     )
 
 
@@ -754,7 +756,7 @@ def _session_calendar(build: _Builder, rule: Rule) -> Iterator[Endpoint]:
         noun="session",
         listed_in="the id of a session of its program.json, once the program is published",
         items=lambda edition: list(calendar.published_sessions(edition)),
-        document=calendar.session_file,
+        document=calendar.SESSION_FILE,
     )
 
 
@@ -855,7 +857,7 @@ CALENDAR_FEED = EditionDocument(
     tag="Calendars",
     media_type=calendar.MIMETYPE,
     schema=lambda build: CALENDAR_SCHEMA,
-    payload=lambda content, edition: calendar.feed(edition.name).body.decode(),
+    payload=lambda content, edition: calendar.FEED.document(content, edition).body.decode(),
 )
 SCHEDULE = EditionDocument(
     name="Schedule",
@@ -882,7 +884,7 @@ SCHEDULE_XML = EditionDocument(
     tag="Other formats",
     media_type=frab.XML_MIMETYPE,
     schema=lambda build: SCHEDULE_XML_SCHEMA,
-    payload=lambda content, edition: frab.schedule_as_xml(edition.name).body.decode(),
+    payload=lambda content, edition: frab.SCHEDULE_XML.document(content, edition).body.decode(),
 )
 SCHEDULE_XML_SCHEMA = {"type": "string", "description": "A frab/c3voc schedule.xml document.", "pattern": "<schedule>"}
 FEED = EditionDocument(
@@ -1013,10 +1015,7 @@ def index_payload(content: Content) -> dict[str, Any]:
     }
 
 
-def api_index() -> Document:
-    """``/api/v1/index.json``: built once per content version."""
-    content = get_content()
-    return prepared(content, "api/index", lambda: Document.of(encode_json(index_payload(content)), JSON))
+INDEX = Served("api/index", JSON, lambda content, edition: index_payload(content))
 
 
 # --- The document ------------------------------------------------------------------------------
@@ -1252,12 +1251,10 @@ def openapi_document(content: Content) -> dict[str, Any]:
     return document
 
 
-def openapi() -> Document:
-    """``/api/v1/openapi.json``: built once per content version."""
-    content = get_content()
-
-    def build() -> Document:
-        body = encode_json(openapi_document(content))
-        return Document.of(body, JSON, alternates=((url_for("apidocs.page"), "text/html"),))
-
-    return prepared(content, "api/openapi", build)
+# ``/api/v1/openapi.json``: built once per content version.
+OPENAPI = Served(
+    "api/openapi",
+    JSON,
+    lambda content, edition: openapi_document(content),
+    alternates=lambda content, edition: ((url_for("apidocs.page"), "text/html"),),
+)
