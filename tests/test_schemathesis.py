@@ -84,9 +84,7 @@ def test_a_served_document_that_breaks_its_schema_is_caught(monkeypatch: pytest.
         del payload["content_version"]
         return payload
 
-    monkeypatch.setattr(
-        documents, "RESOURCE", dataclasses.replace(documents.RESOURCE, build=without_content_version)
-    )
+    monkeypatch.setattr(documents, "RESOURCE", dataclasses.replace(documents.RESOURCE, build=without_content_version))
     app = create_app({"TESTING": True, "CONTENT_RELOAD": False})
     schema = schemathesis.openapi.from_dict(shipped_data.raw_schema)
     case = schema["/api/v1/topics.json"]["GET"].Case()
