@@ -6,7 +6,6 @@ not against the YAML files, so a wrong data file fails here too.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -519,7 +518,7 @@ def test_internal_error_is_a_problem_document_without_details(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(documents, "RESOURCE", dataclasses.replace(documents.RESOURCE, build=broken))
+    monkeypatch.setattr(documents, "resource_payload", broken)
     response = client.get(current_url("topics"))
     assert_problem(response, 500)
     assert b"secret internal detail" not in response.data
@@ -550,13 +549,13 @@ def test_security_headers_on_every_kind_of_response(client: FlaskClient) -> None
 
 def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     builds: list[str] = []
-    build = documents.RESOURCE.build
+    build = documents.resource_payload
 
-    def counting(content: Any, edition: Any, resource: str) -> Any:
-        builds.append(resource)
-        return build(content, edition, resource)
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        builds.append(args[2])
+        return build(*args, **kwargs)
 
-    monkeypatch.setattr(documents, "RESOURCE", dataclasses.replace(documents.RESOURCE, build=counting))
+    monkeypatch.setattr(documents, "resource_payload", counting)
     return builds
 
 

@@ -18,7 +18,7 @@ from icalendar import Calendar
 from tests import rfc5545
 from tests.conftest import SHIPPED_DATA
 from workshop import create_app
-from workshop.export import api_urls
+from workshop.catalogue import api_urls
 from workshop.fieldref import EXAMPLE_DATA
 from workshop.store import get_content
 
@@ -39,7 +39,7 @@ def served_calendars(dataset: str) -> dict[str, bytes]:
     with app.app_context():
         content = get_content()
     with app.test_request_context():
-        urls = sorted({url_for(endpoint, **values) for endpoint, values in api_urls(app, content)})
+        urls = sorted({url_for(endpoint, **values) for endpoint, values in api_urls(content)})
     client = app.test_client()
     calendars = {}
     for url in (url for url in urls if url.endswith(".ics")):

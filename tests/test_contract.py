@@ -35,7 +35,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
 from workshop import create_app
-from workshop.export import api_urls
+from workshop.catalogue import api_urls
 from workshop.fieldref import EXAMPLE_DATA
 from workshop.store import get_content
 
@@ -71,7 +71,7 @@ def served_documents(app: Flask) -> dict[str, str]:
     with app.app_context():
         content = get_content()
     with app.test_request_context():
-        urls = sorted({url_for(endpoint, **values) for endpoint, values in api_urls(app, content)})
+        urls = sorted({url_for(endpoint, **values) for endpoint, values in api_urls(content)})
     client = app.test_client()
     served = {}
     for url in urls:

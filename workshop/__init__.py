@@ -33,7 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     calendar.init_app(app)
     routing.init_app(app)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(api.blueprint())
     app.register_blueprint(apidocs.bp)
     app.register_blueprint(pages.bp)
     if app.config["FAST_PATH"]:

@@ -1,6 +1,6 @@
 """The API for people: ``/api/``, rendered on the server from the endpoints of the OpenAPI document.
 
-Every endpoint listed here comes from :func:`workshop.openapi.api_endpoints`, the
+Every endpoint listed here comes from :func:`workshop.catalogue.api_endpoints`, the
 list ``/api/v1/openapi.json`` is built from, so the page and the document cannot
 drift apart. The stability promise and the changelog are the sections of
 ``docs/api.md`` (:data:`DOCS_FILE`), rendered with the site's Markdown renderer:
@@ -19,11 +19,11 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 
+from workshop.catalogue import JSON, TAGS, Endpoint, api_endpoints
 from workshop.config import PROJECT_ROOT
 from workshop.content import Content
 from workshop.documents import Served
 from workshop.http import serve
-from workshop.openapi import JSON, TAGS, Endpoint, api_endpoints
 from workshop.richtext import render_markdown
 
 DOCS_FILE = PROJECT_ROOT / "docs" / "api.md"

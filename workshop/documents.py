@@ -246,10 +246,11 @@ def resource_payload(content: Content, edition: Edition, resource: str) -> dict[
     }
 
 
+# The builders are looked up when called (not bound here), so a test can replace one in this module.
 RESOURCE = Served(
     "api",
     "application/json",
-    resource_payload,
+    lambda content, edition, resource: resource_payload(content, edition, resource),  # noqa: PLW0108
     alternates=lambda content, edition, resource: (
         (page_url(edition.name, _page_anchor(edition, resource)), "text/html"),
     ),
@@ -290,7 +291,7 @@ def page_html(content: Content, edition: Edition) -> str:
 PAGE = Served(
     "page",
     "text/html",
-    page_html,
+    lambda content, edition: page_html(content, edition),  # noqa: PLW0108
     alternates=lambda content, edition: ((resource_url(edition.name, "site"), "application/json"),),
 )
 # The edition's picture for link previews (og:image), drawn from its content.

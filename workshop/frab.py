@@ -22,9 +22,11 @@ from typing import Any
 from xml.etree import ElementTree
 
 from flask import current_app, url_for
+from marshmallow import Schema, fields, validate
 
 from workshop.content import Content, Edition
 from workshop.documents import API_VERSION, Served, schedule_by_day
+from workshop.outputfields import absolute_url_field, described, text
 from workshop.span import published_sessions, workshop_span
 
 XML_MIMETYPE = "application/xml"
@@ -33,6 +35,92 @@ SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 # All identifiers of the site's schedules live under this namespace (uuid5 of the UID).
 GUID_NAMESPACE = uuid.UUID("6f1d3b1e-6a8e-5c0e-9a55-0f3a52f4f0a1")
 SESSION_TYPES = {"keynote": "Keynote", "talk": "Talk", "spotlight": "Lightning talk", "panel": "Podium"}
+
+
+# --- The format, as the OpenAPI document describes it --------------------------------------
+
+
+class FrabPersonSchema(Schema):
+    id = fields.Integer(**described("Stable numeric identifier of the person (schedule.xml's <person id>)."))
+    guid = fields.UUID(**described("Stable identifier of the person (UUID, derived from edition and id)."))
+    name = text("Full name.")
+    public_name = text("Name as shown (the full name).")
+
+
+class FrabEventSchema(Schema):
+    guid = fields.UUID(**described("Stable identifier of the session (UUID, derived from edition and id)."))
+    id = fields.Integer(**described("Stable numeric identifier of the session (frab ids are integers)."))
+    date = fields.AwareDateTime(**described("Start, ISO 8601 with the venue's offset."))
+    start = text("Start, venue time, HH:MM.", validate=validate.Regexp(r"^\d{2}:\d{2}$"))
+    duration = text("Duration, HH:MM.", validate=validate.Regexp(r"^\d{2}:\d{2}$"))
+    room = text("The room: the workshop's one room, named after it.")
+    slug = text("<edition>-<session id>.")
+    url = absolute_url_field("The session on the workshop page.")
+    title = text("Title of the slot.")
+    subtitle = fields.String(**described("Always empty."))
+    track = text("The session's kind, e.g. 'Keynote', 'Poster session'.")
+    type = text("frab's event type: Keynote, Talk, Lightning talk, Podium or Other.")
+    language = text("Always 'en'.")
+    abstract = fields.String(**described("Always empty."))
+    description = fields.String(**described("The titles of the contributions presented, one '- ' line each."))
+    logo = fields.String(allow_none=True, **described("Always null."))
+    recording_license = fields.String(**described("Always empty."))
+    do_not_record = fields.Boolean(**described("Always false."))
+    persons = fields.List(fields.Nested(FrabPersonSchema), **described("Speakers and panelists of the session."))
+    links = fields.List(fields.Dict(), **described("Always empty."))
+    attachments = fields.List(fields.Dict(), **described("Always empty."))
+
+
+class FrabDaySchema(Schema):
+    index = fields.Integer(**described("1 for the first day with sessions, then 2, 3... (as in schedule.xml)."))
+    date = fields.Date(**described("The day at the venue."))
+    day_start = fields.AwareDateTime(**described("Start of the day's first session."))
+    day_end = fields.AwareDateTime(**described("End of the day's last session."))
+    rooms = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(FrabEventSchema)),
+        **described("Room name -> the day's sessions in it, in time order."),
+    )
+
+
+class FrabRoomSchema(Schema):
+    name = text("Name of the room (the workshop's title).")
+    guid = fields.UUID(**described("Stable identifier of the room."))
+
+
+class FrabConferenceSchema(Schema):
+    acronym = text("The edition's id, e.g. icml2023.")
+    title = text("The workshop and its venue.")
+    start = fields.Date(**described("First day: of the sessions, or of the workshop date while none is published."))
+    end = fields.Date(**described("Last day."))
+    daysCount = fields.Integer(**described("Number of days from start to end."))  # noqa: N815 (frab's name)
+    timeslot_duration = text("Grid of the schedule, HH:MM.")
+    time_zone_name = text("IANA time zone of the venue, e.g. Pacific/Honolulu.")
+    url = absolute_url_field("The edition's page.")
+    rooms = fields.List(fields.Nested(FrabRoomSchema), **described("The rooms (one)."))
+    days = fields.List(
+        fields.Nested(FrabDaySchema), **described("Days with sessions; empty until the program is published.")
+    )
+
+
+class FrabScheduleBodySchema(Schema):
+    version = text("The content version the schedule was built from: it changes with every edit.")
+    base_url = absolute_url_field("The site's address, ending in '/'.")
+    conference = fields.Nested(FrabConferenceSchema, **described("The workshop, its rooms and days."))
+
+
+class FrabGeneratorSchema(Schema):
+    name = text("Always 'workshop-site'.")
+    version = text("The API version.")
+
+
+class FrabScheduleSchema(Schema):
+    schema_url = absolute_url_field("The c3voc schedule JSON Schema this document follows.", data_key="$schema")
+    generator = fields.Nested(FrabGeneratorSchema, **described("What produced the document."))
+    schedule = fields.Nested(FrabScheduleBodySchema, **described("The schedule."))
+
+
+# --- From the content ----------------------------------------------------------------------
 
 
 def _guid(edition: Edition, kind: str, item_id: str) -> str:

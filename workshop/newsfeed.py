@@ -12,15 +12,36 @@ from typing import Any
 
 from flask import url_for
 from markupsafe import escape
+from marshmallow import Schema, fields, validate
 
 from workshop.content import Edition
 from workshop.documents import Served
+from workshop.outputfields import absolute_url_field, described, text
 from workshop.richtext import with_absolute_links
 from workshop.seo import absolute_url
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # JSON Feed 1.1's own media type; clients asking for application/json get it too (negotiation.acceptable_types).
 MIMETYPE = "application/feed+json"
+
+
+class JsonFeedItemSchema(Schema):
+    id = text("Stable, unique id of the announcement (a URL that never changes).")
+    url = absolute_url_field("The announcement on the workshop page.")
+    title = text("Headline.")
+    content_html = text("The announcement as sanitized HTML.")
+    content_text = text("The announcement as Markdown text.")
+    date_published = fields.AwareDateTime(**described("The day it was announced, at 00:00 UTC (RFC 3339)."))
+
+
+class JsonFeedSchema(Schema):
+    version = text("The JSON Feed version URL.", validate=validate.OneOf([JSON_FEED_VERSION]))
+    title = text("Name of the feed.")
+    home_page_url = absolute_url_field("The edition's page.")
+    feed_url = absolute_url_field("This feed's own URL.")
+    description = text("What the feed is.")
+    language = text("Always 'en'.")
+    items = fields.List(fields.Nested(JsonFeedItemSchema), **described("The announcements, newest first."))
 
 
 def _item(page: str, announcement: Mapping[str, Any]) -> dict[str, Any]:
