@@ -16,8 +16,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from werkzeug.routing import Rule
 
 from workshop import create_app
+from workshop.datafields import SLUG_PATTERN
 from workshop.fieldref import EXAMPLE_DATA
-from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN
+from workshop.schemas import RESOURCE_SCHEMAS
 
 OPENAPI_URL = "/api/v1/openapi.json"
 

@@ -44,8 +44,9 @@ from workshop.content import (
     parse_yaml,
     section_key,
 )
+from workshop.datafields import Link, Markdown
 from workshop.fieldref import EXAMPLE_DATA, EXAMPLE_EDITION, field_rows
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Link, Markdown
+from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 
 # --- Security headers ----------------------------------------------------------------------
 

@@ -52,10 +52,10 @@ from icalendar import Calendar, Event, Timezone, vDuration
 from werkzeug.exceptions import NotFound
 
 from workshop.content import Content, Edition
+from workshop.datafields import AOE_NAME, timezone_named
 from workshop.documents import Served
 from workshop.filters import instant_range, long_date, long_instant, weekday_and_day
 from workshop.richtext import RichText
-from workshop.schemas import AOE_NAME, timezone_named
 from workshop.span import published_sessions, shown_dates
 
 MIMETYPE = "text/calendar"

@@ -22,8 +22,9 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
+from workshop.datafields import SLUG_PATTERN, LoadContext, load_context
 from workshop.datafiles import DataFiles, is_inside, relative_name, scan
-from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN, EditionsSchema, LoadContext, load_context
+from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 from workshop.span import contradictions
 
 EDITIONS_FILE = "editions.yaml"

@@ -13,7 +13,9 @@ from marshmallow import Schema, fields
 
 from workshop.config import PROJECT_ROOT
 from workshop.content import DATA_SUFFIX, EDITIONS_FILE
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Label, Link, Markdown, PaperPdf, TimeZoneName
+from workshop.datafields import Link, Markdown, TimeZoneName
+from workshop.paperschemas import Label, PaperPdf
+from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 
 # A complete, fictional edition that uses every field: checked by the tests,
 # shown in the reference, and usable as a starting point.

@@ -35,10 +35,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 
 from workshop.catalogue import HTML_DOCS_PATH, JSON, TAGS, Endpoint, Route, SchemaSpec, api_endpoints
 from workshop.content import Content
+from workshop.datafields import SLUG_PATTERN, Markdown
 from workshop.documents import API_RESOURCES, API_VERSION, Served
 from workshop.envelopes import OPENAPI_VERSION, OpenApiDocumentSchema, ProblemSchema
 from workshop.jsonschema import DataFileConverter
-from workshop.schemas import SLUG_PATTERN, Markdown
 
 PROBLEM_JSON = "application/problem+json"
 # A strong ETag: the content hash, with "-gzip" when the body was sent compressed.

@@ -13,7 +13,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from workshop.content import Content
-from workshop.schemas import SLUG_PATTERN
+from workshop.datafields import SLUG_PATTERN
 
 
 def described(description: str, **kwargs: Any) -> dict[str, Any]:
