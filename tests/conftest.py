@@ -17,10 +17,13 @@ from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from scripts.local_servers import CHROMIUM_FLAGS
-from workshop import create_app
+from workshop import config, create_app
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = PROJECT_ROOT / "data"
+# The example edition that uses every feature (docs/example-data), the other data folder of many tests.
+EXAMPLE_DATA = config.EXAMPLE_DATA
+EXAMPLE_EDITION = config.EXAMPLE_EDITION
 # The workshop's original page, kept verbatim: the source of every fact the site must carry.
 SEED_PAGE = Path(__file__).resolve().parent / "fixtures" / "seed-homepage.md"
 CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

@@ -19,10 +19,9 @@ from flask.testing import FlaskClient
 from flask_caching.backends import NullCache, SimpleCache
 from werkzeug.test import TestResponse
 
-from tests.conftest import SHIPPED_DATA
+from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, SHIPPED_DATA
 from workshop import create_app, documents
 from workshop.documents import API_RESOURCES
-from workshop.fieldref import EXAMPLE_DATA, EXAMPLE_EDITION
 
 SEED_TEXT = (Path(__file__).resolve().parent / "fixtures" / "seed-homepage.md").read_text("utf-8")
 # What the seed shows; commented-out HTML (last year's speakers) is not part of it.

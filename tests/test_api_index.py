@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import EXAMPLE_DATA
 from workshop import apiroutes, create_app
 from workshop.catalogue import Described, Route
 from workshop.documents import Served
-from workshop.fieldref import EXAMPLE_DATA
 
 INDEX_URL = "/api/v1/index.json"
 

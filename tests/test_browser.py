@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import PROJECT_ROOT, LiveServer
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, LiveServer
 from workshop import create_app
-from workshop.fieldref import EXAMPLE_DATA
 
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 SUBMISSION_DEADLINE_UTC = dt.datetime(2023, 5, 20, 11, 59, tzinfo=dt.UTC)  # 2023-05-19 23:59 AoE

@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 from icalendar import Calendar, Event
 from werkzeug.test import TestResponse
 
+from tests.conftest import EXAMPLE_DATA
 from tests.dom import Element, parse_html
 from tests.test_reload import edit, settle, store_of
 from workshop import create_app
-from workshop.fieldref import EXAMPLE_DATA
 
 EDITION = "icml2023"
 FEED = f"/api/v1/editions/{EDITION}/dates.ics"

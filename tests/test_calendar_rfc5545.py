@@ -16,10 +16,9 @@ from flask import Flask, url_for
 from icalendar import Calendar
 
 from tests import rfc5545
-from tests.conftest import SHIPPED_DATA
+from tests.conftest import EXAMPLE_DATA, SHIPPED_DATA
 from workshop import create_app
 from workshop.catalogue import api_urls
-from workshop.fieldref import EXAMPLE_DATA
 from workshop.store import get_content
 
 ICAL_JS_SCRIPT = Path(__file__).with_name("ical_events.mjs")

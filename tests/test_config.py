@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT
 from workshop import create_app
 from workshop.cli import main
-from workshop.fieldref import EXAMPLE_DATA
 
 # The example edition's one photo, as the page links it, and the file it is.
 PHOTO_URL = "/example/photos/jane-doe.svg"

@@ -33,10 +33,9 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 
-from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, SHIPPED_DATA
 from workshop import create_app
 from workshop.catalogue import api_urls
-from workshop.fieldref import EXAMPLE_DATA
 from workshop.store import get_content
 
 CONTRACT_DIR = Path(__file__).resolve().parent / "contract"

@@ -6,19 +6,11 @@ import re
 
 from click.testing import CliRunner
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, PROJECT_ROOT
 from workshop.cli import main
 from workshop.content import load_content, parse_yaml
 from workshop.documents import API_RESOURCES
-from workshop.fieldref import (
-    END_MARKER,
-    EXAMPLE_DATA,
-    EXAMPLE_EDITION,
-    START_MARKER,
-    example_path,
-    field_reference,
-    field_rows,
-)
+from workshop.fieldref import END_MARKER, START_MARKER, example_path, field_reference, field_rows
 from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")

@@ -25,12 +25,12 @@ from flask import Flask
 from PIL import Image
 
 from scripts.local_servers import free_port
+from tests.conftest import EXAMPLE_DATA
 from workshop import apiroutes, create_app
 from workshop.catalogue import Described, Route
 from workshop.cli import main
 from workshop.documents import API_RESOURCES, Served
 from workshop.export import ExportError, export_site
-from workshop.fieldref import EXAMPLE_DATA
 from workshop.negotiation import acceptable_types
 
 PHOTO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120"/></svg>\n'

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT
 from workshop import create_app
-from workshop.fieldref import EXAMPLE_DATA
 
 VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

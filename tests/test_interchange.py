@@ -16,12 +16,11 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
 from tests import frab_xml
-from tests.conftest import SHIPPED_DATA
+from tests.conftest import EXAMPLE_DATA, SHIPPED_DATA
 from tests.dom import parse_html
 from tests.test_reload import edit, settle
 from workshop import create_app
 from workshop.config import DefaultConfig
-from workshop.fieldref import EXAMPLE_DATA
 
 FRAB_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "frab-schedule.schema.json").read_text())
 JSON_FEED_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "jsonfeed-1.1.schema.json").read_text())

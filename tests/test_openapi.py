@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, FormatChecker
 from werkzeug.routing import Rule
 
+from tests.conftest import EXAMPLE_DATA
 from workshop import create_app
 from workshop.datafields import SLUG_PATTERN
-from workshop.fieldref import EXAMPLE_DATA
 from workshop.schemas import RESOURCE_SCHEMAS
 
 OPENAPI_URL = "/api/v1/openapi.json"

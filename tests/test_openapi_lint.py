@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT
 from workshop import create_app
-from workshop.fieldref import EXAMPLE_DATA
 
 NODE_BIN = PROJECT_ROOT / "node_modules" / ".bin"
 OFFLINE_GUARD = Path(__file__).resolve().parent / "node_offline.cjs"

@@ -13,9 +13,8 @@ import pypdf
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import EXAMPLE_DATA, LiveServer
 from workshop import create_app
-from workshop.fieldref import EXAMPLE_DATA
 
 # Shown on screen, never on paper.
 SCREEN_ONLY = [

@@ -21,8 +21,8 @@ from hypothesis import settings
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import FailureGroup
 
+from tests.conftest import EXAMPLE_DATA
 from workshop import create_app, documents
-from workshop.fieldref import EXAMPLE_DATA
 
 OPENAPI_URL = "/api/v1/openapi.json"
 SHIPPED = create_app({"TESTING": True, "CONTENT_RELOAD": False})

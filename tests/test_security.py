@@ -31,7 +31,7 @@ from playwright.sync_api import Browser
 from werkzeug.debug import DebuggedApplication
 from werkzeug.test import TestResponse
 
-from tests.conftest import PROJECT_ROOT, SHIPPED_DATA, LiveServer
+from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, PROJECT_ROOT, SHIPPED_DATA, LiveServer
 from tests.dom import Element, parse_html
 from tests.test_server import gunicorn, wait_until_serving
 from workshop import create_app, documents
@@ -45,7 +45,7 @@ from workshop.content import (
     section_key,
 )
 from workshop.datafields import Link, Markdown
-from workshop.fieldref import EXAMPLE_DATA, EXAMPLE_EDITION, field_rows
+from workshop.fieldref import field_rows
 from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 
 # --- Security headers ----------------------------------------------------------------------

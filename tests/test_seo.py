@@ -16,11 +16,10 @@ from flask.testing import FlaskClient
 from PIL import Image
 from playwright.sync_api import Browser
 
-from tests.conftest import LiveServer
+from tests.conftest import EXAMPLE_DATA, LiveServer
 from tests.dom import Element, parse_html
 from workshop import create_app
 from workshop.config import DefaultConfig
-from workshop.fieldref import EXAMPLE_DATA
 
 SCHEMA = "https://schema.org/"
 DEFAULT_SITE_URL = DefaultConfig.SITE_URL

@@ -14,10 +14,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import EXAMPLE_DATA, LiveServer
 from tests.test_reload import ROBUSTNESS, edit
 from workshop import create_app
-from workshop.fieldref import EXAMPLE_DATA
 
 pytestmark = pytest.mark.browser
 

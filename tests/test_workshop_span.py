@@ -16,12 +16,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
+from tests.conftest import EXAMPLE_DATA
 from tests.dom import parse_html
 from tests.test_content import PUBLISHED_PROGRAM, line_containing, problems_of, replace
 from tests.test_seo import head_of, json_ld
 from workshop import create_app
 from workshop.cli import main
-from workshop.fieldref import EXAMPLE_DATA
 
 HONOLULU = ZoneInfo("Pacific/Honolulu")
 WORKSHOP_END = "    end: 2030-07-29T09:15:00-10:00\n"

@@ -11,6 +11,7 @@ The page needs no script and loads nothing from another site.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -23,8 +24,8 @@ from workshop.catalogue import JSON, TAGS, Endpoint, api_endpoints
 from workshop.config import PROJECT_ROOT
 from workshop.content import Content
 from workshop.documents import Served
-from workshop.http import serve
-from workshop.richtext import render_markdown
+from workshop.httpresponses import serve
+from workshop.richtext import markdown_tokens, render_markdown
 
 DOCS_FILE = PROJECT_ROOT / "docs" / "api.md"
 # The sections of docs/api.md the page shows, in this order.
@@ -55,23 +56,33 @@ def anchor_of(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
-def _split(text: str, marker: str) -> Iterator[tuple[str, str]]:
-    """(title, body) of each part of ``text`` that starts with a ``marker`` heading; first ("", the text before)."""
-    parts = re.split(rf"^{re.escape(marker)} (.+)$", text, flags=re.MULTILINE)
-    yield "", parts[0]
-    for index in range(1, len(parts), 2):
-        yield parts[index].strip(), parts[index + 1]
+def _split(text: str, level: int) -> Iterator[tuple[str, str]]:
+    """(title, body) of each part of ``text`` that starts with a heading of ``level``; first ("", the text before).
+
+    The headings are markdown-it's, so a ``##`` line inside a code block is no heading.
+    """
+    tokens = markdown_tokens(text)
+    headings = [
+        (opening.map[0], title.content.strip())
+        for opening, title in itertools.pairwise(tokens)
+        if opening.type == "heading_open" and opening.tag == f"h{level}" and opening.map
+    ]
+    lines = text.splitlines(keepends=True)
+    ends = [line for line, _ in headings[1:]] + [len(lines)]
+    yield "", "".join(lines[: headings[0][0] if headings else len(lines)])
+    for (line, title), end in zip(headings, ends, strict=True):
+        yield title, "".join(lines[line + 1 : end])
 
 
-def doc_sections(text: str, titles: tuple[str, ...] = PAGE_SECTIONS) -> list[DocSection]:
+def markdown_sections(text: str, titles: tuple[str, ...] = PAGE_SECTIONS) -> list[DocSection]:
     """The ``## <title>`` sections of a Markdown text, each with its ``###`` subsections."""
-    found = {title: body for title, body in _split(text, "##") if title}
+    found = {title: body for title, body in _split(text, 2) if title}
     missing = [title for title in titles if title not in found]
     if missing:
         raise LookupError(f"{DOCS_FILE.name} has no section {', '.join(missing)}.")
     sections = []
     for title in titles:
-        intro, *parts = _split(found[title], "###")
+        intro, *parts = _split(found[title], 3)
         subsections = tuple(
             DocSection(sub_title, anchor_of(sub_title), render_markdown(body)) for sub_title, body in parts
         )
@@ -79,9 +90,9 @@ def doc_sections(text: str, titles: tuple[str, ...] = PAGE_SECTIONS) -> list[Doc
     return sections
 
 
-def docs_sections(path: Path = DOCS_FILE) -> list[DocSection]:
+def api_md_sections(path: Path = DOCS_FILE) -> list[DocSection]:
     """The sections of docs/api.md the page shows (read when the page is built, once per content version)."""
-    return doc_sections(path.read_text(encoding="utf-8"))
+    return markdown_sections(path.read_text(encoding="utf-8"))
 
 
 # --- Examples ---------------------------------------------------------------------------
@@ -120,7 +131,7 @@ def api_page_html(content: Content, edition: None = None) -> str:
         endpoint_count=len(endpoints),
         site_url=current_app.config["SITE_URL"].rstrip("/"),
         openapi_url=url_for("api.openapi"),
-        docs=docs_sections(),
+        docs=api_md_sections(),
         curl_example=curl_example,
         fetch_example=fetch_example,
     )

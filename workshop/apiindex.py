@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Response, url_for
 
-from workshop import calendar
+from workshop import calendarfiles
 from workshop.catalogue import JSON, Endpoint, Example, Route, Scope, api_endpoints
 from workshop.content import Content
 from workshop.documents import (
@@ -24,7 +24,7 @@ from workshop.documents import (
     status_payload,
 )
 from workshop.envelopes import index_schema, status_schema
-from workshop.http import respond
+from workshop.httpresponses import respond
 from workshop.store import ContentStatus, get_store
 
 EDITION_SEGMENT = "{edition}/"
@@ -108,7 +108,9 @@ def _describe_index(content: Content, route: Route) -> Iterator[Endpoint]:
 def _describe_status(content: Content, route: Route) -> Iterator[Endpoint]:
     ((endpoint, rule),) = route.rules()
     # loaded_at of the example: an instant of the content, so the document depends on the content only.
-    example = status_payload(ContentStatus(content=content, loaded_at=calendar.content_stamp(content.current_edition)))
+    example = status_payload(
+        ContentStatus(content=content, loaded_at=calendarfiles.content_stamp(content.current_edition))
+    )
     yield Endpoint(
         route=endpoint,
         path=rule,

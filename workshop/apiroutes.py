@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from workshop import calendar, frab, newsfeed
+from workshop import calendarfiles, frab, newsfeed
 from workshop.catalogue import Described, Endpoint, Example, Parameter, Route, edition_parameter, openapi_path
 from workshop.content import Content, Edition
 from workshop.documents import API_RESOURCES, RESOURCE, resource_payload
@@ -152,7 +152,7 @@ def _date_ids(edition: Edition) -> Sequence[str]:
 
 
 def _session_ids(edition: Edition) -> Sequence[str]:
-    return [session["id"] for session in calendar.published_sessions(edition)]
+    return [session["id"] for session in calendarfiles.published_sessions(edition)]
 
 
 # The API's own documents (index, status, OpenAPI) are declared in workshop/apiindex.py and
@@ -169,7 +169,7 @@ EDITION_ROUTES: tuple[Route, ...] = (
     Route(
         "calendar",
         "dates.ics",
-        calendar.FEED,
+        calendarfiles.FEED,
         "both",
         described=(
             Described(
@@ -182,14 +182,14 @@ EDITION_ROUTES: tuple[Route, ...] = (
                 "calendar moves an event instead of adding a second one.",
                 tag="Calendars",
                 schema=lambda content: CALENDAR_SCHEMA,
-                payload=lambda content, edition: calendar.FEED.document(content, edition).body.decode(),
+                payload=lambda content, edition: calendarfiles.FEED.document(content, edition).body.decode(),
             ),
         ),
     ),
     Route(
         "date_calendar",
         "dates/<item_id>.ics",
-        calendar.DATE_FILE,
+        calendarfiles.DATE_FILE,
         "edition",
         describe=partial(_item_calendars, noun="date", listed_in="the id of an item of its dates.json"),
         arguments={"item_id": _date_ids},
@@ -197,7 +197,7 @@ EDITION_ROUTES: tuple[Route, ...] = (
     Route(
         "session_calendar",
         "sessions/<session_id>.ics",
-        calendar.SESSION_FILE,
+        calendarfiles.SESSION_FILE,
         "edition",
         describe=partial(
             _item_calendars,

@@ -26,7 +26,7 @@ from marshmallow import Schema
 
 from workshop.content import Content, Edition
 from workshop.documents import Served
-from workshop.http import serve
+from workshop.httpresponses import serve
 from workshop.routing import current_edition
 
 JSON = "application/json"

@@ -104,7 +104,7 @@ def _cache() -> Cache:
     return current_app.extensions["workshop.cache"]
 
 
-def prepared(content: Content, key: str, build: Callable[[], Document]) -> Document:
+def cached_document(content: Content, key: str, build: Callable[[], Document]) -> Document:
     """The document named ``key`` for this content version, built at most once per cache.
 
     The cache only saves work: when it fails (a shared Redis gone away), the document
@@ -180,7 +180,7 @@ class Served:
     (JSON-ready data, text or bytes) from what it is handed and nothing else.
 
     ``key`` names it in the document cache (with the edition and the arguments); ``fresh_for``
-    and ``replayable`` are its cache policy (:func:`workshop.http.respond`); ``cached=False``
+    and ``replayable`` are its cache policy (:func:`workshop.httpresponses.respond`); ``cached=False``
     builds it on every request (a document that changes without a new content version).
     """
 
@@ -200,7 +200,7 @@ class Served:
         if not self.cached:
             return make()
         name = "/".join([self.key, *([edition.name] if edition is not None else []), *arguments.values()])
-        return prepared(content, name, make)
+        return cached_document(content, name, make)
 
 
 # Sections that show on the page only when they have items, and where to point instead.

@@ -5,7 +5,7 @@ the list the ``/api/`` page and ``/api/v1/index.json`` are built from too, so no
 of them can describe an endpoint the others do not.
 
 The response schemas are apispec's conversion (its marshmallow plugin, as for
-the editors' JSON Schemas in :mod:`workshop.jsonschema`) of:
+the editors' JSON Schemas in :mod:`workshop.editorschemas`) of:
 
 - the marshmallow schemas of :mod:`workshop.schemas`, which validate the data
   files and dump the API's ``data``, converted for the output side
@@ -37,8 +37,8 @@ from workshop.catalogue import HTML_DOCS_PATH, JSON, TAGS, Endpoint, Route, Sche
 from workshop.content import Content
 from workshop.datafields import SLUG_PATTERN, Markdown
 from workshop.documents import API_RESOURCES, API_VERSION, Served
+from workshop.editorschemas import DataFileConverter
 from workshop.envelopes import OPENAPI_VERSION, OpenApiDocumentSchema, ProblemSchema
-from workshop.jsonschema import DataFileConverter
 
 PROBLEM_JSON = "application/problem+json"
 # A strong ETag: the content hash, with "-gzip" when the body was sent compressed.
@@ -53,7 +53,7 @@ RICH_TEXT = "RichText"
 
 
 class ApiConverter(OpenAPIConverter):
-    """apispec's converter for what the API serves; :class:`~workshop.jsonschema.DataFileConverter` is
+    """apispec's converter for what the API serves; :class:`~workshop.editorschemas.DataFileConverter` is
     the same conversion for what a data file holds, and lends this one its mappings for URLs and ranges."""
 
     # fields.Url as "uri" (the data files' mapping); Markdown is no string here, but {markdown, html}.

@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound
 
 from workshop import documents
 from workshop.content import Edition
-from workshop.http import serve
+from workshop.httpresponses import serve
 from workshop.routing import current_edition
 from workshop.storedfiles import PAPER_FOLDER, PHOTO_FOLDER, paper_file, photo_file
 
