@@ -151,6 +151,12 @@ class ContentStore:
         self.watch = False
         self._stop.set()
 
+    def follow_for_forked_workers(self) -> None:
+        """This process alone follows the files, calling poll() itself, for the workers it forks
+        (gunicorn's master: workshop/rollover.py). Neither it nor its forks start a watcher thread:
+        a worker gets new content by being replaced with a fork of this process."""
+        self.watch = False
+
 
 def _watch(store_ref: weakref.ref[ContentStore], stop: threading.Event) -> None:
     # A weak reference: an app that is gone (tests create many) ends its watcher.
