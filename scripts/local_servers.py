@@ -33,14 +33,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(environment: Mapping[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    """gunicorn with the project's config (GUNICORN_BIND and the rest from ``environment``).
+def start_gunicorn(
+    environment: Mapping[str, str], log_path: Path, config: Path = PROJECT_ROOT / "gunicorn.conf.py"
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the project's config (GUNICORN_BIND and the rest from ``environment``), or another.
 
     Its output goes to a file: a pipe nobody reads would fill up and block the workers.
     """
     with log_path.open("w", encoding="utf-8") as log:
         return subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py"],
+            [str(GUNICORN), "--config", str(config)],
             cwd=PROJECT_ROOT,
             env={**os.environ, **environment},
             stdout=log,
@@ -80,6 +82,18 @@ def cpu_s(pid: int) -> float | None:
     """User plus system CPU time of ``pid`` in seconds (/proc/<pid>/stat fields 14 and 15)."""
     fields = stat_fields(pid)
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS if fields is not None else None
+
+
+def pss_kb(pid: int) -> int | None:
+    """Proportional set size: the process's own pages plus its share of those it shares
+    (with the master it was forked from, say), from /proc/<pid>/smaps_rollup."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
 
 def rss_kb(pid: int) -> int | None:

@@ -235,12 +235,14 @@ def _workers(arbiter: Arbiter) -> dict[int, Any]:
             continue
 
 
-def _signal_and_wait(arbiter: Arbiter, signum: int) -> None:
-    """Send gunicorn TTIN (one worker more) or TTOU (one fewer, the oldest) and wait until it acted."""
-    before = arbiter.num_workers
-    # Queued exactly as gunicorn's own signal handler queues a real signal (two real ones could merge).
-    arbiter.signal(signum, None)
-    _wait(lambda: arbiter.num_workers != before, f"gunicorn to handle {signal.Signals(signum).name}")
+def _signal(arbiter: Arbiter, signum: int, times: int) -> None:
+    """Send gunicorn TTIN (one worker more) or TTOU (one fewer, the oldest) ``times`` times.
+
+    Queued exactly as gunicorn's own signal handler queues a real signal, so none is lost
+    (the same real signal sent twice in a row can arrive once).
+    """
+    for _ in range(times):
+        arbiter.signal(signum, None)
 
 
 class BootedPipe:
@@ -278,8 +280,7 @@ def replace_workers(arbiter: Arbiter, booted_pipe: BootedPipe) -> None:
     old = set(_workers(arbiter))
     count = arbiter.num_workers
     booted_pipe.booted(0)  # forget earlier announcements (workers replaced for other reasons)
-    for _ in range(count):
-        _signal_and_wait(arbiter, signal.SIGTTIN)
+    _signal(arbiter, signal.SIGTTIN, count)
     new: set[int] = set()
 
     def all_forked() -> bool:
@@ -291,11 +292,9 @@ def replace_workers(arbiter: Arbiter, booted_pipe: BootedPipe) -> None:
     deadline = time.monotonic() + STEP_TIMEOUT
     while not new <= booted | _gone(arbiter, new) and time.monotonic() < deadline:
         booted |= booted_pipe.booted(0.1)
-    # Back to the count the rollover started from (unless someone changed it meanwhile).
-    for _ in range(count):
-        if arbiter.num_workers <= count:
-            break
-        _signal_and_wait(arbiter, signal.SIGTTOU)
+    # Back to the count the rollover started from (unless someone changed it meanwhile): gunicorn
+    # retires the oldest workers first.
+    _signal(arbiter, signal.SIGTTOU, max(0, arbiter.num_workers - count))
 
 
 def _gone(arbiter: Arbiter, pids: set[int]) -> set[int]:
