@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run dev test lint format check install install-dev chromium clean export lighthouse soak bench bench-scale bench-tools
+.PHONY: run dev test lint format check install install-dev chromium clean export lighthouse soak bench bench-scale bench-reload bench-tools
 
 run: install  ## Serve the site with gunicorn on http://127.0.0.1:8000/
 	$(BIN)/gunicorn --config gunicorn.conf.py
@@ -30,6 +30,9 @@ bench: install bench-tools  ## The app vs nginx serving its static export (wrk o
 
 bench-scale: install bench-tools  ## The same on a generated edition (1,000 papers, 100 sessions), with the reload time
 	$(BIN)/python scripts/bench.py --scale $(BENCH_ARGS)
+
+bench-reload: install  ## An edit of a generated edition (300, 3,000, 26,000 papers) under gunicorn: CPU, time until live, RSS/PSS, latency
+	$(BIN)/python scripts/bench_reload.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

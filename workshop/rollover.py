@@ -83,11 +83,17 @@ def follow_in_master(arbiter: Arbiter) -> None:
 
 
 def worker_booted(worker: Any) -> None:
-    """Called in each worker once it has booted (gunicorn's post_worker_init): tells the master."""
+    """Called in each worker once it has booted (gunicorn's post_worker_init): tells the master.
+
+    Also, under gunicorn's asgi worker, a worker told to stop (SIGTERM: retired by a rollover,
+    or by gunicorn) stops accepting connections at once and finishes those it has; the worker
+    would otherwise accept new ones, and serve them the old content, until its next one-second
+    tick. Other worker classes (no event loop, no servers list) are left as they are.
+    """
     if _booted_pipe is not None:
         _booted_pipe.announce()
     loop, servers = getattr(worker, "loop", None), getattr(worker, "servers", None)
-    if loop is not None and isinstance(servers, list):
+    if loop is not None and isinstance(servers, list) and hasattr(worker, "handle_exit_signal"):
 
         def stop_accepting() -> None:
             worker.handle_exit_signal()
