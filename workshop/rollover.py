@@ -151,15 +151,17 @@ class MasterFollower:
 
     def check_once(self) -> None:
         """Poll the files; on a change of what workers serve or report, prepare and replace them."""
-        before = self.store.status
+        # Not the status itself: the old content must be freed before the workers are forked, or
+        # its pages, freed later in the master, would be copied into each new worker.
+        before = visible_state(self.store.status)
         started = time.perf_counter()
         self.store.poll()
         status = self.store.status
-        if visible_state(status) == visible_state(before):
+        if visible_state(status) == before:
             return
         loaded = time.perf_counter()
         log = self.arbiter.log
-        if status.content.version != before.content.version:
+        if status.content.version != before[0]:
             count = prepare_documents(self.flask_app, self.store, guard=self.fork_guard)
             with self.fork_guard:
                 freeze_for_forks()
