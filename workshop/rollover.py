@@ -15,8 +15,8 @@ two content versions while it swaps. Instead, once the master is ready:
   status: an invalid edit is reported as stale by every worker), the workers are
   replaced by fresh forks of the master, which start with the new content and its
   documents, shared copy-on-write: gunicorn is asked for one more worker per worker
-  (TTIN), and once the new ones answer, for as many fewer (TTOU), which retires the
-  oldest gracefully. The old workers serve until the new ones are up.
+  (TTIN), and once the new ones have booted, for as many fewer (TTOU), which retires
+  the oldest gracefully. The old workers serve until the new ones are up.
 
 A worker gunicorn starts for any other reason (one killed, timed out, or past
 ``max_requests``) is a fork of the master too, so it starts with the current content
@@ -301,8 +301,9 @@ def replace_workers(arbiter: Arbiter, booted_pipe: BootedPipe) -> None:
     while not new <= booted | _gone(arbiter, new) and time.monotonic() < deadline:
         booted |= booted_pipe.booted(0.1)
     # Back to the count the rollover started from (unless someone changed it meanwhile): gunicorn
-    # retires the oldest workers first.
+    # retires the oldest workers first. Waited for, so that the next rollover counts right.
     _signal(arbiter, signal.SIGTTOU, max(0, arbiter.num_workers - count))
+    _wait(lambda: arbiter.num_workers <= count, "gunicorn to retire the old workers")
 
 
 def _gone(arbiter: Arbiter, pids: set[int]) -> set[int]:
