@@ -28,6 +28,7 @@ changed with TTIN/TTOU; TTIN/TTOU leave the configuration and the count alone.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -41,7 +42,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, url_for
 
-from workshop.content import Problem
 from workshop.export import api_urls, page_urls
 from workshop.store import ContentStatus, ContentStore
 
@@ -103,9 +103,13 @@ def worker_booted(worker: Any) -> None:
         loop.add_signal_handler(signal.SIGTERM, stop_accepting)
 
 
-def visible_state(status: ContentStatus) -> tuple[str, tuple[Problem, ...]]:
-    """What a worker serves and reports: a change of it replaces the workers."""
-    return status.content.version, status.problems
+def visible_state(status: ContentStatus) -> tuple[Any, ...]:
+    """What a worker serves and reports (every field of the status, the content by its version):
+    a change of it replaces the workers. Holds no reference to the content itself."""
+    return tuple(
+        status.content.version if field.name == "content" else getattr(status, field.name)
+        for field in dataclasses.fields(status)
+    )
 
 
 class MasterFollower:
@@ -154,6 +158,7 @@ class MasterFollower:
         # Not the status itself: the old content must be freed before the workers are forked, or
         # its pages, freed later in the master, would be copied into each new worker.
         before = visible_state(self.store.status)
+        before_version = self.store.content.version
         started = time.perf_counter()
         self.store.poll()
         status = self.store.status
@@ -161,7 +166,7 @@ class MasterFollower:
             return
         loaded = time.perf_counter()
         log = self.arbiter.log
-        if status.content.version != before[0]:
+        if status.content.version != before_version:
             count = prepare_documents(self.flask_app, self.store, guard=self.fork_guard)
             with self.fork_guard:
                 freeze_for_forks()
