@@ -66,14 +66,16 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "workshop-site"
 
 
-def post_worker_init(worker):  # noqa: ANN001, ANN201 (gunicorn's hook signature)
-    """Start this worker's content watcher now, not on its first request.
+def when_ready(server):  # noqa: ANN001, ANN201 (gunicorn's hook signature)
+    """The master alone follows the data files; on a change it replaces its workers with forks
+    of itself (workshop/rollover.py). Called before the first workers are forked."""
+    from workshop.rollover import follow_in_master
 
-    With preload_app the content is loaded once in the master, but threads do not
-    survive fork: each worker follows the data files with its own watcher.
-    """
-    served = getattr(worker, "asgi", None) or worker.wsgi
-    flask_app = getattr(served, "flask_app", served)  # the ASGI front keeps the Flask app it serves
-    store = getattr(flask_app, "extensions", {}).get("workshop.store")
-    if store is not None:
-        store.ensure_watching()
+    follow_in_master(server)
+
+
+def post_worker_init(worker):  # noqa: ANN001, ANN201 (gunicorn's hook signature)
+    """Tell the master this worker is up: it retires the old workers of a rollover then."""
+    from workshop.rollover import worker_booted
+
+    worker_booted(worker)

@@ -507,7 +507,7 @@ def weight_table(files: list[tuple[str, int, int]]) -> str:
 def reload_times(data_dir: Path, repetitions: int) -> tuple[list[float], list[float], int]:
     """Seconds to reload (find the change, validate and load every data file) and to build every document once.
 
-    In this process, as a gunicorn worker does: an edit of the data files, the
+    In this process, as gunicorn's master does (workshop/rollover.py): an edit of the data files, the
     store's poll that loads it (a new content version), then every page, API
     document and calendar requested once through the app, fast path included
     (which keeps each and gzips it). Returns (reload times, build times, documents).

@@ -34,9 +34,14 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    environment: Mapping[str, str], log_path: Path, file_limit: int | None = None, app: str | None = None
+    environment: Mapping[str, str],
+    log_path: Path,
+    *,
+    file_limit: int | None = None,
+    app: str | None = None,
+    config: Path = PROJECT_ROOT / "gunicorn.conf.py",
 ) -> subprocess.Popen[bytes]:
-    """gunicorn with the project's config (GUNICORN_BIND and the rest from ``environment``),
+    """gunicorn with the project's config, or ``config`` (GUNICORN_BIND and the rest from ``environment``),
     with at most ``file_limit`` open files per process if given (systemd's LimitNOFILE),
     serving ``app`` ("module:name") instead of the site if given.
 
@@ -46,7 +51,7 @@ def start_gunicorn(
     with log_path.open("w", encoding="utf-8") as log:
         return subprocess.Popen(
             # util-linux's prlimit: a preexec_fn is not safe in a process with threads.
-            [*limit, str(GUNICORN), "--config", "gunicorn.conf.py", *([app] if app else [])],
+            [*limit, str(GUNICORN), "--config", str(config), *([app] if app else [])],
             cwd=PROJECT_ROOT,
             env={**os.environ, **environment},
             stdout=log,
@@ -86,6 +91,18 @@ def cpu_s(pid: int) -> float | None:
     """User plus system CPU time of ``pid`` in seconds (/proc/<pid>/stat fields 14 and 15)."""
     fields = stat_fields(pid)
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS if fields is not None else None
+
+
+def pss_kb(pid: int) -> int | None:
+    """Proportional set size: the process's own pages plus its share of those it shares
+    (with the master it was forked from, say), from /proc/<pid>/smaps_rollup."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
 
 def rss_kb(pid: int) -> int | None:

@@ -10,26 +10,28 @@ replacement too, keeps getting new visitors. Every error (a status >= 500 or any
 other unexpected status, a connection error) is recorded with its time. At a third
 of the run one worker is killed with SIGKILL; at two thirds a data file is edited (a
 valid change) and the script records when every client has seen the new content
-version. Each worker's RSS (``/proc/<pid>/status`` VmRSS) and CPU time are read
-after a warm-up and at the end.
+version. The edit replaces every worker with a fork of the master
+(workshop/rollover.py): each worker's RSS (``/proc/<pid>/status`` VmRSS) and CPU
+time are read after a warm-up and just before the edit, and the workers serving at
+the end (all started after the edit) are reported.
 
 Exits non-zero when:
 
 - any error is not explained by the killed worker: only a connection error in the
   second after the kill, at most one per client (a client has one request in
   flight), is counted as "in flight on the killed worker" and reported apart;
-- a client still sees the old content version more than 2 s after the edit;
+- a client still sees the old content version more than 10 s after the edit (a
+  hang: the time it took is reported);
+- a worker at the end was not started after the edit;
 - a worker's RSS grows by more than ``--max-growth-mb`` (default 4 MB) from the
-  end of its warm-up to the end of the run (the replacement's warm-up runs from
-  when it is first seen to just before the edit). What may legitimately grow: the edit
-  makes a second content version, whose documents are built next to the first
-  ones (the in-process cache keeps those until they expire), and a worker starts
-  the threads that run Flask as it needs them. Measured on the shipped data:
-  +0.7 to +1.5 MB per worker over a 60 s run, +0.7 to +1.2 MB in a 12 s one, so
-  the growth is a one-off and not a per-request cost (one worker under wrk stayed
-  within 0.4 MB over 1.5 million requests). A leak of 40 bytes per request exceeds
-  the limit in a 60 s run (about 100,000 requests per worker), one of 200 bytes in
-  the 12 s run of the tests;
+  end of its warm-up to just before the edit (the replacement's warm-up runs from
+  when it is first seen to half the run). What may legitimately grow: a worker
+  starts the threads that run Flask as it needs them. Measured on the shipped data
+  before workers were replaced on an edit: +0.7 to +1.5 MB per worker over a 60 s
+  run, so the growth is a one-off and not a per-request cost (one worker under wrk
+  stayed within 0.4 MB over 1.5 million requests). A leak of 50 bytes per request
+  exceeds the limit in a 60 s run (about 80,000 requests per worker before the edit),
+  one of 250 bytes in the 12 s run of the tests;
 - a worker served nothing during its warm-up (no CPU time used): its growth would
   be its warm-up and not a leak, so the run cannot judge memory and says so.
 
@@ -65,7 +67,9 @@ from workshop.content import parse_yaml  # noqa: E402 (the project, from this ch
 
 # The edit made at two thirds of the run: the first topic's title of the current edition (a valid change).
 EDIT_SUFFIX = " (edited during the soak test)"
-EDIT_DEADLINE = 2.0  # seconds: what live reload promises (README, "Editing the content")
+# Seconds: a hang, not a speed (the machine may be busy). The time is reported; on the shipped
+# data it is about 1-2 s (README, "Editing the content"; docs/performance.md).
+EDIT_DEADLINE = 10.0
 PAGE = "/"
 DOCUMENTS = (
     "/api/v1/index.json",
@@ -100,6 +104,8 @@ class ClientStats:
     failures: list[Failure] = field(default_factory=list)
     # (time, content version) of every response that named one, in order.
     versions: list[tuple[float, str]] = field(default_factory=list)
+    # When a kept-alive connection was closed by the server with no answer, and the request retried.
+    retries: list[float] = field(default_factory=list)
 
 
 class Client(threading.Thread):
@@ -135,12 +141,24 @@ class Client(threading.Thread):
                 self.connection.close()
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
             self.requests_left = self.random.randint(*REQUESTS_PER_CONNECTION)
+        reused = self.connection.sock is not None
         self.requests_left -= 1
         self.stats.requests += 1
         self.stats.kinds[kind] += 1
         try:
-            self.connection.request("GET", path, headers=headers)
-            response = self.connection.getresponse()
+            try:
+                self.connection.request("GET", path, headers=headers)
+                response = self.connection.getresponse()
+            except http.client.RemoteDisconnected:
+                if not reused:
+                    raise
+                # A server may close a kept-alive connection when it pleases (a worker retiring
+                # gracefully closes it after its last answer, which may already have promised to
+                # keep it open); browsers then send a GET again on a new connection (RFC 9112, 9.3.1).
+                self.stats.retries.append(round(time.monotonic() - self.started, 3))
+                self.connection.close()
+                self.connection.request("GET", path, headers=headers)
+                response = self.connection.getresponse()
             body = response.read()
         except (OSError, http.client.HTTPException) as error:
             self.fail(path, f"{type(error).__name__}: {error}")
@@ -200,7 +218,10 @@ class Timeline:
     respawned_at: float | None = None
     idle_rss: dict[int, int | None] = field(default_factory=dict)
     warm_rss: dict[int, int | None] = field(default_factory=dict)
+    # Just before the edit: the edit replaces every worker (workshop/rollover.py).
     end_rss: dict[int, int | None] = field(default_factory=dict)
+    # The workers serving at the end: forked by the master after the edit.
+    rolled_in_rss: dict[int, int | None] = field(default_factory=dict)
     # CPU seconds each worker used in its warm-up (from idle, or from when the replacement was seen).
     warm_cpu: dict[int, float | None] = field(default_factory=dict)
 
@@ -272,7 +293,7 @@ def drive(master: int, port: int, settings: Settings, data_dir: Path) -> Timelin
     killed_at = time.monotonic() - started
     os.kill(victim, signal.SIGKILL)
     replacement, respawned_at = None, None
-    while replacement is None and time.monotonic() - started < 2 * duration / 3 - 0.5:
+    while replacement is None and time.monotonic() - started < duration / 2:
         current = children(master) - {victim}
         if len(current) == settings.workers and current - set(original):
             replacement = (current - set(original)).pop()
@@ -280,17 +301,19 @@ def drive(master: int, port: int, settings: Settings, data_dir: Path) -> Timelin
             idle_rss[replacement], idle_cpu[replacement] = rss_kb(replacement), cpu_s(replacement)
         time.sleep(0.02)
 
-    sleep_until(2 * duration / 3 - 0.5)
+    sleep_until(duration / 2)
     if replacement is not None:  # its own warm-up: the time since it was first seen
         warm_rss[replacement] = rss_kb(replacement)
         warm_cpu[replacement] = difference(cpu_s(replacement), idle_cpu.get(replacement))
+    sleep_until(2 * duration / 3 - 0.2)
     old_version = status_version(port)
+    end_rss = {pid: rss_kb(pid) for pid in children(master)}
     sleep_until(2 * duration / 3)
     edit_data(data_dir)
     edited_at = time.monotonic() - started
 
     sleep_until(duration)
-    end_rss = {pid: rss_kb(pid) for pid in children(master)}
+    rolled_in_rss = {pid: rss_kb(pid) for pid in children(master) - set(end_rss)}
     stop.set()
     for thread in threads:
         thread.join(timeout=15)
@@ -307,6 +330,7 @@ def drive(master: int, port: int, settings: Settings, data_dir: Path) -> Timelin
         idle_rss=idle_rss,
         warm_rss=warm_rss,
         end_rss=end_rss,
+        rolled_in_rss=rolled_in_rss,
         warm_cpu=warm_cpu,
     )
 
@@ -340,6 +364,23 @@ def classify(failures: list[Failure], killed_at: float) -> tuple[list[Failure], 
     return in_flight, errors
 
 
+def unexplained_retries(retries: list[float], timeline: Timeline) -> list[float]:
+    """A client's retries beyond one when the worker was killed and one when the edit retired the workers."""
+    windows = [
+        (timeline.killed_at, timeline.killed_at + KILL_WINDOW),
+        (timeline.edited_at, timeline.edited_at + EDIT_DEADLINE),
+    ]
+    used: set[tuple[float, float]] = set()
+    unexplained = []
+    for at in retries:
+        window = next((w for w in windows if w[0] <= at <= w[1] and w not in used), None)
+        if window is None:
+            unexplained.append(at)
+        else:
+            used.add(window)
+    return unexplained
+
+
 def memory_rows(timeline: Timeline) -> list[dict[str, Any]]:
     rows = []
     for pid in sorted(set(timeline.warm_rss) | set(timeline.end_rss)):
@@ -356,30 +397,51 @@ def memory_rows(timeline: Timeline) -> list[dict[str, Any]]:
                 "warm_up_cpu_s": round(cpu, 3) if (cpu := timeline.warm_cpu.get(pid)) is not None else None,
             }
         )
+    for pid, rss in sorted(timeline.rolled_in_rss.items()):
+        # Forked after the edit: reported, not judged (they had no warm-up of their own).
+        rows.append(
+            {
+                "pid": pid,
+                "role": "rolled-in",
+                "idle_kb": None,
+                "before_kb": None,
+                "after_kb": rss,
+                "growth_kb": None,
+                "warm_up_cpu_s": None,
+            }
+        )
     return rows
 
 
 def summarize(settings: Settings, timeline: Timeline) -> dict[str, Any]:
     threads = timeline.threads
     in_flight, errors = classify([f for thread in threads for f in thread.stats.failures], timeline.killed_at)
+    retries = [{"client": thread.number, "at": at} for thread in threads for at in thread.stats.retries]
+    unexplained = [at for thread in threads for at in unexplained_retries(thread.stats.retries, timeline)]
     switches = [switch_time(thread.stats.versions, timeline.old_version, timeline.edited_at) for thread in threads]
     seen_by_all = max(switches) if switches and None not in switches else None  # type: ignore[type-var]
     memory = memory_rows(timeline)
     # Every worker alive at the end is judged, the replacement too (its warm-up ran from when
     # it was first seen). Growth after a warm-up in which a worker served nothing would be that worker's
     # warm-up, not a leak, so such a run cannot judge memory and says so instead.
-    survivors = [row for row in memory if row["role"] != "killed"]
+    survivors = [row for row in memory if row["role"] in ("worker", "replacement")]
     max_growth_kb = max((row["growth_kb"] for row in survivors if row["growth_kb"] is not None), default=0)
     cold = [row["pid"] for row in survivors if (row["warm_up_cpu_s"] or 0) < WARM_CPU_S]
     problems = []
     if errors:
         problems.append(f"{len(errors)} error(s) beyond the killed worker's in-flight requests")
+    if unexplained:
+        problems.append(f"kept-alive connections closed with no answer at {unexplained} s (not a kill or an edit)")
     if seen_by_all is None or seen_by_all > EDIT_DEADLINE:
         problems.append(f"the edit was not served to every client within {EDIT_DEADLINE} s")
     if timeline.new_version == timeline.old_version:
         problems.append("the content version did not change after the edit")
     if timeline.replacement is None:
         problems.append("gunicorn did not replace the killed worker")
+    if len(timeline.rolled_in_rss) != settings.workers:
+        problems.append(
+            f"{len(timeline.rolled_in_rss)} of the {settings.workers} workers at the end were started after the edit"
+        )
     if max_growth_kb > settings.max_growth_mb * 1024:
         problems.append(f"a worker's memory grew by {max_growth_kb / 1024:.1f} MB (limit {settings.max_growth_mb} MB)")
     if cold:
@@ -400,6 +462,7 @@ def summarize(settings: Settings, timeline: Timeline) -> dict[str, Any]:
         "kinds": dict(kinds),
         "statuses": {str(status): count for status, count in sorted(statuses.items())},
         "errors": [asdict(failure) for failure in errors],
+        "retries": retries,
         "killed_worker": {
             "pid": timeline.victim,
             "killed_at_s": round(timeline.killed_at, 3),
@@ -446,6 +509,8 @@ def print_report(report: dict[str, Any]) -> None:
     for failure in killed["in_flight_errors"]:
         print(f"    in flight: {failure['at']} s client {failure['client']} {failure['path']}: {failure['what']}")
     print(f"  errors beyond those: {len(report['errors'])}")
+    retried = [f"{retry['at']} s (client {retry['client']})" for retry in report["retries"]]
+    print(f"  kept-alive connections closed with no answer, request sent again: {', '.join(retried) or 'none'}")
     for failure in report["errors"][:20]:
         print(f"    {failure['at']} s client {failure['client']} {failure['path']}: {failure['what']}")
     edit = report["edit"]

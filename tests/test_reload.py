@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import LiveServer
+from workshop.documentcache import document_key
 from workshop.store import ContentStore
 
 ROBUSTNESS = "Robustness to covariate shifts and model misspecification"
@@ -250,3 +251,23 @@ def test_the_watcher_thread_picks_up_an_edit_within_two_seconds(data_dir: Path, 
         else:
             pytest.fail("the edit was not served within 2 seconds")
         store_of(app).stop_watching()
+
+
+def test_an_edit_drops_the_old_versions_documents_from_the_in_process_cache(
+    data_dir: Path, make_app: Callable[..., Flask]
+) -> None:
+    # Kept until they expired (an hour), every old version's pages and documents added up in each process.
+    app = make_app(data_dir)
+    client = app.test_client()
+    store, cache = store_of(app), app.extensions["workshop.cache"]
+    old = store.content.version
+    client.get("/")
+    client.get("/api/v1/site.json")
+    assert cache.get(document_key(app, old, "page/icml2023")) is not None
+    edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
+    settle(store)
+    new = store.content.version
+    assert client.get("/").status_code == 200
+    assert cache.get(document_key(app, new, "page/icml2023")) is not None
+    assert cache.get(document_key(app, old, "page/icml2023")) is None
+    assert cache.get(document_key(app, old, "api/icml2023/site")) is None

@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_caching import Cache
+from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
 from workshop import seo, socialcard
@@ -104,6 +105,19 @@ def _cache() -> Cache:
     return current_app.extensions["workshop.cache"]
 
 
+def _keep_one_version(version: str) -> None:
+    """An in-process cache keeps the documents of one content version: the first document
+    stored for a new version drops the others, instead of keeping them until they expire
+    (CACHE_DEFAULT_TIMEOUT) in every process. A shared cache (Redis) is left alone: other
+    processes may still serve the old version, and its entries expire on their own."""
+    if current_app.extensions.get("workshop.cached_version") == version:
+        return
+    backend = _cache().cache
+    if isinstance(backend, SimpleCache):
+        backend.clear()
+    current_app.extensions["workshop.cached_version"] = version
+
+
 def cached_document(content: Content, key: str, build: Callable[[], Document]) -> Document:
     """The document named ``key`` for this content version, built at most once per cache.
 
@@ -139,6 +153,7 @@ def cached_document(content: Content, key: str, build: Callable[[], Document]) -
     if document is None:
         document = dataclasses.replace(build(), last_modified=content.modified_at)
         try:
+            _keep_one_version(content.version)
             _cache().set(cache_key, document.to_bytes())
         except Exception as error:
             cache_failed("store", error)

@@ -1,7 +1,8 @@
 """Live content: the last good content of a running process, kept current by a watcher.
 
-Each process (every gunicorn worker) runs one daemon thread that polls the data
-files' sizes and modification times. A change is loaded only once the files
+Each process runs one daemon thread that polls the data files' sizes and
+modification times (under gunicorn only the master does, for its workers:
+workshop/rollover.py). A change is loaded only once the files
 have stopped changing for one poll (so a half-saved file is not read), and the
 new content replaces the old in one reference swap: a request sees either the
 old or the new content, never a mix. An invalid edit is rejected as a whole,
@@ -165,6 +166,12 @@ class ContentStore:
         self.watch = False
         self._stop.set()
 
+    def follow_for_forked_workers(self) -> None:
+        """This process alone follows the files, calling poll() itself, for the workers it forks
+        (gunicorn's master: workshop/rollover.py). Neither it nor its forks start a watcher thread:
+        a worker gets new content by being replaced with a fork of this process."""
+        self.watch = False
+
 
 def _watch(store_ref: weakref.ref[ContentStore], stop: threading.Event) -> None:
     # A weak reference: an app that is gone (tests create many) ends its watcher.
@@ -231,8 +238,8 @@ def init_app(app: Flask) -> None:
         poll_interval=app.config["CONTENT_POLL_INTERVAL"],
     )
     app.extensions["workshop.store"] = store
-    # Started in the serving process: a gunicorn master that preloads the app
-    # forks its workers, and each needs its own thread (see gunicorn.conf.py).
+    # Started in the serving process, on its first request (threads do not survive a fork;
+    # a gunicorn master follows the files for its workers instead: workshop/rollover.py).
     app.before_request(store.ensure_watching)
 
 
