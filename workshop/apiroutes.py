@@ -148,11 +148,11 @@ def _resource_described(resource: Resource) -> Described:
 
 
 def _date_ids(edition: Edition) -> Sequence[str]:
-    return [item["id"] for item in edition["dates"]["items"]]
+    return [item["id"] for item in edition.dates]
 
 
 def _session_ids(edition: Edition) -> Sequence[str]:
-    return [session["id"] for session in calendarfiles.published_sessions(edition)]
+    return list(edition.by_id["sessions"])
 
 
 # The API's own documents (index, status, OpenAPI) are declared in workshop/apiindex.py and

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -22,10 +23,10 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
+from workshop import span
 from workshop.datafields import SLUG_PATTERN, LoadContext, load_context
 from workshop.datafiles import DataFiles, is_inside, relative_name, scan
 from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
-from workshop.span import contradictions
 
 EDITIONS_FILE = "editions.yaml"
 DATA_SUFFIX = ".yaml"
@@ -66,20 +67,79 @@ class ContentError(Exception):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+Item = Mapping[str, Any]
+Span = tuple[dt.datetime, dt.datetime]
+
+
 @dataclass(frozen=True)
 class Edition:
-    """One workshop edition: every section's validated data, by resource name."""
+    """One workshop edition: every section's validated data, by resource name, and what is derived
+    from it, computed once here so that every page, document and calendar uses one definition.
+
+    ``edition["speakers"]`` is the section as loaded (what the API dumps); ``edition.speakers`` its
+    items; ``edition.speaker(id)`` one of them. When the workshop takes place is
+    :attr:`workshop_span` (workshop/span.py says how the program and dates.yaml decide it).
+    """
 
     name: str
     sections: Mapping[str, Mapping[str, Any]]
+    title: str = field(init=False, compare=False, repr=False)
+    speakers: tuple[Item, ...] = field(init=False, compare=False, repr=False)
+    papers: tuple[Item, ...] = field(init=False, compare=False, repr=False)
+    # The important dates as dates.yaml has them, and as the site shows them (the workshop's
+    # own date takes the published program's times).
+    dates: tuple[Item, ...] = field(init=False, compare=False, repr=False)
+    shown_dates: tuple[Item, ...] = field(init=False, compare=False, repr=False)
+    # The sessions visitors see: none until the program is published.
+    published_sessions: tuple[Item, ...] = field(init=False, compare=False, repr=False)
+    # The program's sessions by their day at the venue, in order.
+    schedule: tuple[tuple[dt.date, tuple[Item, ...]], ...] = field(init=False, compare=False, repr=False)
+    workshop_date: Item | None = field(init=False, compare=False, repr=False)
+    workshop_span: Span | None = field(init=False, compare=False, repr=False)
+    # Items by id, for the references between sections (checked at load time); dates as shown.
+    by_id: Mapping[str, Mapping[str, Item]] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        site = self.sections["site"]
+        sessions = tuple(self.sections["program"]["sessions"])
+        derived = {
+            "title": f"{site['title']} ({site['venue']['name']})",
+            "speakers": tuple(self.sections["speakers"]["speakers"]),
+            "papers": tuple(self.sections["papers"]["papers"]),
+            "dates": tuple(self.sections["dates"]["items"]),
+            "shown_dates": tuple(span.shown_dates(self.sections)),
+            "published_sessions": tuple(span.published_sessions(self.sections)),
+            "schedule": tuple(
+                (day, tuple(group)) for day, group in itertools.groupby(sessions, key=lambda s: s["starts_at"].date())
+            ),
+            "workshop_date": span.workshop_date(self.sections),
+            "workshop_span": span.workshop_span(self.sections),
+        }
+        lists = {
+            "dates": derived["shown_dates"],
+            "speakers": derived["speakers"],
+            "papers": derived["papers"],
+            "outcomes": self.sections["call-for-abstracts"]["review"]["outcomes"],
+            "sessions": derived["published_sessions"],
+        }
+        derived["by_id"] = MappingProxyType(
+            {name: MappingProxyType({item["id"]: item for item in items}) for name, items in lists.items()}
+        )
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)  # frozen: set once, here
 
     def __getitem__(self, resource: str) -> Mapping[str, Any]:
         return self.sections[resource]
 
-    @property
-    def title(self) -> str:
-        site = self.sections["site"]
-        return f"{site['title']} ({site['venue']['name']})"
+    def speaker(self, item_id: str) -> Item:
+        return self.by_id["speakers"][item_id]
+
+    def paper(self, item_id: str) -> Item:
+        return self.by_id["papers"][item_id]
+
+    def date(self, item_id: str) -> Item:
+        """An important date as the site shows it."""
+        return self.by_id["dates"][item_id]
 
 
 @dataclass(frozen=True)
@@ -343,7 +403,7 @@ def _cross_check(
 ) -> None:
     """Checks that span files: every id one file names must exist in the other, and the
     workshop's date in dates.yaml must agree with the published program."""
-    for field_path, message in contradictions(sections):
+    for field_path, message in span.contradictions(sections):
         loader.report(edition_dir / f"dates{DATA_SUFFIX}", message, parsed["dates"].line_of(field_path), field_path)
     for ref in _references(sections):
         if ref.named not in ref.known:

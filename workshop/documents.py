@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import itertools
 import json
 import logging
 import time
@@ -28,7 +27,6 @@ from workshop import seo, socialcard
 from workshop.content import Content, Edition, dump_edition, dump_section, section_key
 from workshop.documentcache import document_key
 from workshop.schemas import RESOURCE_SCHEMAS
-from workshop.span import shown_dates
 from workshop.store import ContentStatus
 
 logger = logging.getLogger(__name__)
@@ -230,11 +228,9 @@ def _page_anchor(edition: Edition, resource: str) -> str | None:
     """The anchor of a resource's section on the page (None: the top of the page)."""
     if resource == "site":
         return None
-    if resource == "speakers" and not any(
-        speaker["role"] == "invited-speaker" for speaker in edition["speakers"]["speakers"]
-    ):
+    if resource == "speakers" and not any(speaker["role"] == "invited-speaker" for speaker in edition.speakers):
         # No "Invited Speakers" heading (#speakers) without invited speakers: point at the panelists.
-        return "panelists" if edition["speakers"]["speakers"] else "program"
+        return "panelists" if edition.speakers else "program"
     if resource in _LIST_SECTIONS:
         items_key, fallback = _LIST_SECTIONS[resource]
         return resource if edition[resource][items_key] else fallback
@@ -272,31 +268,14 @@ RESOURCE = Served(
 )
 
 
-def items_by_id(edition: Edition) -> dict[str, dict[str, Any]]:
-    """Lookup tables for the references between sections (checked at load time); dates as the site shows them."""
-    lists = {
-        "dates": shown_dates(edition),
-        "speakers": edition["speakers"]["speakers"],
-        "papers": edition["papers"]["papers"],
-        "outcomes": edition["call-for-abstracts"]["review"]["outcomes"],
-    }
-    return {name: {item["id"]: item for item in items} for name, items in lists.items()}
-
-
-def schedule_by_day(edition: Edition) -> list[tuple[dt.date, list[Mapping[str, Any]]]]:
-    """The program's sessions grouped by their day at the venue, in order."""
-    sessions = edition["program"]["sessions"]
-    return [(day, list(group)) for day, group in itertools.groupby(sessions, key=lambda s: s["starts_at"].date())]
-
-
 def page_html(content: Content, edition: Edition) -> str:
     return render_template(
         "page.html",
         content=content,
         edition=edition,
         sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
-        by_id=items_by_id(edition),
-        schedule=schedule_by_day(edition),
+        by_id=edition.by_id,
+        schedule=edition.schedule,
         json_url=resource_url(edition.name, "site"),
         dates_url=resource_url(edition.name, "dates"),
         meta=seo.page_meta(edition, page_url(edition.name)),

@@ -124,7 +124,7 @@ def unbuilt_urls(app: Flask) -> tuple[int, list[str]]:
 def paper_pdf_urls(content: Content) -> Iterator[str]:
     """The ``pdf`` of every paper whose PDF is stored with its edition (served by the site itself)."""
     for edition in content.editions.values():
-        for paper in edition["papers"]["papers"]:
+        for paper in edition.papers:
             if paper["pdf"] is not None and paper["pdf"].startswith("/"):
                 yield paper["pdf"]
 

@@ -25,9 +25,8 @@ from flask import current_app, url_for
 from marshmallow import Schema, fields, validate
 
 from workshop.content import Content, Edition
-from workshop.documents import API_VERSION, Served, schedule_by_day
+from workshop.documents import API_VERSION, Served
 from workshop.outputfields import absolute_url_field, described, text
-from workshop.span import published_sessions, workshop_span
 
 XML_MIMETYPE = "application/xml"
 
@@ -139,10 +138,8 @@ def _duration(start: dt.datetime, end: dt.datetime) -> str:
 
 
 def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: str) -> dict[str, Any]:
-    speakers = {speaker["id"]: speaker for speaker in edition["speakers"]["speakers"]}
-    papers = {paper["id"]: paper for paper in edition["papers"]["papers"]}
     page = site_url + url_for("pages.edition_page", edition=edition.name, _anchor=f"session-{session['id']}")
-    presented = [papers[paper_id]["title"] for paper_id in session["papers"]]
+    presented = [edition.paper(paper_id)["title"] for paper_id in session["papers"]]
     return {
         "guid": _guid(edition, "session", session["id"]),
         "id": _numeric_id(edition, "session", session["id"]),
@@ -166,8 +163,8 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
             {
                 "id": _numeric_id(edition, "person", speaker_id),
                 "guid": _guid(edition, "person", speaker_id),
-                "name": speakers[speaker_id]["name"],
-                "public_name": speakers[speaker_id]["name"],
+                "name": edition.speaker(speaker_id)["name"],
+                "public_name": edition.speaker(speaker_id)["name"],
             }
             for speaker_id in session["speakers"]
         ],
@@ -178,8 +175,8 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
 
 def _conference_days(edition: Edition) -> tuple[dt.date, dt.date]:
     # Without a workshop date nor a program, the last important date stands for the event.
-    last = edition["dates"]["items"][-1]
-    start, end = workshop_span(edition) or (last["starts_at"], last["ends_at"])
+    last = edition.dates[-1]
+    start, end = edition.workshop_span or (last["starts_at"], last["ends_at"])
     return start.date(), end.date()
 
 
@@ -196,7 +193,7 @@ def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
             "day_end": max(session["ends_at"] for session in sessions).isoformat(),
             "rooms": {room: [_event(edition, session, room, site_url) for session in sessions]},
         }
-        for number, (day, sessions) in enumerate(schedule_by_day(edition) if published_sessions(edition) else [], 1)
+        for number, (day, sessions) in enumerate(edition.schedule if edition.published_sessions else (), 1)
     ]
     return {
         "$schema": SCHEMA_URL,
@@ -206,7 +203,7 @@ def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
             "base_url": f"{site_url}/",
             "conference": {
                 "acronym": edition.name,
-                "title": f"{site['title']} ({site['venue']['name']})",
+                "title": edition.title,
                 "start": first.isoformat(),
                 "end": last.isoformat(),
                 "daysCount": (last - first).days + 1,

@@ -64,7 +64,7 @@ def feed_payload(edition: Edition) -> dict[str, Any]:
     page = absolute_url(url_for("pages.edition_page", edition=edition.name))
     return {
         "version": JSON_FEED_VERSION,
-        "title": f"{site['title']} ({site['venue']['name']}): news",
+        "title": f"{edition.title}: news",
         "home_page_url": page,
         "feed_url": absolute_url(url_for("api.edition_feed", edition=edition.name)),
         "description": f"Announcements of the {site['title']} workshop at {site['venue']['name']}.",

@@ -20,7 +20,6 @@ from markupsafe import Markup
 
 from workshop import filters, socialcard
 from workshop.content import Edition
-from workshop.span import workshop_date
 
 SCHEMA_ORG = "https://schema.org"
 # logistics.attendance -> schema.org's EventAttendanceModeEnumeration.
@@ -127,7 +126,7 @@ def card_text(edition: Edition) -> socialcard.CardText:
     return socialcard.CardText(
         title=site["title"],
         kicker=f"{venue['name']} workshop" + (f" · {venue['city']}" if venue["city"] else ""),
-        when=when_text(workshop_date(edition), venue["timezone"]),
+        when=when_text(edition.workshop_date, venue["timezone"]),
         footer=urlsplit(site_url()).netloc,
     )
 
@@ -148,7 +147,7 @@ def event(edition: Edition, page_url: str) -> dict[str, Any]:
         "name": site["title"],
         "description": plain_text(site["goal"]),
         "url": page_url,
-        **event_dates(workshop_date(edition)),
+        **event_dates(edition.workshop_date),
         "eventAttendanceMode": ATTENDANCE_MODES[attendance],
         "eventStatus": f"{SCHEMA_ORG}/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
