@@ -143,7 +143,7 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
     return {
         "guid": _guid(edition, "session", session["id"]),
         "id": _numeric_id(edition, "session", session["id"]),
-        "date": session["starts_at"].isoformat(),
+        "date": session["starts_at"],
         "start": session["starts_at"].strftime("%H:%M"),
         "duration": _duration(session["starts_at"], session["ends_at"]),
         "room": room,
@@ -188,33 +188,36 @@ def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
     days = [
         {
             "index": number,
-            "date": day.isoformat(),
-            "day_start": sessions[0]["starts_at"].isoformat(),
-            "day_end": max(session["ends_at"] for session in sessions).isoformat(),
+            "date": day,
+            "day_start": sessions[0]["starts_at"],
+            "day_end": max(session["ends_at"] for session in sessions),
             "rooms": {room: [_event(edition, session, room, site_url) for session in sessions]},
         }
         for number, (day, sessions) in enumerate(edition.schedule if edition.published_sessions else (), 1)
     ]
-    return {
-        "$schema": SCHEMA_URL,
-        "generator": {"name": "workshop-site", "version": API_VERSION},
-        "schedule": {
-            "version": content.version,
-            "base_url": f"{site_url}/",
-            "conference": {
-                "acronym": edition.name,
-                "title": edition.title,
-                "start": first.isoformat(),
-                "end": last.isoformat(),
-                "daysCount": (last - first).days + 1,
-                "timeslot_duration": "00:05",
-                "time_zone_name": edition["program"]["timezone"],
-                "url": site_url + url_for("pages.edition_page", edition=edition.name),
-                "rooms": [{"name": room, "guid": _guid(edition, "room", "main")}],
-                "days": days,
+    # Dumped through the schema the OpenAPI document shows: one description of the format.
+    return FrabScheduleSchema().dump(
+        {
+            "schema_url": SCHEMA_URL,
+            "generator": {"name": "workshop-site", "version": API_VERSION},
+            "schedule": {
+                "version": content.version,
+                "base_url": f"{site_url}/",
+                "conference": {
+                    "acronym": edition.name,
+                    "title": edition.title,
+                    "start": first,
+                    "end": last,
+                    "daysCount": (last - first).days + 1,
+                    "timeslot_duration": "00:05",
+                    "time_zone_name": edition["program"]["timezone"],
+                    "url": site_url + url_for("pages.edition_page", edition=edition.name),
+                    "rooms": [{"name": room, "guid": _guid(edition, "room", "main")}],
+                    "days": days,
+                },
             },
-        },
-    }
+        }
+    )
 
 
 # --- The same schedule as XML ---------------------------------------------------------------

@@ -55,22 +55,25 @@ def _item(page: str, announcement: Mapping[str, Any]) -> dict[str, Any]:
         "content_html": with_absolute_links(body.html, page) if body else f"<p>{escape(announcement['title'])}</p>",
         "content_text": body.markdown if body else announcement["title"],
         # A day, not a time: published at the start of that day, UTC.
-        "date_published": dt.datetime.combine(announcement["published"], dt.time(), dt.UTC).isoformat(),
+        "date_published": dt.datetime.combine(announcement["published"], dt.time(), dt.UTC),
     }
 
 
 def feed_payload(edition: Edition) -> dict[str, Any]:
     site = edition["site"]
     page = absolute_url(url_for("pages.edition_page", edition=edition.name))
-    return {
-        "version": JSON_FEED_VERSION,
-        "title": f"{edition.title}: news",
-        "home_page_url": page,
-        "feed_url": absolute_url(url_for("api.edition_feed", edition=edition.name)),
-        "description": f"Announcements of the {site['title']} workshop at {site['venue']['name']}.",
-        "language": "en",
-        "items": [_item(page, announcement) for announcement in edition["announcements"]["announcements"]],
-    }
+    # Dumped through the schema the OpenAPI document shows: one description of the format.
+    return JsonFeedSchema().dump(
+        {
+            "version": JSON_FEED_VERSION,
+            "title": f"{edition.title}: news",
+            "home_page_url": page,
+            "feed_url": absolute_url(url_for("api.edition_feed", edition=edition.name)),
+            "description": f"Announcements of the {site['title']} workshop at {site['venue']['name']}.",
+            "language": "en",
+            "items": [_item(page, announcement) for announcement in edition["announcements"]["announcements"]],
+        }
+    )
 
 
 FEED = Served("feed", MIMETYPE, lambda content, edition: feed_payload(edition))
