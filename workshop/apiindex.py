@@ -60,27 +60,30 @@ def index_payload(content: Content) -> dict[str, Any]:
     def listed(scope: Scope) -> list[dict[str, str]]:
         return [_listed(endpoint, endpoint.path, endpoint.path.removeprefix(prefix)) for endpoint in scoped(scope)]
 
-    return {
-        "api_version": API_VERSION,
-        "content_version": content.version,
-        "current_edition": content.current,
-        "editions": [
-            {
-                "id": name,
-                "title": edition.title,
-                "current": name == content.current,
-                "html_url": page_url(name),
-                "resources": {resource: resource_url(name, resource) for resource in API_RESOURCES},
-                **_edition_listing(scoped("edition"), name),
-            }
-            for name, edition in content.editions.items()
-        ],
-        "current_resources": {
-            resource: url_for("api.current_resource", resource=resource) for resource in API_RESOURCES
-        },
-        "documents": listed("api"),
-        "current_documents": listed("current"),
-    }
+    # Dumped through the schema the OpenAPI document shows: one description of the index.
+    return index_schema(content)().dump(
+        {
+            "api_version": API_VERSION,
+            "content_version": content.version,
+            "current_edition": content.current,
+            "editions": [
+                {
+                    "id": name,
+                    "title": edition.title,
+                    "current": name == content.current,
+                    "html_url": page_url(name),
+                    "resources": {resource: resource_url(name, resource) for resource in API_RESOURCES},
+                    **_edition_listing(scoped("edition"), name),
+                }
+                for name, edition in content.editions.items()
+            ],
+            "current_resources": {
+                resource: url_for("api.current_resource", resource=resource) for resource in API_RESOURCES
+            },
+            "documents": listed("api"),
+            "current_documents": listed("current"),
+        }
+    )
 
 
 INDEX = Served("api/index", JSON, lambda content, edition: index_payload(content))

@@ -24,16 +24,14 @@ from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
 from workshop import seo, socialcard
-from workshop.content import Content, Edition, dump_edition, dump_section, section_key
+from workshop.content import Content, Edition, section_key
 from workshop.documentcache import document_key
+from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
 from workshop.schemas import RESOURCE_SCHEMAS
 from workshop.store import ContentStatus
 
 logger = logging.getLogger(__name__)
 
-API_VERSION = "1"
-# Every section can be fetched on its own; "site" is all of them in one document.
-API_RESOURCES: tuple[str, ...] = tuple(RESOURCE_SCHEMAS)
 # The first line of a document as the cache stores it (Document.to_bytes); then its metadata, then its body.
 STORED_DOCUMENT = b"workshop-document/1\n"
 
@@ -245,16 +243,22 @@ def check_resource(resource: str) -> str:
 
 def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
     check_resource(resource)
-    data = dump_edition(edition) if resource == "site" else dump_section(resource, edition[resource])
-    return {
-        "api_version": API_VERSION,
-        "content_version": content.version,
-        "edition": edition.name,
-        "resource": resource,
-        "url": resource_url(edition.name, resource),
-        "html_url": page_url(edition.name, _page_anchor(edition, resource)),
-        "data": data,
-    }
+    if resource == "site":
+        data: Mapping[str, Any] = {section_key(name): edition[name] for name in RESOURCE_SCHEMAS}
+    else:
+        data = edition[resource]
+    # Dumped through the schema the OpenAPI document shows: one description of the envelope.
+    return envelope_schema(content, resource)().dump(
+        {
+            "api_version": API_VERSION,
+            "content_version": content.version,
+            "edition": edition.name,
+            "resource": resource,
+            "url": resource_url(edition.name, resource),
+            "html_url": page_url(edition.name, _page_anchor(edition, resource)),
+            "data": data,
+        }
+    )
 
 
 # The builders are looked up when called (not bound here), so a test can replace one in this module.
@@ -300,21 +304,24 @@ def status_payload(status: ContentStatus) -> dict[str, Any]:
         {"file": problem.path, "line": problem.line, "field": problem.field or None, "message": problem.message}
         for problem in status.problems
     ]
-    return {
-        "api_version": API_VERSION,
-        "content_version": status.content.version,
-        "current_edition": status.content.current,
-        "state": "stale" if status.stale else "current",
-        "stale": status.stale,
-        "detail": (
-            f"The data files have {len(problems)} problem(s); the site serves the last good content."
-            if status.stale
-            else "The site serves the content of the data files."
-        ),
-        "loaded_at": status.loaded_at.isoformat(),
-        "stale_since": status.stale_since.isoformat() if status.stale_since else None,
-        "problems": problems,
-    }
+    # Dumped through the schema the OpenAPI document shows: one description of the status.
+    return status_schema(status.content)().dump(
+        {
+            "api_version": API_VERSION,
+            "content_version": status.content.version,
+            "current_edition": status.content.current,
+            "state": "stale" if status.stale else "current",
+            "stale": status.stale,
+            "detail": (
+                f"The data files have {len(problems)} problem(s); the site serves the last good content."
+                if status.stale
+                else "The site serves the content of the data files."
+            ),
+            "loaded_at": status.loaded_at,
+            "stale_since": status.stale_since,
+            "problems": problems,
+        }
+    )
 
 
 def status_document(status: ContentStatus) -> Document:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from workshop.content import Content, section_key
-from workshop.documents import API_RESOURCES, API_VERSION
 from workshop.outputfields import camel, described, edition_id, site_path, text
 from workshop.schemas import RESOURCE_SCHEMAS
 
+API_VERSION = "1"
+# Every section can be fetched on its own; "site" is all of them in one document.
+API_RESOURCES: tuple[str, ...] = tuple(RESOURCE_SCHEMAS)
 OPENAPI_VERSION = "3.1.0"
 CONTENT_VERSION_PATTERN = r"^[0-9a-f]{16}$"
 
@@ -175,7 +177,7 @@ def sections_schema() -> type[Schema]:
     )
 
 
-def envelope_schema(content: Content, resource: str, title: str, description: str) -> type[Schema]:
+def envelope_schema(content: Content, resource: str, title: str = "", description: str = "") -> type[Schema]:
     """The document of one resource: the envelope, with the resource's schema as ``data``."""
     data_schema = sections_schema() if resource == "site" else RESOURCE_SCHEMAS[resource]
     return Schema.from_dict(
@@ -194,7 +196,10 @@ def envelope_schema(content: Content, resource: str, title: str, description: st
             "resource": text("Which resource this is: the name in its URL.", validate=validate.OneOf([resource])),
             "url": site_path("This document's own URL, under /api/v1/editions/<edition>/."),
             "html_url": site_path("The same content on the workshop page, with the section's anchor."),
-            "data": fields.Nested(data_schema, **described(f"{title}: {description}")),
+            "data": fields.Nested(
+                data_schema,
+                **described(f"{title}: {description}" if title else f"The data of the {resource} resource."),
+            ),
         },
         name=f"{camel(resource)}DocumentSchema",
     )
