@@ -172,6 +172,8 @@ class Route:
     def __post_init__(self) -> None:
         # The export and the examples fill every argument of the path: each needs its values.
         unknown = [name for name in re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", self.path) if name not in self.arguments]
+        if self.served is None and self.view is None:
+            raise ValueError(f"The API route {self.path} serves nothing: give it a Served document or a view.")
         if not self.described and self.describe is None:
             raise ValueError(f"The API route {self.path} is described nowhere: give it a Described entry.")
         if unknown:
@@ -199,7 +201,7 @@ class Route:
             return
         for route, rule in self.rules():
             for described in self.described:
-                yield _edition_endpoint(content, self, route, rule, described)
+                yield _described_endpoint(content, self, route, rule, described)
 
 
 def edition_parameter(content: Content, example: str | None = None) -> Parameter:
@@ -221,7 +223,7 @@ def openapi_path(rule: str, values: Mapping[str, str]) -> str:
     return re.sub(r"<(?:[^:<>]+:)?(?P<name>[^<>]+)>", replace, rule)
 
 
-def _edition_endpoint(content: Content, declared: Route, route: str, rule: str, described: Described) -> Endpoint:
+def _described_endpoint(content: Content, declared: Route, route: str, rule: str, described: Described) -> Endpoint:
     scope: Scope = "api" if declared.scope == "api" else "edition" if "<edition" in rule else "current"
     if scope != "edition":
         # No {edition} in the path: the one example is the current edition's document.
@@ -274,9 +276,9 @@ def api_endpoints(content: Content) -> list[Endpoint]:
 
 def _view(route: Route, current: bool) -> Callable[..., Response]:
     served = route.served
-    assert served is not None, f"route {route.key} needs a view or a document to serve"
 
     def view(edition: Edition | None = None, **arguments: str) -> Response:
+        assert served is not None  # Route checks it has a document or a view
         return serve(served, current_edition() if current else edition, **arguments)
 
     return view
@@ -300,8 +302,8 @@ def _combinations(arguments: Mapping[str, Values], edition: Edition) -> Iterator
 def api_urls(content: Content) -> Iterator[tuple[str, dict[str, str]]]:
     """(endpoint, values) of every document of the API: each route with every value of its arguments."""
     for route in all_routes():
-        for endpoint, _ in route.rules():
-            editions = [content.current_edition] if route.scope == "api" or "current_" in endpoint else None
-            for edition in editions or content.editions.values():
+        for endpoint, rule in route.rules():
+            per_edition = "<edition:" in rule
+            for edition in content.editions.values() if per_edition else [content.current_edition]:
                 for values in _combinations(route.arguments, edition):
-                    yield endpoint, values if editions else {"edition": edition.name, **values}
+                    yield endpoint, {"edition": edition.name, **values} if per_edition else values
