@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from workshop import create_app
-from workshop.content import Content, ContentError, Problem, load_content
+from workshop.content import ContentError, Problem, load_content
+from workshop.model import Content
 from workshop.schemas import RESOURCE_SCHEMAS
 
 from .conftest import SHIPPED_DATA, tiny_png

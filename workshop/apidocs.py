@@ -22,9 +22,9 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 
 from workshop.catalogue import JSON, TAGS, Endpoint, api_endpoints
 from workshop.config import PROJECT_ROOT
-from workshop.content import Content
 from workshop.documents import Served
 from workshop.httpresponses import serve
+from workshop.model import Content
 from workshop.richtext import markdown_tokens, render_markdown
 
 DOCS_FILE = PROJECT_ROOT / "docs" / "api.md"

@@ -13,7 +13,6 @@ from flask import Response, url_for
 
 from workshop import calendarfiles
 from workshop.catalogue import JSON, Endpoint, Example, Route, Scope, api_endpoints
-from workshop.content import Content
 from workshop.documents import (
     API_RESOURCES,
     API_VERSION,
@@ -25,6 +24,7 @@ from workshop.documents import (
 )
 from workshop.envelopes import index_schema, status_schema
 from workshop.httpresponses import respond
+from workshop.model import Content
 from workshop.store import ContentStatus, get_store
 
 EDITION_SEGMENT = "{edition}/"

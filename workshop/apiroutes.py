@@ -14,9 +14,9 @@ from functools import partial
 
 from workshop import calendarfiles, frab, newsfeed
 from workshop.catalogue import Described, Endpoint, Example, Parameter, Route, edition_parameter, openapi_path
-from workshop.content import Content, Edition
 from workshop.documents import API_RESOURCES, RESOURCE, resource_payload
 from workshop.envelopes import envelope_schema
+from workshop.model import Content, Edition
 from workshop.outputfields import camel
 
 MAX_ITEM_EXAMPLES = 10

@@ -51,10 +51,10 @@ from flask import Flask, current_app, url_for
 from icalendar import Calendar, Event, Timezone, vDuration
 from werkzeug.exceptions import NotFound
 
-from workshop.content import Content, Edition
 from workshop.datafields import AOE_NAME, timezone_named
 from workshop.documents import Served
 from workshop.filters import instant_range, long_date, long_instant, weekday_and_day
+from workshop.model import Content, Edition
 from workshop.richtext import RichText
 
 MIMETYPE = "text/calendar"

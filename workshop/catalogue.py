@@ -24,9 +24,9 @@ from typing import Any, Literal
 from flask import Blueprint, Response
 from marshmallow import Schema
 
-from workshop.content import Content, Edition
 from workshop.documents import Served
 from workshop.httpresponses import serve
+from workshop.model import Content, Edition
 from workshop.routing import current_edition
 
 JSON = "application/json"

@@ -24,9 +24,10 @@ from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
 from workshop import seo, socialcard
-from workshop.content import Content, Edition, section_key
+from workshop.content import section_key
 from workshop.documentcache import document_key
 from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
+from workshop.model import Content, Edition
 from workshop.schemas import RESOURCE_SCHEMAS
 from workshop.store import ContentStatus
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from workshop.content import Content, section_key
+from workshop.content import section_key
+from workshop.model import Content
 from workshop.outputfields import camel, described, edition_id, site_path, text
 from workshop.schemas import RESOURCE_SCHEMAS
 

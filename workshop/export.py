@@ -35,7 +35,8 @@ from flask import Flask, url_for
 from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
 
 from workshop.catalogue import api_urls
-from workshop.content import Content, dump_edition
+from workshop.content import dump_edition
+from workshop.model import Content
 from workshop.store import get_content
 
 # Python knows .ics only from the system's /etc/mime.types, and some of those map .xml to

@@ -24,8 +24,8 @@ from xml.etree import ElementTree
 from flask import current_app, url_for
 from marshmallow import Schema, fields, validate
 
-from workshop.content import Content, Edition
 from workshop.documents import API_VERSION, Served
+from workshop.model import Content, Edition
 from workshop.outputfields import absolute_url_field, described, text
 
 XML_MIMETYPE = "application/xml"

@@ -14,9 +14,9 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 
-from workshop.content import Edition
 from workshop.documents import Document, Served, encode_json
 from workshop.fastpath import REPLAYABLE
+from workshop.model import Edition
 from workshop.negotiation import admits
 from workshop.store import get_content
 

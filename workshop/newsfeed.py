@@ -14,8 +14,8 @@ from flask import url_for
 from markupsafe import escape
 from marshmallow import Schema, fields, validate
 
-from workshop.content import Edition
 from workshop.documents import Served
+from workshop.model import Edition
 from workshop.outputfields import absolute_url_field, described, text
 from workshop.richtext import with_absolute_links
 from workshop.seo import absolute_url

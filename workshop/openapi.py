@@ -34,11 +34,11 @@ from marshmallow import fields
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotAcceptable, NotFound
 
 from workshop.catalogue import HTML_DOCS_PATH, JSON, TAGS, Endpoint, Route, SchemaSpec, api_endpoints
-from workshop.content import Content
 from workshop.datafields import SLUG_PATTERN, Markdown
 from workshop.documents import API_RESOURCES, API_VERSION, Served
 from workshop.editorschemas import DataFileConverter
 from workshop.envelopes import OPENAPI_VERSION, OpenApiDocumentSchema, ProblemSchema
+from workshop.model import Content
 
 PROBLEM_JSON = "application/problem+json"
 # A strong ETag: the content hash, with "-gzip" when the body was sent compressed.

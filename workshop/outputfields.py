@@ -12,8 +12,8 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from workshop.content import Content
 from workshop.datafields import SLUG_PATTERN
+from workshop.model import Content
 
 
 def described(description: str, **kwargs: Any) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from flask import Blueprint, Response, current_app, send_file
 from werkzeug.exceptions import NotFound
 
 from workshop import documents
-from workshop.content import Edition
 from workshop.httpresponses import serve
+from workshop.model import Edition
 from workshop.routing import current_edition
 from workshop.storedfiles import PAPER_FOLDER, PHOTO_FOLDER, paper_file, photo_file
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
-from workshop.content import Edition
 from workshop.documents import find_edition
+from workshop.model import Edition
 from workshop.store import get_content
 
 

@@ -19,7 +19,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from workshop import filters, socialcard
-from workshop.content import Edition
+from workshop.model import Edition
 
 SCHEMA_ORG = "https://schema.org"
 # logistics.attendance -> schema.org's EventAttendanceModeEnumeration.
