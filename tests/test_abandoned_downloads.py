@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from scripts.local_servers import children
-from tests.conftest import SHIPPED_DATA
-from tests.test_reload import EDITED, ROBUSTNESS, edit
+from tests.conftest import SHIPPED_DATA, edit_data_file
+from tests.test_reload import EDITED, ROBUSTNESS
 from tests.test_server import gunicorn, wait_until_serving
 
 PHOTO = "/icml2023/photos/large.jpg"
@@ -80,7 +80,7 @@ def test_abandoned_downloads_leave_the_worker_serving_and_edits_go_live(tmp_path
         assert_every_url_answers(base_url, photo)
 
         # An edit reaches Flask again for every URL (new content, nothing prepared yet).
-        edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
+        edit_data_file(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
         deadline = time.monotonic() + 15
         while True:
             _status, body = fetch(f"{base_url}/api/v1/topics.json")

@@ -6,14 +6,12 @@ import re
 
 from click.testing import CliRunner
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, PROJECT_ROOT, edit_data_file
 from workshop.cli import main
 from workshop.content import load_content, parse_yaml
 from workshop.documents import API_RESOURCES
 from workshop.fieldref import (
     END_MARKER,
-    EXAMPLE_DATA,
-    EXAMPLE_EDITION,
     START_MARKER,
     example_path,
     field_reference,
@@ -86,7 +84,7 @@ def test_check_command_passes_on_shipped_data() -> None:
 def test_check_command_lists_every_problem_and_fails(data_dir) -> None:
     (data_dir / "icml2023" / "topics.yaml").write_text("items: 3\n", encoding="utf-8")
     dates = data_dir / "icml2023" / "dates.yaml"
-    dates.write_text(dates.read_text(encoding="utf-8").replace("-12:00", ""), encoding="utf-8")
+    edit_data_file(dates, "-12:00", "", every=True)
     result = CliRunner().invoke(main, ["check", "--data-dir", str(data_dir)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from scripts.local_servers import children, free_port, rss_kb, start_gunicorn, stop
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, edit_data_file
 
 
 @contextmanager
@@ -56,7 +56,7 @@ def test_broken_data_stops_start_up_with_the_problem(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(PROJECT_ROOT / "data", data_dir)
     topics = data_dir / "icml2023" / "topics.yaml"
-    topics.write_text(topics.read_text(encoding="utf-8").replace("  - id: robustness", "  - idd: robustness"))
+    edit_data_file(topics, "  - id: robustness", "  - idd: robustness")
     log_path = tmp_path / "gunicorn.log"
     with gunicorn({"WORKSHOP_DATA_DIR": str(data_dir)}, log_path) as (process, _base_url):
         process.wait(timeout=30)
@@ -75,9 +75,7 @@ def test_every_gunicorn_worker_serves_an_edit_within_two_seconds(tmp_path: Path)
         url = f"{base_url}/api/v1/topics.json"
         wait_until_serving(url, process)
         topics = data_dir / "icml2023" / "topics.yaml"
-        topics.write_text(
-            topics.read_text(encoding="utf-8").replace("covariate shifts", "distribution shifts"), encoding="utf-8"
-        )
+        edit_data_file(topics, "covariate shifts", "distribution shifts")
         edited_at = time.monotonic()
         while True:
             # Fresh connections, so the workers share them; all must serve the edit.
