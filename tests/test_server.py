@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from scripts.local_servers import children, free_port, rss_kb, start_gunicorn, stop
+from scripts.local_servers import children, free_port, rss_kb, start_gunicorn, stop, wait_until_serving
 from tests.conftest import PROJECT_ROOT, edit_data_file
 
 
@@ -27,18 +27,6 @@ def gunicorn(env_overrides: dict[str, str], log_path: Path) -> Iterator[tuple[su
         yield process, f"http://127.0.0.1:{port}"
     finally:
         stop(process)
-
-
-def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "gunicorn exited"
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"gunicorn did not answer at {url}")
 
 
 def test_gunicorn_serves_the_page_and_the_api(tmp_path: Path) -> None:
