@@ -24,12 +24,9 @@ Exits non-zero when:
   when it is first seen to just before the edit). What may legitimately grow: the edit
   makes a second content version, whose documents are built next to the first
   ones (the in-process cache keeps those until they expire), and a worker starts
-  the threads that run Flask as it needs them. Measured on the shipped data:
-  +0.7 to +1.5 MB per worker over a 60 s run, +0.7 to +1.2 MB in a 12 s one, so
-  the growth is a one-off and not a per-request cost (one worker under wrk stayed
-  within 0.4 MB over 1.5 million requests). A leak of 40 bytes per request exceeds
-  the limit in a 60 s run (about 100,000 requests per worker), one of 200 bytes in
-  the 12 s run of the tests;
+  the threads that run Flask as it needs them. That growth is a one-off, not a
+  per-request cost, and stays well under the limit, which a small per-request leak
+  exceeds within a run (figures: docs/performance.md, "Soak test");
 - a worker served nothing during its warm-up (no CPU time used): its growth would
   be its warm-up and not a leak, so the run cannot judge memory and says so.
 
