@@ -62,7 +62,7 @@ from workshop.content import parse_yaml  # noqa: E402 (the project, from this ch
 
 # The edit made at two thirds of the run: the first topic's title of the current edition (a valid change).
 EDIT_SUFFIX = " (edited during the soak test)"
-EDIT_DEADLINE = 2.0  # seconds: what live reload promises (README, "Editing the content")
+EDIT_DEADLINE = 2.0  # seconds: what live reload promises (docs/organizers.md)
 PAGE = "/"
 DOCUMENTS = (
     "/api/v1/index.json",
