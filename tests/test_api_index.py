@@ -11,8 +11,8 @@ import pytest
 from flask import Flask, Response
 from flask.testing import FlaskClient
 
-from workshop import create_app, openapi
-from workshop.fieldref import EXAMPLE_DATA
+from tests.conftest import EXAMPLE_DATA, build_app
+from workshop import openapi
 from workshop.openapi import EditionDocument
 
 INDEX_URL = "/api/v1/index.json"
@@ -21,10 +21,7 @@ INDEX_URL = "/api/v1/index.json"
 @pytest.fixture(params=["shipped", "example"])
 def any_app(request: pytest.FixtureRequest) -> Flask:
     """The shipped data (no program yet), and the example edition that uses every feature."""
-    settings: dict[str, Any] = {"TESTING": True, "CONTENT_RELOAD": False}
-    if request.param == "example":
-        settings["DATA_DIR"] = str(EXAMPLE_DATA)
-    return create_app(settings)
+    return build_app(EXAMPLE_DATA if request.param == "example" else None)
 
 
 def index_of(client: FlaskClient) -> dict[str, Any]:

@@ -25,11 +25,10 @@ from flask import Flask, Response
 from PIL import Image
 
 from scripts.local_servers import free_port
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
 from workshop.cli import main
 from workshop.documents import API_RESOURCES
 from workshop.export import ExportError, export_site
-from workshop.fieldref import EXAMPLE_DATA
 from workshop.negotiation import acceptable_types
 
 PHOTO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120"/></svg>\n'
@@ -274,21 +273,15 @@ def test_an_api_route_the_export_cannot_fill_stops_it_before_writing(app: Flask,
 def test_a_second_edition_is_exported_beside_the_current_one(data_dir: Path, make_app, export) -> None:
     shutil.copytree(data_dir / "icml2023", data_dir / "icml2024")
     site_yaml = data_dir / "icml2024" / "site.yaml"
-    site_yaml.write_text(
-        site_yaml.read_text(encoding="utf-8").replace(
-            "title: Machine Learning for Astrophysics", "title: Machine Learning for Astrophysics, again", 1
-        ),
-        encoding="utf-8",
+    edit_data_file(
+        site_yaml, "title: Machine Learning for Astrophysics", "title: Machine Learning for Astrophysics, again"
     )
     # A photo, so that photos are part of the copy too.
     (data_dir / "icml2024" / "photos").mkdir()
     (data_dir / "icml2024" / "photos" / "ashley-villar.svg").write_bytes(PHOTO)
     committee = data_dir / "icml2024" / "committee.yaml"
-    committee.write_text(
-        committee.read_text(encoding="utf-8").replace(
-            "    name: Ashley Villar\n", "    name: Ashley Villar\n    photo: photos/ashley-villar.svg\n", 1
-        ),
-        encoding="utf-8",
+    edit_data_file(
+        committee, "    name: Ashley Villar\n", "    name: Ashley Villar\n    photo: photos/ashley-villar.svg\n"
     )
     site = export(make_app(data_dir))
 
@@ -333,7 +326,7 @@ def test_each_editions_own_dates_and_published_sessions_are_exported_as_calendar
 
 
 def test_a_published_programs_sessions_are_exported_as_calendars(export) -> None:
-    site = export(create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False}))
+    site = export(build_app(EXAMPLE_DATA))
 
     program = json.loads(site.fetch("/api/v1/editions/example/program.json").body)["data"]
     assert program["status"] == "published"
