@@ -6,8 +6,9 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # gunicorn's asyncio worker, one per core: chosen by measurement (docs/performance.md,
 # scripts/bench.py). The app's prepared responses (nearly every request) are answered
-# from the event loop (workshop/asgi.py), with no thread hand-off per request; about
-# 2.5 times the requests/s of threaded WSGI workers. The rest reaches Flask in threads
+# from the event loop (workshop/asgi.py), with no thread hand-off per request: far more
+# requests/s than threaded WSGI workers (figures: docs/performance.md, "Worker class and
+# count"). The rest reaches Flask in threads
 # (WORKSHOP_ASGI_FLASK_THREADS). GUNICORN_WORKER_CLASS=gthread (or sync) serves the
 # plain WSGI app instead, with its own fast path; threads then applies.
 workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 1)))
@@ -26,8 +27,8 @@ graceful_timeout = 10
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # When a client closes its connection, the asgi worker would keep the connection's state
 # for this many seconds (default 3) for the app to clean up; this app has nothing to clean
-# up. Measured: at 2,000 new connections/s (browsers reconnect) a worker grew from 47 to
-# 175 MB with the default and stayed at 48 MB with 0.
+# up. With the default, a worker taking many new connections a second (browsers reconnect)
+# grows several-fold; with 0 it stays flat (figures: docs/performance.md, "Worker class and count").
 asgi_disconnect_grace_period = 0
 
 # Load the content once in the master: a broken data file stops start-up with

@@ -1,14 +1,18 @@
 """Servers on this machine's loopback, for the scripts and the tests: a free port,
-the project's gunicorn, its workers' memory and CPU time, and the flags that keep
-Chromium from calling home."""
+the project's gunicorn (or any server) started and stopped, waiting until it answers,
+its workers' memory and CPU time, and the flags that keep Chromium from calling home."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+import time
+import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +37,31 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class ServerError(RuntimeError):
+    """A server ended or did not answer in time; the message says which, and where its log is."""
+
+
+def start_server(
+    command: Sequence[str], log_path: Path, environment: Mapping[str, str] | None = None, *, own_session: bool = False
+) -> subprocess.Popen[bytes]:
+    """``command`` run from the project's folder with ``environment`` added to this one's.
+
+    Its output goes to a file: a pipe nobody reads would fill up and block the workers.
+    ``own_session``: in a process group of its own, so that Ctrl-C reaches only the caller,
+    which then stops the server in order (and ``stop`` can kill the whole group).
+    """
+    with log_path.open("w", encoding="utf-8") as log:
+        return subprocess.Popen(
+            list(command),
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **(environment or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=own_session,
+        )
+
+
 def start_gunicorn(
     environment: Mapping[str, str],
     log_path: Path,
@@ -40,32 +69,50 @@ def start_gunicorn(
     file_limit: int | None = None,
     app: str | None = None,
     config: Path = PROJECT_ROOT / "gunicorn.conf.py",
+    own_session: bool = False,
 ) -> subprocess.Popen[bytes]:
     """gunicorn with the project's config, or ``config`` (GUNICORN_BIND and the rest from ``environment``),
     with at most ``file_limit`` open files per process if given (systemd's LimitNOFILE),
     serving ``app`` ("module:name") instead of the site if given.
-
-    Its output goes to a file: a pipe nobody reads would fill up and block the workers.
     """
     limit = [] if file_limit is None else ["prlimit", f"--nofile={file_limit}", "--"]
-    with log_path.open("w", encoding="utf-8") as log:
-        return subprocess.Popen(
-            # util-linux's prlimit: a preexec_fn is not safe in a process with threads.
-            [*limit, str(GUNICORN), "--config", str(config), *([app] if app else [])],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **environment},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    # util-linux's prlimit: a preexec_fn is not safe in a process with threads.
+    command = [*limit, str(GUNICORN), "--config", str(config), *([app] if app else [])]
+    return start_server(command, log_path, environment, own_session=own_session)
+
+
+def wait_until_serving(
+    url: str, process: subprocess.Popen[bytes], log_path: Path | None = None, timeout: float = 60
+) -> None:
+    """Return once ``url`` answers with success; ServerError if the process ends or ``timeout`` s pass first."""
+    deadline = time.monotonic() + timeout
+    where = f"; see {log_path}" if log_path else ""
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:] if log_path else ""
+            raise ServerError(f"{process.args[0]} exited with status {process.returncode}{where}\n{tail}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:  # not listening yet, or an error status (HTTPError): not serving yet
+            time.sleep(0.1)
+    raise ServerError(f"nothing answered at {url} within {timeout:.0f} s{where}")
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
-    """Stop a server gracefully, or kill it when it does not stop in time."""
+    """Stop a server gracefully, or kill it (its whole group, if it has its own) when it does not stop in time."""
+    if process.poll() is not None:
+        return
     process.terminate()
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        process.kill()
+        print(f"{process.args[0]} did not stop on SIGTERM: killing it.", file=sys.stderr)
+        with contextlib.suppress(ProcessLookupError):
+            if os.getpgid(process.pid) == process.pid:
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
         process.wait(timeout=5)
 
 

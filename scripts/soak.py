@@ -26,12 +26,9 @@ Exits non-zero when:
 - a worker's RSS grows by more than ``--max-growth-mb`` (default 4 MB) from the
   end of its warm-up to just before the edit (the replacement's warm-up runs from
   when it is first seen to half the run). What may legitimately grow: a worker
-  starts the threads that run Flask as it needs them. Measured on the shipped data
-  before workers were replaced on an edit: +0.7 to +1.5 MB per worker over a 60 s
-  run, so the growth is a one-off and not a per-request cost (one worker under wrk
-  stayed within 0.4 MB over 1.5 million requests). A leak of 50 bytes per request
-  exceeds the limit in a 60 s run (about 80,000 requests per worker before the edit),
-  one of 250 bytes in the 12 s run of the tests;
+  starts the threads that run Flask as it needs them. That growth is a one-off,
+  not a per-request cost, and stays well under the limit, which a small
+  per-request leak exceeds within a run (figures: docs/performance.md, "Soak test");
 - a worker served nothing during its warm-up (no CPU time used): its growth would
   be its warm-up and not a leak, so the run cannot judge memory and says so.
 
@@ -68,7 +65,7 @@ from workshop.content import parse_yaml  # noqa: E402 (the project, from this ch
 # The edit made at two thirds of the run: the first topic's title of the current edition (a valid change).
 EDIT_SUFFIX = " (edited during the soak test)"
 # Seconds: a hang, not a speed (the machine may be busy). The time is reported; on the shipped
-# data it is about 1-2 s (README, "Editing the content"; docs/performance.md).
+# data it is about 1-2 s (docs/organizers.md; docs/performance.md).
 EDIT_DEADLINE = 10.0
 PAGE = "/"
 DOCUMENTS = (

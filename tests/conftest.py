@@ -6,6 +6,7 @@ import os
 import shutil
 import struct
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,13 +18,13 @@ from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from scripts.local_servers import CHROMIUM_FLAGS
-from workshop import config, create_app
+from workshop import create_app
+from workshop.config import EXAMPLE_DATA, EXAMPLE_EDITION
+
+__all__ = ["EXAMPLE_DATA", "EXAMPLE_EDITION"]  # the example edition (docs/example-data): tests import it from here
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = PROJECT_ROOT / "data"
-# The example edition that uses every feature (docs/example-data), the other data folder of many tests.
-EXAMPLE_DATA = config.EXAMPLE_DATA
-EXAMPLE_EDITION = config.EXAMPLE_EDITION
 # The workshop's original page, kept verbatim: the source of every fact the site must carry.
 SEED_PAGE = Path(__file__).resolve().parent / "fixtures" / "seed-homepage.md"
 CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -60,15 +61,57 @@ def tiny_png() -> bytes:
     )
 
 
+def build_app(data_dir: Path | str | None = None, **settings: object) -> Flask:
+    """The app over ``data_dir`` (the configured data, by default the shipped data, when None), as tests build it.
+
+    Testing mode, and no live reload: tests that follow edits turn it on (``CONTENT_RELOAD=True``) or poll.
+    ``settings`` override any of these.
+    """
+    config: dict[str, object] = {"TESTING": True, "CONTENT_RELOAD": False}
+    if data_dir is not None:
+        config["DATA_DIR"] = str(data_dir)
+    return create_app({**config, **settings})
+
+
+def touch_later(path: Path) -> None:
+    # Some file systems keep whole-second times: make each edit visibly newer.
+    stamp = path.stat().st_mtime_ns + 2_000_000_000 if path.exists() else time.time_ns()
+    os.utime(path, ns=(stamp, stamp))
+
+
+def edit_data_file(path: Path, old: str, new: str, *, every: bool = False) -> None:
+    """Edit a data file as an organizer would: ``old`` becomes ``new``, and the file is visibly newer.
+
+    ``old`` must occur exactly once (with ``every``: at least once, and each occurrence is replaced), so an
+    edit that misses its place fails loudly instead of leaving a test that checks nothing.
+    """
+    text = path.read_text(encoding="utf-8")
+    found = text.count(old)
+    assert found >= 1 if every else found == 1, f"{old!r} occurs {found} times in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    touch_later(path)
+
+
 @pytest.fixture
 def app() -> Flask:
     """The app serving the shipped data, as visitors get it."""
-    return create_app({"TESTING": True, "CONTENT_RELOAD": False})
+    return build_app()
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def example_app() -> Flask:
+    """The example edition (docs/example-data): every feature in use (program, papers, news...)."""
+    return build_app(EXAMPLE_DATA)
+
+
+@pytest.fixture
+def example_client(example_app: Flask) -> FlaskClient:
+    return example_app.test_client()
 
 
 @pytest.fixture
@@ -81,11 +124,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_app() -> Callable[..., Flask]:
-    def factory(data_dir: Path, **overrides: object) -> Flask:
-        # Tests that need live reload turn it on themselves.
-        return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CONTENT_RELOAD": False, **overrides})
-
-    return factory
+    """``build_app`` as a fixture: ``make_app(data_dir, **settings)``."""
+    return build_app
 
 
 class LiveServer:

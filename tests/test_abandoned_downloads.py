@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from scripts.local_servers import children
-from tests.conftest import SHIPPED_DATA
-from tests.test_reload import EDITED, ROBUSTNESS, edit
+from tests.conftest import SHIPPED_DATA, edit_data_file
+from tests.test_reload import EDITED, ROBUSTNESS
 from tests.test_server import gunicorn, wait_until_serving
 
 PHOTO = "/icml2023/photos/large.jpg"
@@ -78,9 +78,12 @@ def test_abandoned_downloads_leave_the_worker_serving_and_edits_go_live(tmp_path
         abandon_downloads(int(base_url.rsplit(":", 1)[1]), PHOTO)
 
         assert_every_url_answers(base_url, photo)
+        # The same worker answered: it recovered by itself (an edit would replace it, workshop/rollover.py).
+        assert children(process.pid) == worker, "the worker was replaced: it did not recover by itself"
 
-        # An edit reaches Flask again for every URL (new content, nothing prepared yet).
-        edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
+        # An edit goes live (the master rolls its workers; with a per-worker watcher, as under
+        # `make dev`, it reaches Flask again for every URL).
+        edit_data_file(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
         deadline = time.monotonic() + 15
         while True:
             _status, body = fetch(f"{base_url}/api/v1/topics.json")
@@ -90,4 +93,3 @@ def test_abandoned_downloads_leave_the_worker_serving_and_edits_go_live(tmp_path
             time.sleep(0.2)
         bodies = assert_every_url_answers(base_url, photo)
         assert EDITED.encode() in bodies["/"]
-        assert children(process.pid) == worker, "the worker was replaced: it did not recover by itself"

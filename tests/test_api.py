@@ -19,8 +19,8 @@ from flask.testing import FlaskClient
 from flask_caching.backends import NullCache, SimpleCache
 from werkzeug.test import TestResponse
 
-from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, SHIPPED_DATA
-from workshop import create_app, documents
+from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, SHIPPED_DATA, build_app
+from workshop import documents
 from workshop.documents import API_RESOURCES
 
 SEED_TEXT = (Path(__file__).resolve().parent / "fixtures" / "seed-homepage.md").read_text("utf-8")
@@ -343,7 +343,7 @@ def keyed_lists(value: Any, key: str = "") -> Iterator[tuple[str, list[Any]]]:
 
 def dataset_client(dataset: str) -> tuple[FlaskClient, str]:
     data_dir, edition = DATASETS[dataset]
-    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "CONTENT_RELOAD": False})
+    app = build_app(data_dir)
     return app.test_client(), edition
 
 
@@ -450,7 +450,7 @@ def test_cache_control_has_max_age(client: FlaskClient, url: str) -> None:
 
 def test_max_age_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKSHOP_HTTP_MAX_AGE", "7")
-    response = create_app({"TESTING": True}).test_client().get(current_url("dates"))
+    response = build_app().test_client().get(current_url("dates"))
     assert response.cache_control.max_age == 7
 
 
@@ -560,7 +560,7 @@ def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_in_process_cache_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WORKSHOP_CACHE_TYPE", raising=False)
-    app = create_app({"TESTING": True})
+    app = build_app()
     assert app.config["CACHE_TYPE"] == "SimpleCache"
     assert isinstance(app.extensions["workshop.cache"].cache, SimpleCache)
     builds = count_builds(monkeypatch)
@@ -575,7 +575,7 @@ def test_in_process_cache_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_cache_type_from_the_environment(monkeypatch: pytest.MonkeyPatch, client: FlaskClient) -> None:
     monkeypatch.setenv("WORKSHOP_CACHE_TYPE", "NullCache")
     # Without the fast path's replay, every request reaches the (absent) cache.
-    app = create_app({"TESTING": True, "FAST_PATH": False})
+    app = build_app(FAST_PATH=False)
     assert app.config["CACHE_TYPE"] == "NullCache"
     assert isinstance(app.extensions["workshop.cache"].cache, NullCache)
     builds = count_builds(monkeypatch)

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import EXAMPLE_DATA
-from workshop import apiroutes, create_app
+from tests.conftest import EXAMPLE_DATA, build_app
+from workshop import apiroutes
 from workshop.catalogue import Described, Route
 from workshop.documents import Served
 
@@ -22,10 +22,7 @@ INDEX_URL = "/api/v1/index.json"
 @pytest.fixture(params=["shipped", "example"])
 def any_app(request: pytest.FixtureRequest) -> Flask:
     """The shipped data (no program yet), and the example edition that uses every feature."""
-    settings: dict[str, Any] = {"TESTING": True, "CONTENT_RELOAD": False}
-    if request.param == "example":
-        settings["DATA_DIR"] = str(EXAMPLE_DATA)
-    return create_app(settings)
+    return build_app(EXAMPLE_DATA if request.param == "example" else None)
 
 
 def index_of(client: FlaskClient) -> dict[str, Any]:
@@ -123,7 +120,7 @@ def test_a_document_added_to_the_api_is_listed_without_another_list(monkeypatch:
         ),
     )
     monkeypatch.setattr(apiroutes, "EDITION_ROUTES", (*apiroutes.EDITION_ROUTES, program_csv))
-    client = create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client()
+    client = build_app().test_client()
 
     index = index_of(client)
     assert {"name": "program.csv", "url": "/api/v1/program.csv", "media_type": "text/csv"}.items() <= next(

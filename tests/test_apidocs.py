@@ -9,9 +9,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app
 from tests.dom import Element, normalize, parse_html
-from workshop import create_app
 from workshop.apidocs import markdown_sections
 
 DOCS = PROJECT_ROOT / "docs" / "api.md"
@@ -21,10 +20,7 @@ SITE_URL = "https://ml4astro.github.io"
 
 @pytest.fixture(params=["shipped", "example"])
 def any_client(request: pytest.FixtureRequest) -> FlaskClient:
-    settings = {"TESTING": True, "CONTENT_RELOAD": False}
-    if request.param == "example":
-        settings["DATA_DIR"] = str(EXAMPLE_DATA)
-    return create_app(settings).test_client()
+    return build_app(EXAMPLE_DATA if request.param == "example" else None).test_client()
 
 
 def api_page(client: FlaskClient) -> Element:
@@ -94,9 +90,7 @@ def test_every_endpoint_has_a_curl_and_a_fetch_example_that_work(any_client: Fla
 
 
 def test_examples_use_the_configured_site_url() -> None:
-    client = create_app(
-        {"TESTING": True, "CONTENT_RELOAD": False, "SITE_URL": "https://astro.example.org/"}
-    ).test_client()
+    client = build_app(SITE_URL="https://astro.example.org/").test_client()
     page = api_page(client)
     assert "curl -s https://astro.example.org/api/v1/dates.json" in [pre.text() for pre in page.find_all("pre")]
 

@@ -13,8 +13,9 @@ from typing import Any, NamedTuple
 import pytest
 from flask import Flask
 
+from tests.conftest import edit_data_file
 from tests.test_fastpath import URLS, comparable, flask_entries
-from tests.test_reload import ROBUSTNESS, edit, settle
+from tests.test_reload import ROBUSTNESS, settle
 from tests.test_server import gunicorn, wait_until_serving
 from workshop.asgi import SiteASGI
 
@@ -135,7 +136,7 @@ def test_an_edit_is_served_at_once(data_dir: Path, make_app: Callable[..., Flask
     before = call(site, "/api/v1/topics.json")
     call(site, "/api/v1/topics.json")  # now replayed
     edited = "Robustness to distribution shifts and model misspecification"
-    edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, edited)
+    edit_data_file(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, edited)
     settle(app.extensions["workshop.store"])
     after = call(site, "/api/v1/topics.json", if_none_match=before.headers["etag"])
     assert after.status == 200

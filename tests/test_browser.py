@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, LiveServer
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, LiveServer, build_app
 
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 SUBMISSION_DEADLINE_UTC = dt.datetime(2023, 5, 20, 11, 59, tzinfo=dt.UTC)  # 2023-05-19 23:59 AoE
@@ -22,10 +21,7 @@ BETWEEN_DEADLINES = "2023-06-01T00:00:00Z"
 @pytest.fixture(params=["icml2023", "example"])
 def any_edition(request: pytest.FixtureRequest) -> Iterator[tuple[str, LiveServer]]:
     """The shipped edition, and the example edition that uses every feature (program, papers, news...)."""
-    settings = {"TESTING": True, "CONTENT_RELOAD": False}
-    if request.param == "example":
-        settings["DATA_DIR"] = str(EXAMPLE_DATA)
-    with LiveServer(create_app(settings)) as server:
+    with LiveServer(build_app(EXAMPLE_DATA if request.param == "example" else None)) as server:
         yield request.param, server
 
 

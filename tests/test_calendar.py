@@ -17,21 +17,15 @@ from flask.testing import FlaskClient
 from icalendar import Calendar, Event
 from werkzeug.test import TestResponse
 
-from tests.conftest import EXAMPLE_DATA
+from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
 from tests.dom import Element, parse_html
-from tests.test_reload import edit, settle, store_of
-from workshop import create_app
+from tests.test_reload import settle, store_of
 
 EDITION = "icml2023"
 FEED = f"/api/v1/editions/{EDITION}/dates.ics"
 HONOLULU = ZoneInfo("Pacific/Honolulu")
 SUBMISSION_DEADLINE_UTC = dt.datetime(2023, 5, 20, 11, 59, tzinfo=dt.UTC)  # 2023-05-19 23:59 AoE
 DATE_IDS = ["submission-deadline", "author-notification", "camera-ready-paper", "camera-ready-poster", "workshop"]
-
-
-def example_app() -> Flask:
-    """The example edition: a published program, a confirmed workshop day, moved deadlines."""
-    return create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False})
 
 
 def calendar_of(response: TestResponse) -> Calendar:
@@ -118,7 +112,7 @@ def test_current_edition_feed_is_the_editions_feed(client: FlaskClient) -> None:
 
 
 def test_published_program_sessions_are_in_the_venue_zone() -> None:
-    client = example_app().test_client()
+    client = build_app(EXAMPLE_DATA).test_client()
     calendar = calendar_of(client.get("/api/v1/editions/example/dates.ics"))
     sessions = client.get("/api/v1/editions/example/program.json").get_json()["data"]["sessions"]
     assert len(sessions) == 7
@@ -161,7 +155,7 @@ def test_published_program_sessions_are_in_the_venue_zone() -> None:
 
 
 def test_sequence_counts_how_often_a_date_moved() -> None:
-    calendar = calendar_of(example_app().test_client().get("/api/v1/editions/example/dates.ics"))
+    calendar = calendar_of(build_app(EXAMPLE_DATA).test_client().get("/api/v1/editions/example/dates.ics"))
     sequences = {
         item_id: int(event_for(calendar, "date", item_id, edition="example")["SEQUENCE"])
         for item_id in ("submission-deadline", "camera-ready-poster", "author-notification")
@@ -178,10 +172,10 @@ def test_sequence_counts_how_often_a_date_moved() -> None:
 def test_two_app_instances_serve_identical_bytes_and_etags() -> None:
     # Two workers, or one before and after a restart: loaded at different times.
     urls = [FEED, "/api/v1/dates.ics", f"/api/v1/editions/{EDITION}/dates/submission-deadline.ics"]
-    first = create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client()
+    first = build_app().test_client()
     before = {url: first.get(url) for url in urls}
     time.sleep(1.1)  # iCalendar times have whole seconds
-    second = create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client()
+    second = build_app().test_client()
     for url, response in before.items():
         again = second.get(url)
         assert calendar_of(response) and again.data == response.data, url
@@ -200,7 +194,7 @@ def test_uids_are_stable_and_a_moved_date_updates_its_event(data_dir: Path, make
     assert {uid.split("@")[0] for uid in before} == {f"{EDITION}-date-{item_id}" for item_id in DATE_IDS}
 
     # The organizers extend the deadline by a week and keep the old one, as data/README.md says.
-    edit(
+    edit_data_file(
         data_dir / EDITION / "dates.yaml",
         "    at: 2023-05-19T23:59:00-12:00\n",
         "    at: 2023-05-26T23:59:00-12:00\n    previously:\n      - at: 2023-05-19T23:59:00-12:00\n",
@@ -240,7 +234,7 @@ def test_each_date_has_its_own_file_with_the_feeds_event(client: FlaskClient) ->
 
 
 def test_each_published_session_has_its_own_file() -> None:
-    client = example_app().test_client()
+    client = build_app(EXAMPLE_DATA).test_client()
     feed = calendar_of(client.get("/api/v1/editions/example/dates.ics"))
     (event,) = calendar_of(client.get("/api/v1/editions/example/sessions/panel.ics")).walk("VEVENT")
     assert event.to_ical() == event_for(feed, "session", "panel", edition="example").to_ical()
@@ -264,7 +258,7 @@ def test_unknown_items_are_api_problems(client: FlaskClient, url: str) -> None:
 
 
 def test_unknown_session_is_an_api_problem() -> None:
-    response = example_app().test_client().get("/api/v1/editions/example/sessions/no-such-session.ics")
+    response = build_app(EXAMPLE_DATA).test_client().get("/api/v1/editions/example/sessions/no-such-session.ics")
     assert (response.status_code, response.mimetype) == (404, "application/problem+json")
     assert "panel" in json.loads(response.data)["detail"]
 
@@ -288,7 +282,7 @@ def google_parameters(link: Element) -> dict[str, str]:
 
 @pytest.mark.parametrize("use_example", [False, True], ids=["icml2023", "example"])
 def test_every_calendar_link_on_the_page_gives_a_calendar(use_example: bool) -> None:
-    client = (example_app() if use_example else create_app({"TESTING": True, "CONTENT_RELOAD": False})).test_client()
+    client = (build_app(EXAMPLE_DATA) if use_example else build_app()).test_client()
     page = parse_html(client.get("/").get_data(as_text=True))
     hrefs = [link.attrs["href"] or "" for link in page.find_all("a") if (link.attrs["href"] or "").endswith(".ics")]
     assert len(hrefs) == len(page.find_all(cls="calendar-links")) + 1  # and the feed
@@ -331,7 +325,7 @@ def test_google_links_carry_the_events_dates(client: FlaskClient) -> None:
 
 
 def test_each_session_links_to_its_own_event() -> None:
-    client = example_app().test_client()
+    client = build_app(EXAMPLE_DATA).test_client()
     page = parse_html(client.get("/").get_data(as_text=True))
     sessions = client.get("/api/v1/editions/example/program.json").get_json()["data"]["sessions"]
     for session in sessions:

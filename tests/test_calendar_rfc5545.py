@@ -16,8 +16,7 @@ from flask import Flask, url_for
 from icalendar import Calendar
 
 from tests import rfc5545
-from tests.conftest import EXAMPLE_DATA, SHIPPED_DATA
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, SHIPPED_DATA, build_app
 from workshop.catalogue import api_urls
 from workshop.store import get_content
 
@@ -28,7 +27,7 @@ CALENDAR_COUNTS = {"shipped": 2 + 5, "example": 2 + 5 + 7}
 
 
 def app_for(data_dir: Path) -> Flask:
-    return create_app({"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": str(data_dir)})
+    return build_app(data_dir)
 
 
 @cache

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app
 from workshop.cli import main
 
 # The example edition's one photo, as the page links it, and the file it is.
@@ -21,7 +20,7 @@ RELATIVE_EXAMPLE_DATA = EXAMPLE_DATA.relative_to(PROJECT_ROOT).as_posix()  # doc
 def test_a_relative_data_dir_from_the_environment_serves_pages_and_photos(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(PROJECT_ROOT)
     monkeypatch.setenv("WORKSHOP_DATA_DIR", RELATIVE_EXAMPLE_DATA)
-    client = create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client()
+    client = build_app().test_client()
 
     page = client.get("/")
     assert page.status_code == 200
@@ -38,7 +37,7 @@ def test_a_relative_data_dir_is_relative_to_the_working_directory(
     """Not to the project nor to the package: a folder that exists only beside the working directory."""
     shutil.copytree(EXAMPLE_DATA, tmp_path / "my-data")
     monkeypatch.chdir(tmp_path)
-    app = create_app({"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": "my-data"})
+    app = build_app("my-data")
 
     assert app.config["DATA_DIR"] == str(tmp_path.resolve() / "my-data")
     # Moving elsewhere after start changes nothing: the path was resolved once.
@@ -72,7 +71,7 @@ def test_a_linked_data_dir_stays_the_link(tmp_path: Path, monkeypatch: pytest.Mo
     shutil.copytree(EXAMPLE_DATA, tmp_path / "releases" / "1")
     (tmp_path / "live").symlink_to(tmp_path / "releases" / "1", target_is_directory=True)
     monkeypatch.chdir(tmp_path)
-    app = create_app({"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": "live"})
+    app = build_app("live")
 
     assert Path(app.config["DATA_DIR"]).name == "live"
     assert Path(app.config["DATA_DIR"]).is_absolute()

@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from scripts.local_servers import free_port, start_gunicorn, stop
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, edit_data_file
 from tests.test_server import wait_until_serving
 
 TOPICS = "/api/v1/topics.json"
@@ -89,9 +89,7 @@ def test_more_idle_connections_than_the_file_limit_leave_the_site_serving(tmp_pa
         assert failures == []
 
         topics = data_dir / "icml2023" / "topics.yaml"
-        topics.write_text(
-            topics.read_text(encoding="utf-8").replace("covariate shifts", "distribution shifts"), encoding="utf-8"
-        )
+        edit_data_file(topics, "covariate shifts", "distribution shifts")
         deadline = time.monotonic() + 15
         while b"distribution shifts" not in get(port)[1] or b"distribution shifts" not in get(port)[1]:
             assert time.monotonic() < deadline, "the edit did not go live"

@@ -17,12 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workshop import create_app
+from tests.conftest import SHIPPED_DATA, build_app, edit_data_file, tiny_png
 from workshop.content import ContentError, Problem, load_content
 from workshop.model import Content
 from workshop.schemas import RESOURCE_SCHEMAS
-
-from .conftest import SHIPPED_DATA, tiny_png
 
 UTC_MINUS_12 = dt.timedelta(hours=-12)
 AOE_ZONE = dt.timezone(UTC_MINUS_12)
@@ -32,14 +30,8 @@ AOE_ZONE = dt.timezone(UTC_MINUS_12)
 
 
 def replace(old: str, new: str) -> Callable[[Path], None]:
-    """An edit replacing the one occurrence of ``old`` in a file (fails loudly if it is not there once)."""
-
-    def edit(path: Path) -> None:
-        text = path.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"{old!r} should occur once in {path.name}"
-        path.write_text(text.replace(old, new), encoding="utf-8")
-
-    return edit
+    """The edit of ``old`` into ``new`` (see ``edit_data_file``), to apply to a file later."""
+    return lambda path: edit_data_file(path, old, new)
 
 
 def write(text: str) -> Callable[[Path], None]:
@@ -103,7 +95,9 @@ sessions:
 
 
 @dataclass(frozen=True)
-class Breakage:
+class BrokenFile:
+    """A data file broken one way, and the one problem loading must report."""
+
     file: str  # relative to the data folder
     change: Callable[[Path], None]  # applied to that file
     field: str  # expected field path; "" for a problem with the whole file
@@ -113,7 +107,7 @@ class Breakage:
 
 BREAKAGES = [
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/topics.yaml",
             replace("title: Anomaly and outlier detection, search", "title: Anomaly detection: search"),
             "",
@@ -123,7 +117,7 @@ BREAKAGES = [
         id="yaml-syntax-error",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/topics.yaml",
             edit_yaml(lambda data: data.update(items="Inference, robustness")),
             "items",
@@ -133,7 +127,7 @@ BREAKAGES = [
         id="string-where-list-expected",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/committee.yaml",
             replace("    affiliation: IAC\n", ""),
             "members[1].affiliation",
@@ -143,7 +137,7 @@ BREAKAGES = [
         id="missing-required-field",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/logistics.yaml",
             edit_yaml(lambda data: data.pop("registration")),
             "registration",
@@ -153,11 +147,13 @@ BREAKAGES = [
         id="missing-top-level-field",
     ),
     pytest.param(
-        Breakage("icml2023/posters.yaml", replace("paper: A1", "papr: A1"), "sizes[0].papr", "Unknown field.", "papr:"),
+        BrokenFile(
+            "icml2023/posters.yaml", replace("paper: A1", "papr: A1"), "sizes[0].papr", "Unknown field.", "papr:"
+        ),
         id="unknown-field-typo",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/committee.yaml",
             replace("    affiliation: IAC\n", "    affiliation: IAC\n    photo_url: /me.jpg\n"),
             "members[1].photo_url",
@@ -167,7 +163,7 @@ BREAKAGES = [
         id="derived-field-written-in-file",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/dates.yaml",
             replace("at: 2023-05-19T23:59:00-12:00", "at: 2023-05-19T23:59:00"),
             "items[0].at",
@@ -177,7 +173,7 @@ BREAKAGES = [
         id="datetime-without-utc-offset",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/dates.yaml",
             replace("at: 2023-05-19T23:59:00-12:00", "at: 2023-05-32T23:59:00-12:00"),
             "items[0].at",
@@ -187,7 +183,7 @@ BREAKAGES = [
         id="invalid-datetime",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/dates.yaml",
             replace("date: 2023-06-16", "date: 2023-06-31"),
             "items[1].date",
@@ -197,7 +193,7 @@ BREAKAGES = [
         id="invalid-date",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/topics.yaml",
             replace("id: robustness", "id: inference"),
             "items[1].id",
@@ -207,7 +203,7 @@ BREAKAGES = [
         id="duplicate-id",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/dates.yaml",
             replace("    title: Author Notification\n", "    title: Author Notification\n    title: Acceptance\n"),
             "",
@@ -217,7 +213,7 @@ BREAKAGES = [
         id="duplicate-yaml-key",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/program.yaml",
             replace("note: TBD", "note: TBD\n[a, b]: c"),
             "",
@@ -227,7 +223,7 @@ BREAKAGES = [
         id="list-as-key",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/call-for-abstracts.yaml",
             replace("deadline: submission-deadline", "deadline: abstract-deadline"),
             "submission.deadline",
@@ -237,15 +233,15 @@ BREAKAGES = [
         id="deadline-names-unknown-date",
     ),
     pytest.param(
-        Breakage("icml2023/posters.yaml", delete, "", "File is missing.", None),
+        BrokenFile("icml2023/posters.yaml", delete, "", "File is missing.", None),
         id="file-deleted",
     ),
     pytest.param(
-        Breakage("icml2023/logistics.yaml", write(""), "", "found nothing (the file is empty)", 1),
+        BrokenFile("icml2023/logistics.yaml", write(""), "", "found nothing (the file is empty)", 1),
         id="empty-file",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/committee.yaml",
             write('intro: "Scientific Organizing Committee for the\nmembers:\n  - id: fran'),
             "",
@@ -255,11 +251,11 @@ BREAKAGES = [
         id="half-written-file",
     ),
     pytest.param(
-        Breakage("icml2023/committee.yaml", latin1_name, "", "Not valid UTF-8", "name: Brice M"),
+        BrokenFile("icml2023/committee.yaml", latin1_name, "", "Not valid UTF-8", "name: Brice M"),
         id="not-utf8",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/site.yaml",
             replace("timezone: Pacific/Honolulu", "timezone: Hawaii/Honolulu"),
             "venue.timezone",
@@ -269,7 +265,7 @@ BREAKAGES = [
         id="unknown-time-zone",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/logistics.yaml",
             replace("url: https://icml.cc/Register2", "url: icml.cc/Register2"),
             "registration.url",
@@ -279,7 +275,7 @@ BREAKAGES = [
         id="bad-url",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/site.yaml",
             replace('href: "#call-for-abstracts"', "href: javascript:alert(1)"),
             "call_to_action.href",
@@ -289,7 +285,7 @@ BREAKAGES = [
         id="script-link",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/dates.yaml",
             replace("    date: 2023-06-16\n", "    date: 2023-06-16\n    at: 2023-06-16T12:00:00-12:00\n"),
             "items[1]",
@@ -299,7 +295,7 @@ BREAKAGES = [
         id="both-at-and-date",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/posters.yaml",
             replace("orientation: landscape", "orientation: portrait"),
             "sizes[1].orientation",
@@ -309,7 +305,7 @@ BREAKAGES = [
         id="orientation-contradicts-size",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "editions.yaml",
             replace("current: icml2023", "current: icml2024"),
             "current",
@@ -319,15 +315,15 @@ BREAKAGES = [
         id="current-edition-folder-missing",
     ),
     pytest.param(
-        Breakage("icml2023/sponsors.yaml", write("sponsors: []\n"), "", "Unknown data file", None),
+        BrokenFile("icml2023/sponsors.yaml", write("sponsors: []\n"), "", "Unknown data file", None),
         id="unknown-extra-file",
     ),
     pytest.param(
-        Breakage("icml2023/posters.yml", write("intro: New sizes\n"), "", "Unknown data file", None),
+        BrokenFile("icml2023/posters.yml", write("intro: New sizes\n"), "", "Unknown data file", None),
         id="yml-beside-yaml",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/program.yaml",
             write(PUBLISHED_PROGRAM),
             "sessions[1].speakers[0]",
@@ -337,7 +333,7 @@ BREAKAGES = [
         id="session-names-unknown-speaker",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/program.yaml",
             write(PUBLISHED_PROGRAM.replace("end: 09:15", "end: 08:45", 1)),
             "sessions[0].end",
@@ -347,7 +343,7 @@ BREAKAGES = [
         id="session-ends-before-start",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/committee.yaml",
             replace("    affiliation: IAC\n", "    affiliation: IAC\n    photo: photos/marc.jpg\n"),
             "members[1].photo",
@@ -357,7 +353,7 @@ BREAKAGES = [
         id="photo-file-missing",
     ),
     pytest.param(
-        Breakage(
+        BrokenFile(
             "icml2023/program.yaml",
             replace("sessions: []", "sessions: &loop [*loop]"),
             "sessions[0]",
@@ -370,7 +366,7 @@ BREAKAGES = [
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES)
-def test_broken_file_is_reported_precisely(data_dir: Path, breakage: Breakage) -> None:
+def test_broken_file_is_reported_precisely(data_dir: Path, breakage: BrokenFile) -> None:
     path = data_dir / breakage.file
     breakage.change(path)
 
@@ -393,7 +389,7 @@ def test_broken_file_is_reported_precisely(data_dir: Path, breakage: Breakage) -
 
 def test_problem_reads_as_file_line_field_message(data_dir: Path) -> None:
     dates = data_dir / "icml2023" / "dates.yaml"
-    replace("at: 2023-05-19T23:59:00-12:00", "at: 2023-05-32T23:59:00-12:00")(dates)
+    edit_data_file(dates, "at: 2023-05-19T23:59:00-12:00", "at: 2023-05-32T23:59:00-12:00")
     line = line_containing(dates, "2023-05-32")
 
     (problem,) = problems_of(data_dir)
@@ -412,7 +408,7 @@ def test_problem_without_line_or_field_reads_as_file_and_message(data_dir: Path)
 
 def test_line_numbers_survive_windows_line_endings_and_bom(data_dir: Path) -> None:
     dates = data_dir / "icml2023" / "dates.yaml"
-    replace("at: 2023-05-19T23:59:00-12:00", "at: 2023-05-19T23:59:00")(dates)
+    edit_data_file(dates, "at: 2023-05-19T23:59:00-12:00", "at: 2023-05-19T23:59:00")
     line = line_containing(dates, "at: 2023-05-19T23:59:00")
     dates.write_bytes(b"\xef\xbb\xbf" + dates.read_bytes().replace(b"\n", b"\r\n"))
 
@@ -423,11 +419,11 @@ def test_line_numbers_survive_windows_line_endings_and_bom(data_dir: Path) -> No
 
 def test_every_problem_in_every_file_is_reported_at_once(data_dir: Path) -> None:
     edition = data_dir / "icml2023"
-    replace("at: 2023-05-19T23:59:00-12:00", "at: 2023-05-19T23:59:00")(edition / "dates.yaml")
-    replace("    affiliation: IAC\n", "")(edition / "committee.yaml")
-    replace("timezone: Pacific/Honolulu", "timezone: Honolulu")(edition / "site.yaml")
+    edit_data_file(edition / "dates.yaml", "at: 2023-05-19T23:59:00-12:00", "at: 2023-05-19T23:59:00")
+    edit_data_file(edition / "committee.yaml", "    affiliation: IAC\n", "")
+    edit_data_file(edition / "site.yaml", "timezone: Pacific/Honolulu", "timezone: Honolulu")
     (edition / "posters.yaml").unlink()
-    replace("current: icml2023", "current: icml2024")(data_dir / "editions.yaml")
+    edit_data_file(data_dir / "editions.yaml", "current: icml2023", "current: icml2024")
 
     with pytest.raises(ContentError) as caught:
         load_content(data_dir)
@@ -445,10 +441,10 @@ def test_every_problem_in_every_file_is_reported_at_once(data_dir: Path) -> None
 
 
 def test_app_refuses_to_start_on_a_broken_data_file(data_dir: Path) -> None:
-    replace("max_pages: 4", "max_pages: four")(data_dir / "icml2023" / "call-for-abstracts.yaml")
+    edit_data_file(data_dir / "icml2023" / "call-for-abstracts.yaml", "max_pages: 4", "max_pages: four")
 
     with pytest.raises(ContentError) as caught:
-        create_app({"TESTING": True, "DATA_DIR": str(data_dir)})
+        build_app(data_dir)
 
     assert [(p.file, p.field, p.message) for p in caught.value.problems] == [
         ("data/icml2023/call-for-abstracts.yaml", "format.max_pages", "Not a valid integer.")
@@ -490,7 +486,7 @@ def test_shipped_data_loads_every_section(content: Content) -> None:
 
 
 def test_app_starts_on_a_valid_copy(data_dir: Path) -> None:
-    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir)})
+    app = build_app(data_dir)
 
     assert app.extensions["workshop.store"].content.current == "icml2023"
 
@@ -555,7 +551,7 @@ def test_version_ignores_comments(content: Content, data_dir: Path) -> None:
 
 
 def test_version_changes_when_a_value_changes(content: Content, data_dir: Path) -> None:
-    replace("date: 2023-06-16", "date: 2023-06-17")(data_dir / "icml2023" / "dates.yaml")
+    edit_data_file(data_dir / "icml2023" / "dates.yaml", "date: 2023-06-16", "date: 2023-06-17")
 
     assert load_content(data_dir).version != content.version
 
@@ -564,7 +560,9 @@ def test_existing_photo_gets_a_url_and_others_get_initials(data_dir: Path) -> No
     edition = data_dir / "icml2023"
     (edition / "photos").mkdir()
     (edition / "photos" / "marc.png").write_bytes(tiny_png())
-    replace("    affiliation: IAC\n", "    affiliation: IAC\n    photo: photos/marc.png\n")(edition / "committee.yaml")
+    edit_data_file(
+        edition / "committee.yaml", "    affiliation: IAC\n", "    affiliation: IAC\n    photo: photos/marc.png\n"
+    )
 
     members = load_content(data_dir).current_edition["committee"]["members"]
 
@@ -579,7 +577,7 @@ def test_existing_photo_gets_a_url_and_others_get_initials(data_dir: Path) -> No
 )
 def test_photo_outside_the_photos_folder_or_not_an_image_is_refused(data_dir: Path, photo: str) -> None:
     edition = data_dir / "icml2023"
-    replace("    affiliation: IAC\n", f"    affiliation: IAC\n    photo: {photo}\n")(edition / "committee.yaml")
+    edit_data_file(edition / "committee.yaml", "    affiliation: IAC\n", f"    affiliation: IAC\n    photo: {photo}\n")
 
     (problem,) = problems_of(data_dir)
 
@@ -589,11 +587,12 @@ def test_photo_outside_the_photos_folder_or_not_an_image_is_refused(data_dir: Pa
 
 def test_merge_key_shares_fields_between_items(data_dir: Path) -> None:
     committee = data_dir / "icml2023" / "committee.yaml"
-    replace("  - id: marc-huertas-company\n", "  - &iac\n    id: marc-huertas-company\n")(committee)
-    replace(
+    edit_data_file(committee, "  - id: marc-huertas-company\n", "  - &iac\n    id: marc-huertas-company\n")
+    edit_data_file(
+        committee,
         "  - id: brice-menard\n    name: Brice Ménard\n    affiliation: Johns Hopkins University\n",
         "  - <<: *iac\n    id: brice-menard\n    name: Brice Ménard\n",
-    )(committee)
+    )
 
     member = load_content(data_dir).current_edition["committee"]["members"][2]
 

@@ -33,8 +33,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 
-from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, SHIPPED_DATA
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, SHIPPED_DATA, build_app
 from workshop.catalogue import api_urls
 from workshop.store import get_content
 
@@ -81,7 +80,7 @@ def served_documents(app: Flask) -> dict[str, str]:
 
 
 def app_for(dataset: str) -> Flask:
-    return create_app({"TESTING": True, "DATA_DIR": str(DATASETS[dataset]), "CONTENT_RELOAD": False})
+    return build_app(DATASETS[dataset])
 
 
 # --- Snapshots ------------------------------------------------------------------------------

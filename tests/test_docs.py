@@ -1,16 +1,24 @@
-"""Docs checked by tests: the field reference, the README's commands and API list."""
+"""Docs checked by tests: the field reference, the README's commands and API list, the links between documents."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, PROJECT_ROOT
+from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, PROJECT_ROOT, edit_data_file
 from workshop.cli import main
 from workshop.content import load_content, parse_yaml
 from workshop.documents import API_RESOURCES
-from workshop.fieldref import END_MARKER, START_MARKER, example_path, field_reference, field_rows
+from workshop.fieldref import (
+    END_MARKER,
+    START_MARKER,
+    example_path,
+    field_reference,
+    field_rows,
+)
 from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
@@ -78,10 +86,73 @@ def test_check_command_passes_on_shipped_data() -> None:
 def test_check_command_lists_every_problem_and_fails(data_dir) -> None:
     (data_dir / "icml2023" / "topics.yaml").write_text("items: 3\n", encoding="utf-8")
     dates = data_dir / "icml2023" / "dates.yaml"
-    dates.write_text(dates.read_text(encoding="utf-8").replace("-12:00", ""), encoding="utf-8")
+    edit_data_file(dates, "-12:00", "", every=True)
     result = CliRunner().invoke(main, ["check", "--data-dir", str(data_dir)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert any(line.startswith("data/icml2023/topics.yaml:1: items: ") for line in lines), lines
     assert any(re.match(r"data/icml2023/dates\.yaml:\d+: items\[0\]\.at: Missing UTC offset", line) for line in lines)
     assert lines[-1].endswith("problem(s) found.")
+
+
+# --- Links between the documents ----------------------------------------------------------------
+
+DOCUMENTS = [
+    PROJECT_ROOT / "README.md",
+    PROJECT_ROOT / "data" / "README.md",
+    *sorted((PROJECT_ROOT / "docs").glob("*.md")),
+]
+FENCED_CODE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+INLINE_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def _prose(text: str) -> str:
+    """The Markdown outside code blocks and code spans (a link or heading in code is none)."""
+    return re.sub(r"`[^`\n]*`(?!\])", "", FENCED_CODE.sub("", text))
+
+
+def heading_anchors(text: str) -> set[str]:
+    """The anchors GitHub gives a file's headings: lower case, punctuation dropped, spaces as hyphens."""
+    anchors: set[str] = set()
+    for heading in re.findall(r"^#{1,6} +(.+?) *#*$", FENCED_CODE.sub("", text), re.MULTILINE):
+        slug = re.sub(r"[^\w\- ]", "", heading.replace("`", "").lower()).replace(" ", "-")
+        number = 0
+        while (anchor := slug if number == 0 else f"{slug}-{number}") in anchors:
+            number += 1
+        anchors.add(anchor)
+    return anchors
+
+
+def broken_links(document: Path) -> list[str]:
+    """Each relative link of ``document`` whose file, or whose #anchor in that file, does not exist."""
+    broken = []
+    for target in INLINE_LINK.findall(_prose(document.read_text(encoding="utf-8"))):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto:: not a file of the project
+            continue
+        path, _, anchor = target.partition("#")
+        linked = (document.parent / path).resolve() if path else document
+        if not linked.exists():
+            broken.append(f"{target}: no such file")
+        elif anchor and linked.suffix == ".md" and anchor not in heading_anchors(linked.read_text(encoding="utf-8")):
+            broken.append(f"{target}: no heading #{anchor} in {linked.name}")
+    return broken
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: str(path.relative_to(PROJECT_ROOT)))
+def test_every_relative_link_leads_to_a_file_and_heading(document: Path) -> None:
+    assert broken_links(document) == []
+
+
+def test_a_broken_link_or_anchor_is_found(tmp_path: Path) -> None:
+    (tmp_path / "other.md").write_text("# Other\n\n## A `code` heading (twice)\n", encoding="utf-8")
+    document = tmp_path / "doc.md"
+    document.write_text(
+        "# Title\n\n[ok](other.md#a-code-heading-twice) [ok](#title) [gone](missing.md) [bad](other.md#nope)\n"
+        "[off](#elsewhere) [web](https://example.org/x) `[code](missing-too.md)`\n",
+        encoding="utf-8",
+    )
+    assert broken_links(document) == [
+        "missing.md: no such file",
+        "other.md#nope: no heading #nope in other.md",
+        "#elsewhere: no heading #elsewhere in doc.md",
+    ]

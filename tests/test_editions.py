@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.test_reload import edit, settle
+from tests.conftest import edit_data_file
+from tests.test_reload import settle
 from workshop.config import DefaultConfig
 
 
@@ -19,7 +20,7 @@ from workshop.config import DefaultConfig
 def two_editions(data_dir: Path) -> Path:
     """A 2024 edition made the way the README says: copy the folder, edit its site.yaml."""
     shutil.copytree(data_dir / "icml2023", data_dir / "icml2024")
-    edit(data_dir / "icml2024" / "site.yaml", "  name: ICML 2023", "  name: ICML 2024")
+    edit_data_file(data_dir / "icml2024" / "site.yaml", "  name: ICML 2023", "  name: ICML 2024")
     return data_dir
 
 
@@ -63,7 +64,7 @@ def test_switching_the_current_edition_is_one_line_and_goes_live(
 ) -> None:
     app = make_app(two_editions)
     client = app.test_client()
-    edit(two_editions / "editions.yaml", "current: icml2023", "current: icml2024")
+    edit_data_file(two_editions / "editions.yaml", "current: icml2023", "current: icml2024")
     settle(app.extensions["workshop.store"])
     assert '<p class="hero-kicker">ICML 2024 workshop' in text(client, "/")
     assert client.get("/api/v1/site.json").json["edition"] == "icml2024"
@@ -85,7 +86,7 @@ def test_a_broken_new_edition_does_not_take_the_current_one_down(
     app = make_app(two_editions)
     client = app.test_client()
     before = text(client, "/")
-    edit(two_editions / "icml2024" / "topics.yaml", "  - id: robustness", "  - id: Robustness!")
+    edit_data_file(two_editions / "icml2024" / "topics.yaml", "  - id: robustness", "  - id: Robustness!")
     settle(app.extensions["workshop.store"])
     assert text(client, "/") == before
     problems = client.get("/api/v1/status.json").json["problems"]

@@ -25,8 +25,8 @@ from flask import Flask
 from PIL import Image
 
 from scripts.local_servers import free_port
-from tests.conftest import EXAMPLE_DATA
-from workshop import apiroutes, create_app
+from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
+from workshop import apiroutes
 from workshop.catalogue import Described, Route
 from workshop.cli import main
 from workshop.documents import API_RESOURCES, Served
@@ -264,7 +264,7 @@ def test_every_route_of_the_catalogue_is_exported_without_another_list(monkeypat
         ),
     )
     monkeypatch.setattr(apiroutes, "EDITION_ROUTES", (*apiroutes.EDITION_ROUTES, *routes))
-    site = export(create_app({"TESTING": True, "CONTENT_RELOAD": False}))
+    site = export(build_app())
 
     assert "/api/v1/extra.json" in site.urls
     assert site.fetch("/api/v1/editions/icml2023/items/b.json").body == b'{"icml2023":"b"}'
@@ -283,21 +283,15 @@ def test_a_route_whose_arguments_have_no_values_is_refused_where_it_is_declared(
 def test_a_second_edition_is_exported_beside_the_current_one(data_dir: Path, make_app, export) -> None:
     shutil.copytree(data_dir / "icml2023", data_dir / "icml2024")
     site_yaml = data_dir / "icml2024" / "site.yaml"
-    site_yaml.write_text(
-        site_yaml.read_text(encoding="utf-8").replace(
-            "title: Machine Learning for Astrophysics", "title: Machine Learning for Astrophysics, again", 1
-        ),
-        encoding="utf-8",
+    edit_data_file(
+        site_yaml, "title: Machine Learning for Astrophysics", "title: Machine Learning for Astrophysics, again"
     )
     # A photo, so that photos are part of the copy too.
     (data_dir / "icml2024" / "photos").mkdir()
     (data_dir / "icml2024" / "photos" / "ashley-villar.svg").write_bytes(PHOTO)
     committee = data_dir / "icml2024" / "committee.yaml"
-    committee.write_text(
-        committee.read_text(encoding="utf-8").replace(
-            "    name: Ashley Villar\n", "    name: Ashley Villar\n    photo: photos/ashley-villar.svg\n", 1
-        ),
-        encoding="utf-8",
+    edit_data_file(
+        committee, "    name: Ashley Villar\n", "    name: Ashley Villar\n    photo: photos/ashley-villar.svg\n"
     )
     site = export(make_app(data_dir))
 
@@ -342,7 +336,7 @@ def test_each_editions_own_dates_and_published_sessions_are_exported_as_calendar
 
 
 def test_a_published_programs_sessions_are_exported_as_calendars(export) -> None:
-    site = export(create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False}))
+    site = export(build_app(EXAMPLE_DATA))
 
     program = json.loads(site.fetch("/api/v1/editions/example/program.json").body)["data"]
     assert program["status"] == "published"
@@ -387,7 +381,7 @@ def test_a_document_a_static_host_would_serve_with_another_type_stops_the_export
     described = (Described("Notes", "notes", "Notes", "Notes.", "Other formats", lambda c: {}, lambda c, e: "hi"),)
     route = Route("notes", "notes.json", notes, "api", described=described)
     monkeypatch.setattr(apiroutes, "EDITION_ROUTES", (*apiroutes.EDITION_ROUTES, route))
-    app = create_app({"TESTING": True, "CONTENT_RELOAD": False})
+    app = build_app()
 
     with pytest.raises(ExportError, match=r"wrong type: .*'notes\.json' \(type application/json\).*text/plain"):
         export_site(app, tmp_path / "site")

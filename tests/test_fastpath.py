@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.test_reload import ROBUSTNESS, edit, settle
+from tests.conftest import edit_data_file
+from tests.test_reload import ROBUSTNESS, settle
 
 URLS = ["/", "/icml2023/", "/api/v1/topics.json", "/api/v1/site.json", "/api/v1/dates.ics", "/static/css/site.css"]
 
@@ -89,7 +90,7 @@ def test_new_content_is_served_as_soon_as_it_is_loaded(data_dir: Path, make_app:
     before = client.get("/api/v1/topics.json")
     client.get("/api/v1/topics.json")  # now replayed
     edited = "Robustness to distribution shifts and model misspecification"
-    edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, edited)
+    edit_data_file(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, edited)
     settle(app.extensions["workshop.store"])
     after = client.get("/api/v1/topics.json", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
@@ -101,7 +102,7 @@ def test_status_is_never_replayed(data_dir: Path, make_app: Callable[..., Flask]
     client = app.test_client()
     assert client.get("/api/v1/status.json").json["stale"] is False
     client.get("/api/v1/status.json")
-    edit(data_dir / "icml2023" / "topics.yaml", "  - id: robustness", "  - idd: robustness")
+    edit_data_file(data_dir / "icml2023" / "topics.yaml", "  - id: robustness", "  - idd: robustness")
     settle(app.extensions["workshop.store"])
     # Same content version, new state: the status must say so at once.
     assert client.get("/api/v1/status.json").json["stale"] is True

@@ -18,9 +18,9 @@ import pytest
 from flask import Flask
 from werkzeug.http import parse_date
 
+from tests.conftest import build_app
 from tests.test_asgi import Answer, call
 from tests.test_fastpath import comparable, flask_entries
-from workshop import create_app
 from workshop.asgi import SiteASGI
 
 # A page, an API document and a static file (the one kind Flask serves ranges of).
@@ -98,8 +98,7 @@ class Fronts(NamedTuple):
 @pytest.fixture(scope="module")
 def fronts() -> Fronts:
     """Flask alone, and each front with the fast path on, having learned every URL of the table."""
-    settings = {"TESTING": True, "CONTENT_RELOAD": False}
-    fronts = Fronts(create_app({**settings, "FAST_PATH": False}), create_app(settings), SiteASGI(create_app(settings)))
+    fronts = Fronts(build_app(FAST_PATH=False), build_app(), SiteASGI(build_app()))
     for url in TABLE_URLS:
         assert fronts.wsgi.test_client().get(url).status_code == 200
         assert call(fronts.asgi, url).status == 200

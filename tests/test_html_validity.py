@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app
 
 VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def rendered_pages() -> dict[str, bytes]:
     """The shipped page, the example edition's page (every feature) and the 404 page."""
-    shipped = create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client()
-    example = create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False}).test_client()
+    shipped = build_app().test_client()
+    example = build_app(EXAMPLE_DATA).test_client()
     pages = {
         "shipped.html": shipped.get("/"),
         "example.html": example.get("/"),

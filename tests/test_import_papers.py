@@ -14,6 +14,7 @@ import yaml
 from click.testing import CliRunner, Result
 from flask import Flask
 
+from tests.conftest import edit_data_file
 from tests.papers_import_exports import (
     CMT_ROWS,
     EMAILS,
@@ -42,12 +43,6 @@ def papers_of(data_dir: Path) -> list[dict[str, Any]]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes: to see that nothing at all was written."""
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 EXPECTED_CMT = [
@@ -430,15 +425,15 @@ def test_a_second_import_keeps_edits_updates_upstream_adds_and_reports_withdrawn
     assert run_import(data_dir, write_cmt(first, ".txt"), "--pdfs", archive).exit_code == 0
     papers_file = data_dir / EDITION / "papers.yaml"
     # The organizers' edits: a comment, a fixed name, the presenter, a poster board, a video.
-    edit(papers_file, "  - id: cmt-1\n", "  # Spotlight: check the name with the authors.\n  - id: cmt-1\n")
-    edit(papers_file, "name: Siobhán O'Brien", "name: Siobhán O\u2019Brien")
-    edit(papers_file, "        presenter: true\n      - name: Siobhán", "      - name: Siobhán")
-    edit(
+    edit_data_file(papers_file, "  - id: cmt-1\n", "  # Spotlight: check the name with the authors.\n  - id: cmt-1\n")
+    edit_data_file(papers_file, "name: Siobhán O'Brien", "name: Siobhán O\u2019Brien")
+    edit_data_file(papers_file, "        presenter: true\n      - name: Siobhán", "      - name: Siobhán")
+    edit_data_file(
         papers_file,
         "affiliation: Trinity College Dublin\n",
         "affiliation: Trinity College Dublin\n        presenter: true\n",
     )
-    edit(
+    edit_data_file(
         papers_file,
         "    source:\n      cmt: 1\n",
         "    poster_board: 12\n    video: https://example.org/v/1\n    source:\n      cmt: 1\n",
@@ -501,7 +496,7 @@ def test_when_both_sides_changed_a_field_the_organizers_value_is_kept_and_report
 ) -> None:
     assert run_import(data_dir, write_cmt(tmp_path, ".txt")).exit_code == 0
     papers_file = data_dir / EDITION / "papers.yaml"
-    edit(papers_file, "title: 宇宙の大規模構造", "title: The large-scale structure of the Universe")
+    edit_data_file(papers_file, "title: 宇宙の大規模構造", "title: The large-scale structure of the Universe")
     rows = [list(row) for row in CMT_ROWS]
     rows[1][1] = "宇宙の大規模構造 (改訂版)"
     result = run_import(data_dir, write_cmt(tmp_path, ".csv", rows))

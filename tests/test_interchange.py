@@ -16,20 +16,14 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
 from tests import frab_xml
-from tests.conftest import EXAMPLE_DATA, SHIPPED_DATA
+from tests.conftest import EXAMPLE_DATA, SHIPPED_DATA, build_app, edit_data_file
 from tests.dom import parse_html
-from tests.test_reload import edit, settle
-from workshop import create_app
+from tests.test_reload import settle
 from workshop.config import DefaultConfig
 
 FRAB_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "frab-schedule.schema.json").read_text())
 JSON_FEED_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "jsonfeed-1.1.schema.json").read_text())
 SITE_URL = DefaultConfig.SITE_URL
-
-
-@pytest.fixture
-def example_client() -> FlaskClient:
-    return create_app({"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": str(EXAMPLE_DATA)}).test_client()
 
 
 def frab_errors(document: dict) -> list[str]:
@@ -93,7 +87,7 @@ def test_schedule_ids_are_stable_across_instances_and_edits(data_dir: Path, make
     again = make_app(example).test_client().get("/api/v1/schedule.json")
     assert again.data == client.get("/api/v1/schedule.json").data
     # An organizer moves the keynote: the app must recognize it as the same event.
-    edit(
+    edit_data_file(
         example / "example" / "program.yaml",
         'title: "Keynote: learning from simulations"',
         'title: "Keynote: simulations"',
@@ -223,7 +217,7 @@ def test_feed_item_ids_stay_when_an_announcement_is_edited(data_dir: Path, make_
     )
     settle(app.extensions["workshop.store"])
     first = client.get("/api/v1/feed.json").json["items"]
-    edit(data_dir / "icml2023" / "announcements.yaml", "The call is open", "The call for abstracts is open")
+    edit_data_file(data_dir / "icml2023" / "announcements.yaml", "The call is open", "The call for abstracts is open")
     settle(app.extensions["workshop.store"])
     second = client.get("/api/v1/feed.json").json["items"]
     assert [item["id"] for item in first] == [item["id"] for item in second]
@@ -242,7 +236,7 @@ def xml_of(client: FlaskClient, url: str = "/api/v1/schedule.xml") -> ElementTre
 
 @pytest.mark.parametrize("data_dir", [EXAMPLE_DATA, SHIPPED_DATA], ids=["example", "shipped"])
 def test_schedule_xml_follows_the_format(data_dir: Path) -> None:
-    client = create_app({"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": str(data_dir)}).test_client()
+    client = build_app(data_dir).test_client()
     schedule = xml_of(client)
     assert frab_xml.problems(schedule) == []
     edition = schedule.findtext("conference/acronym")
@@ -351,7 +345,7 @@ def test_schedule_xml_stays_well_formed_whatever_the_titles_hold(
     shutil.copytree(EXAMPLE_DATA, example)
     # A YAML escape can put a character in a title that XML 1.0 cannot hold, even escaped: a
     # noncharacter such as U+FFFE passes the text rules (control characters do not, workshop/textrules.py).
-    edit(
+    edit_data_file(
         example / "example" / "program.yaml",
         'title: "Keynote: learning from simulations"',
         'title: "Keynote <&>\\uFFFE"',

@@ -15,8 +15,7 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, FormatChecker
 from werkzeug.routing import Rule
 
-from tests.conftest import EXAMPLE_DATA
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
 from workshop.datafields import SLUG_PATTERN
 from workshop.schemas import RESOURCE_SCHEMAS
 
@@ -26,10 +25,7 @@ OPENAPI_URL = "/api/v1/openapi.json"
 @pytest.fixture(params=["shipped", "example"])
 def any_app(request: pytest.FixtureRequest) -> Flask:
     """The shipped data (no program yet), and the example edition that uses every feature."""
-    settings: dict[str, Any] = {"TESTING": True, "CONTENT_RELOAD": False}
-    if request.param == "example":
-        settings["DATA_DIR"] = str(EXAMPLE_DATA)
-    return create_app(settings)
+    return build_app(EXAMPLE_DATA if request.param == "example" else None)
 
 
 def document_of(client: FlaskClient) -> dict[str, Any]:
@@ -154,10 +150,10 @@ def add_edition(data_dir: Path, *, current: bool) -> None:
     """What organizers do for a new year: copy the edition, with a date of a new id; maybe make it current."""
     shutil.copytree(data_dir / "icml2023", data_dir / "icml2024")
     dates = data_dir / "icml2024" / "dates.yaml"
-    dates.write_text(dates.read_text(encoding="utf-8").replace("id: workshop", "id: workshop-day"), encoding="utf-8")
+    edit_data_file(dates, "id: workshop", "id: workshop-day")
     if current:
         editions = data_dir / "editions.yaml"
-        editions.write_text(editions.read_text(encoding="utf-8").replace("icml2023", "icml2024"), encoding="utf-8")
+        edit_data_file(editions, "icml2023", "icml2024", every=True)
 
 
 def test_no_enum_grows_with_the_data(data_dir: Path, make_app) -> None:

@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app
 
 NODE_BIN = PROJECT_ROOT / "node_modules" / ".bin"
 OFFLINE_GUARD = Path(__file__).resolve().parent / "node_offline.cjs"
@@ -79,10 +77,7 @@ def spectral_lint(document: Path) -> tuple[subprocess.CompletedProcess[str], lis
 @pytest.fixture(params=["shipped", "example"])
 def served_document(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """openapi.json as served (the shipped data, and the example edition), written to a file."""
-    settings: dict[str, Any] = {"TESTING": True, "CONTENT_RELOAD": False}
-    if request.param == "example":
-        settings["DATA_DIR"] = str(EXAMPLE_DATA)
-    app: Flask = create_app(settings)
+    app = build_app(EXAMPLE_DATA if request.param == "example" else None)
     response = app.test_client().get("/api/v1/openapi.json")
     assert response.status_code == 200
     path = tmp_path / "openapi.json"

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
-from tests.conftest import tiny_png
+from tests.conftest import edit_data_file, tiny_png
 from tests.dom import Element, parse_html
-from tests.test_reload import settle, store_of, touch_later
+from tests.test_reload import settle, store_of
 
 EDITION = "icml2023"
 
@@ -50,13 +50,8 @@ class Change:
         for name in self.photos:
             (edition / "photos").mkdir(exist_ok=True)
             (edition / "photos" / name).write_bytes(tiny_png())
-        path = edition / self.file
-        text = path.read_text(encoding="utf-8")
         for old, new in self.edits:
-            assert old in text, f"{old!r} not in {self.file}"
-            text = text.replace(old, new, 1)
-        path.write_text(text, encoding="utf-8")
-        touch_later(path)
+            edit_data_file(edition / self.file, old, new)
 
     def broken(self, old: str, new: str) -> Change:
         """The same change with one mistake in it."""
@@ -624,7 +619,9 @@ def test_an_faq_entry_appears_in_logistics_with_its_markdown_rendered(site: Live
 
 
 @dataclass(frozen=True)
-class Breakage:
+class BrokenChange:
+    """An organizer's change with one mistake in it, and what status.json must say of it."""
+
     change: Change
     field: str  # the field status.json names
     message: str  # part of its message
@@ -632,7 +629,7 @@ class Breakage:
 
 
 BREAKAGES = {
-    "previously-with-both-at-and-date": Breakage(
+    "previously-with-both-at-and-date": BrokenChange(
         DEADLINE_EXTENDED.broken(
             f"      - at: {OLD_DEADLINE}\n", f"      - at: {OLD_DEADLINE}\n        date: 2023-05-19\n"
         ),
@@ -640,25 +637,25 @@ BREAKAGES = {
         "Give exactly one of 'at' or 'date'.",
         f"- at: {OLD_DEADLINE}",
     ),
-    "workshop-ending-before-it-starts": Breakage(
+    "workshop-ending-before-it-starts": BrokenChange(
         WORKSHOP_DAY_CONFIRMED.broken("end: 2023-07-28T17:00", "end: 2023-07-28T07:00"),
         "items[4].end",
         "Must be after 'at'.",
         "end: 2023-07-28T07:00:00-10:00",
     ),
-    "speaker-photo-with-the-wrong-name": Breakage(
+    "speaker-photo-with-the-wrong-name": BrokenChange(
         SPEAKERS_ANNOUNCED.broken("photo: photos/cecilia-nova.png", "photo: photos/cecilia-nova.jpg"),
         "speakers[0].photo",
         "No such file: icml2023/photos/cecilia-nova.jpg.",
         "photo: photos/cecilia-nova.jpg",
     ),
-    "program-naming-an-unknown-panelist": Breakage(
+    "program-naming-an-unknown-panelist": BrokenChange(
         PROGRAM_PUBLISHED.broken('    end: "17:00"\n', '    end: "17:00"\n    speakers: [jocelyn-pulsar]\n'),
         "sessions[5].speakers[0]",
         "No speaker with id 'jocelyn-pulsar' in speakers.yaml",
         "speakers: [jocelyn-pulsar]",
     ),
-    "paper-without-a-presenter": Breakage(
+    "paper-without-a-presenter": BrokenChange(
         PAPERS_ACCEPTED.broken(
             "      - name: Henrietta Example\n        presenter: true\n", "      - name: Henrietta Example\n"
         ),
@@ -666,13 +663,13 @@ BREAKAGES = {
         "Mark who presents",
         "authors:",
     ),
-    "announcement-on-an-impossible-day": Breakage(
+    "announcement-on-an-impossible-day": BrokenChange(
         ANNOUNCEMENT_ADDED.broken("published: 2023-05-12", "published: 2023-05-32"),
         "announcements[0].published",
         "Not a valid date.",
         "published: 2023-05-32",
     ),
-    "faq-without-an-answer": Breakage(
+    "faq-without-an-answer": BrokenChange(
         FAQ_ADDED.broken(
             "    answer: Yes, please **print it yourself**; see the [poster instructions](#posters).\n", ""
         ),
@@ -684,7 +681,7 @@ BREAKAGES = {
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES.values(), ids=BREAKAGES.keys())
-def test_a_broken_change_is_rejected_and_reported_with_file_and_field(site: LiveSite, breakage: Breakage) -> None:
+def test_a_broken_change_is_rejected_and_reported_with_file_and_field(site: LiveSite, breakage: BrokenChange) -> None:
     resource = breakage.change.resource
     good_page = site.html()
     good_document = site.api(resource)

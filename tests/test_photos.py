@@ -15,9 +15,8 @@ from urllib.parse import unquote
 import pytest
 from flask import Flask
 
-from tests.conftest import tiny_png
+from tests.conftest import edit_data_file, tiny_png
 from tests.test_asgi import call
-from tests.test_content import replace
 from tests.test_fastpath import comparable
 from workshop.asgi import SiteASGI
 from workshop.content import ContentError, load_content
@@ -121,8 +120,10 @@ def test_the_asgi_front_refuses_the_same(photo_app: Flask, name: str) -> None:
 
 
 def person_with_photo(data_dir: Path, photo: str) -> None:
-    replace("    affiliation: IAC\n", f"    affiliation: IAC\n    photo: {photo}\n")(
-        data_dir / "icml2023" / "committee.yaml"
+    edit_data_file(
+        data_dir / "icml2023" / "committee.yaml",
+        "    affiliation: IAC\n",
+        f"    affiliation: IAC\n    photo: {photo}\n",
     )
 
 

@@ -13,8 +13,7 @@ import pypdf
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import EXAMPLE_DATA, LiveServer
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, LiveServer, build_app
 
 # Shown on screen, never on paper.
 SCREEN_ONLY = [
@@ -44,10 +43,7 @@ BLACK, WHITE = "rgb(0, 0, 0)", "rgb(255, 255, 255)"
 @pytest.fixture(params=["icml2023", "example"])
 def edition_server(request: pytest.FixtureRequest) -> Iterator[tuple[str, LiveServer]]:
     """The shipped edition, and the example edition with every section filled (program, news...)."""
-    settings = {"TESTING": True, "CONTENT_RELOAD": False}
-    if request.param == "example":
-        settings["DATA_DIR"] = str(EXAMPLE_DATA)
-    with LiveServer(create_app(settings)) as server:
+    with LiveServer(build_app(EXAMPLE_DATA if request.param == "example" else None)) as server:
         yield request.param, server
 
 

@@ -26,9 +26,8 @@ from flask import Flask
 from flask_caching.backends.base import BaseCache
 
 from scripts.local_servers import free_port
-from tests.conftest import SHIPPED_DATA
+from tests.conftest import SHIPPED_DATA, build_app, edit_data_file
 from tests.test_server import gunicorn, wait_until_serving
-from workshop import create_app
 
 # How a document starts in the cache: bytes of its own format, never a pickle.
 STORED_DOCUMENT = b"workshop-document/1\n"
@@ -200,7 +199,7 @@ def test_two_instances_share_one_redis_and_serve_on_without_it(tmp_path: Path, r
         assert served_alike([first, second], SHARED_URLS) == etags
         assert served_alike([first, second], FRESH_URLS) == without_redis
         topics = data_dir / "icml2023" / "topics.yaml"
-        topics.write_text(topics.read_text(encoding="utf-8").replace(ROBUSTNESS, EDITED), encoding="utf-8")
+        edit_data_file(topics, ROBUSTNESS, EDITED)
         deadline = time.monotonic() + 10  # a hang, not a speed
         while content_version(first) == version or content_version(second) == version:
             assert time.monotonic() < deadline, "the edit was not served"
@@ -221,15 +220,7 @@ def test_two_instances_share_one_redis_and_serve_on_without_it(tmp_path: Path, r
 
 
 def redis_app(redis_server: RedisServer, **settings: object) -> Flask:
-    return create_app(
-        {
-            "TESTING": True,
-            "CONTENT_RELOAD": False,
-            "CACHE_TYPE": "RedisCache",
-            "CACHE_REDIS_URL": f"redis://127.0.0.1:{redis_server.port}/0",
-            **settings,
-        }
-    )
+    return build_app(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=f"redis://127.0.0.1:{redis_server.port}/0", **settings)
 
 
 # Documents that carry the site's absolute address.
@@ -273,7 +264,7 @@ def test_a_value_planted_in_redis_runs_no_code(
     redis_server: RedisServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     client = redis_app(redis_server).test_client()
-    expected = create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client().get("/api/v1/topics.json")
+    expected = build_app().test_client().get("/api/v1/topics.json")
     assert client.get("/icml2023/").status_code == 200
     (page_key,) = redis_server.stored_keys()
     topics_key = page_key.replace("page/icml2023", "api/icml2023/topics")
@@ -297,7 +288,7 @@ class SelfDecodingCache(BaseCache):
 @pytest.mark.parametrize("cache_type", [f"{__name__}.SelfDecodingCache", "FileSystemCache"])
 def test_a_cache_that_would_unpickle_is_refused_at_start(cache_type: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"is not supported: documents are cached as bytes, never pickles"):
-        create_app({"TESTING": True, "CACHE_TYPE": cache_type, "CACHE_DIR": str(tmp_path)})
+        build_app(CACHE_TYPE=cache_type, CACHE_DIR=str(tmp_path))
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, edit_data_file, touch_later
 from workshop.documentcache import document_key
 from workshop.store import ContentStore
 
@@ -31,25 +31,12 @@ def settle(store: ContentStore) -> None:
     store.poll()
 
 
-def touch_later(path: Path) -> None:
-    # Some file systems keep whole-second times: make each edit visibly newer.
-    stamp = path.stat().st_mtime_ns + 2_000_000_000 if path.exists() else time.time_ns()
-    os.utime(path, ns=(stamp, stamp))
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    touch_later(path)
-
-
 def test_a_valid_edit_goes_live_and_moves_version_and_etags(data_dir: Path, make_app: Callable[..., Flask]) -> None:
     app = make_app(data_dir)
     client = app.test_client()
     before = client.get("/api/v1/topics.json")
     page_before = client.get("/")
-    edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
+    edit_data_file(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
     settle(store_of(app))
 
     after = client.get("/api/v1/topics.json", headers={"If-None-Match": before.headers["ETag"]})
@@ -70,9 +57,9 @@ def test_a_change_is_loaded_only_after_the_files_stop_changing(data_dir: Path, m
     store = store_of(app)
     version = store.content.version
     topics = data_dir / "icml2023" / "topics.yaml"
-    edit(topics, ROBUSTNESS, "Robustness, first draft")
+    edit_data_file(topics, ROBUSTNESS, "Robustness, first draft")
     assert store.poll() is False  # noticed, not loaded yet
-    edit(topics, "Robustness, first draft", EDITED)
+    edit_data_file(topics, "Robustness, first draft", EDITED)
     assert store.poll() is False  # changed again: still waiting
     assert store.content.version == version
     assert store.poll() is True
@@ -80,37 +67,37 @@ def test_a_change_is_loaded_only_after_the_files_stop_changing(data_dir: Path, m
 
 
 def _yaml_syntax_error(folder: Path) -> tuple[str, str]:
-    edit(folder / "topics.yaml", "  - id: robustness", "  - id: [robustness")
+    edit_data_file(folder / "topics.yaml", "  - id: robustness", "  - id: [robustness")
     return "topics.yaml", "Invalid YAML"
 
 
 def _wrong_type(folder: Path) -> tuple[str, str]:
-    edit(folder / "posters.yaml", "    width_in: 24", "    width_in: twenty-four")
+    edit_data_file(folder / "posters.yaml", "    width_in: 24", "    width_in: twenty-four")
     return "posters.yaml", "sizes[0].width_in: Not a valid number."
 
 
 def _missing_field(folder: Path) -> tuple[str, str]:
-    edit(folder / "committee.yaml", "    affiliation: IAC\n", "")
+    edit_data_file(folder / "committee.yaml", "    affiliation: IAC\n", "")
     return "committee.yaml", "members[1].affiliation: Missing data for required field."
 
 
 def _unknown_field(folder: Path) -> tuple[str, str]:
-    edit(folder / "committee.yaml", "    affiliation: IAC", "    afiliation: IAC")
+    edit_data_file(folder / "committee.yaml", "    affiliation: IAC", "    afiliation: IAC")
     return "committee.yaml", "members[1].afiliation: Unknown field."
 
 
 def _bad_date(folder: Path) -> tuple[str, str]:
-    edit(folder / "dates.yaml", "date: 2023-06-16", "date: 2023-06-31")
+    edit_data_file(folder / "dates.yaml", "date: 2023-06-16", "date: 2023-06-31")
     return "dates.yaml", "items[1].date: Not a valid date."
 
 
 def _duplicate_id(folder: Path) -> tuple[str, str]:
-    edit(folder / "topics.yaml", "  - id: robustness", "  - id: inference")
+    edit_data_file(folder / "topics.yaml", "  - id: robustness", "  - id: inference")
     return "topics.yaml", "items[1].id: Duplicate id 'inference'"
 
 
 def _broken_reference(folder: Path) -> tuple[str, str]:
-    edit(folder / "call-for-abstracts.yaml", "deadline: submission-deadline", "deadline: abstract-deadline")
+    edit_data_file(folder / "call-for-abstracts.yaml", "deadline: submission-deadline", "deadline: abstract-deadline")
     return "call-for-abstracts.yaml", "submission.deadline: No date with id 'abstract-deadline'"
 
 
@@ -204,11 +191,11 @@ def test_a_fixed_edit_serves_the_new_content(data_dir: Path, make_app: Callable[
     app = make_app(data_dir)
     client = app.test_client()
     topics = data_dir / "icml2023" / "topics.yaml"
-    edit(topics, "  - id: robustness", "  - idd: robustness")
+    edit_data_file(topics, "  - id: robustness", "  - idd: robustness")
     settle(store_of(app))
     assert client.get("/api/v1/status.json").json["stale"] is True
-    edit(topics, "  - idd: robustness", "  - id: robustness")
-    edit(topics, ROBUSTNESS, EDITED)
+    edit_data_file(topics, "  - idd: robustness", "  - id: robustness")
+    edit_data_file(topics, ROBUSTNESS, EDITED)
     settle(store_of(app))
     assert client.get("/api/v1/status.json").json["stale"] is False
     assert client.get("/api/v1/topics.json").json["data"]["items"][1]["title"] == EDITED
@@ -241,7 +228,7 @@ def test_the_watcher_thread_picks_up_an_edit_within_two_seconds(data_dir: Path, 
     with LiveServer(app) as server:
         url = f"{server.url}/api/v1/topics.json"
         urllib.request.urlopen(url).close()  # the first request starts this process's watcher
-        edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
+        edit_data_file(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
         edited_at = time.monotonic()
         while time.monotonic() - edited_at < 2.0:
             with urllib.request.urlopen(url) as response:
@@ -264,7 +251,7 @@ def test_an_edit_drops_the_old_versions_documents_from_the_in_process_cache(
     client.get("/")
     client.get("/api/v1/site.json")
     assert cache.get(document_key(app, old, "page/icml2023")) is not None
-    edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
+    edit_data_file(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
     settle(store)
     new = store.content.version
     assert client.get("/").status_code == 200

@@ -21,12 +21,12 @@ from hypothesis import settings
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import FailureGroup
 
-from tests.conftest import EXAMPLE_DATA
-from workshop import create_app, documents
+from tests.conftest import EXAMPLE_DATA, build_app
+from workshop import documents
 
 OPENAPI_URL = "/api/v1/openapi.json"
-SHIPPED = create_app({"TESTING": True, "CONTENT_RELOAD": False})
-EXAMPLE = create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False})
+SHIPPED = build_app()
+EXAMPLE = build_app(EXAMPLE_DATA)
 shipped_data = schemathesis.openapi.from_wsgi(OPENAPI_URL, SHIPPED)
 example_edition = schemathesis.openapi.from_wsgi(OPENAPI_URL, EXAMPLE)
 
@@ -84,7 +84,7 @@ def test_a_served_document_that_breaks_its_schema_is_caught(monkeypatch: pytest.
         return payload
 
     monkeypatch.setattr(documents, "resource_payload", without_content_version)
-    app = create_app({"TESTING": True, "CONTENT_RELOAD": False})
+    app = build_app()
     schema = schemathesis.openapi.from_dict(shipped_data.raw_schema)
     case = schema["/api/v1/topics.json"]["GET"].Case()
     with pytest.raises(FailureGroup, match="content_version"):

@@ -31,7 +31,7 @@ from playwright.sync_api import Browser
 from werkzeug.debug import DebuggedApplication
 from werkzeug.test import TestResponse
 
-from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, PROJECT_ROOT, SHIPPED_DATA, LiveServer
+from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, PROJECT_ROOT, SHIPPED_DATA, LiveServer, build_app
 from tests.dom import Element, parse_html
 from tests.test_server import gunicorn, wait_until_serving
 from workshop import create_app, documents
@@ -127,7 +127,7 @@ def hsts_of(client: Any, url: str = "/", **kwargs: Any) -> str | None:
 
 
 def test_hsts_is_sent_over_https_only() -> None:
-    client = create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client()
+    client = build_app().test_client()
     # Served over HTTPS directly: HSTS, on the first answer and on the fast path's replays.
     for _ in range(2):
         assert hsts_of(client, base_url="https://localhost") == "max-age=31536000; includeSubDomains"
@@ -136,7 +136,7 @@ def test_hsts_is_sent_over_https_only() -> None:
 
 
 def test_a_spoofed_forwarded_proto_is_ignored_by_default() -> None:
-    app = create_app({"TESTING": True, "CONTENT_RELOAD": False})
+    app = build_app()
     assert app.config["PROXY_FIX"] == 0
     client = app.test_client()
     for _ in range(2):
@@ -145,7 +145,7 @@ def test_a_spoofed_forwarded_proto_is_ignored_by_default() -> None:
 
 
 def test_behind_one_proxy_its_forwarded_proto_gives_hsts() -> None:
-    client = create_app({"TESTING": True, "CONTENT_RELOAD": False, "PROXY_FIX": 1}).test_client()
+    client = build_app(PROXY_FIX=1).test_client()
     for _ in range(2):
         assert hsts_of(client, headers={"X-Forwarded-Proto": "https"}) == "max-age=31536000; includeSubDomains"
         assert hsts_of(client, "/api/v1/site.json", headers={"X-Forwarded-Proto": "https"})
@@ -156,7 +156,7 @@ def test_behind_one_proxy_its_forwarded_proto_gives_hsts() -> None:
 
 def test_proxy_fix_is_a_number_of_proxies() -> None:
     with pytest.raises(ValueError, match="PROXY_FIX"):
-        create_app({"TESTING": True, "CONTENT_RELOAD": False, "PROXY_FIX": -1})
+        build_app(PROXY_FIX=-1)
 
 
 def _get(url: str, headers: dict[str, str]) -> Any:
@@ -472,7 +472,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Write]
 
 @pytest.fixture(scope="module")
 def hostile_app(hostile: tuple[Path, list[Write]]) -> Flask:
-    return create_app({"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": str(hostile[0])})
+    return build_app(hostile[0])
 
 
 def test_every_text_markdown_and_url_field_of_every_file_gets_a_payload(hostile: tuple[Path, list[Write]]) -> None:

@@ -16,9 +16,8 @@ from flask.testing import FlaskClient
 from PIL import Image
 from playwright.sync_api import Browser
 
-from tests.conftest import EXAMPLE_DATA, LiveServer
+from tests.conftest import EXAMPLE_DATA, LiveServer, build_app
 from tests.dom import Element, parse_html
-from workshop import create_app
 from workshop.config import DefaultConfig
 
 SCHEMA = "https://schema.org/"
@@ -72,7 +71,7 @@ def test_the_page_describes_the_workshop_as_a_hybrid_event(client: FlaskClient) 
 
 
 def test_a_confirmed_day_gives_its_start_and_end_times() -> None:
-    client = create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False}).test_client()
+    client = build_app(EXAMPLE_DATA).test_client()
     event = json_ld(head_of(client))
     # The published program's first start and last end (its second day).
     assert event["startDate"] == "2030-07-28T08:50:00-10:00"
@@ -153,7 +152,7 @@ def test_link_previews_show_the_editions_social_card(client: FlaskClient) -> Non
 
 
 def test_a_confirmed_day_is_on_the_card() -> None:
-    client = create_app({"TESTING": True, "DATA_DIR": str(EXAMPLE_DATA), "CONTENT_RELOAD": False}).test_client()
+    client = build_app(EXAMPLE_DATA).test_client()
     head = head_of(client)
     assert meta(head, "og:image") == f"{DEFAULT_SITE_URL}/example/social-card.png"
     assert "Sunday, July 28, 2030, 08:50 HST \u2013 Monday, July 29, 2030, 09:15 HST" in meta(head, "og:image:alt")
@@ -161,7 +160,7 @@ def test_a_confirmed_day_is_on_the_card() -> None:
 
 def test_site_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKSHOP_SITE_URL", "https://ml4astro.example.org/")
-    head = head_of(create_app({"TESTING": True, "CONTENT_RELOAD": False}).test_client())
+    head = head_of(build_app().test_client())
     assert meta(head, "og:url") == "https://ml4astro.example.org/icml2023/"
     assert meta(head, "og:image") == "https://ml4astro.example.org/icml2023/social-card.png"
     assert json_ld(head)["url"] == "https://ml4astro.example.org/icml2023/"

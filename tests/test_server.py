@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from scripts.local_servers import children, free_port, rss_kb, start_gunicorn, stop
-from tests.conftest import PROJECT_ROOT
+from scripts.local_servers import children, free_port, rss_kb, start_gunicorn, stop, wait_until_serving
+from tests.conftest import PROJECT_ROOT, edit_data_file
 
 
 @contextmanager
@@ -27,18 +27,6 @@ def gunicorn(env_overrides: dict[str, str], log_path: Path) -> Iterator[tuple[su
         yield process, f"http://127.0.0.1:{port}"
     finally:
         stop(process)
-
-
-def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "gunicorn exited"
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"gunicorn did not answer at {url}")
 
 
 def test_gunicorn_serves_the_page_and_the_api(tmp_path: Path) -> None:
@@ -56,7 +44,7 @@ def test_broken_data_stops_start_up_with_the_problem(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(PROJECT_ROOT / "data", data_dir)
     topics = data_dir / "icml2023" / "topics.yaml"
-    topics.write_text(topics.read_text(encoding="utf-8").replace("  - id: robustness", "  - idd: robustness"))
+    edit_data_file(topics, "  - id: robustness", "  - idd: robustness")
     log_path = tmp_path / "gunicorn.log"
     with gunicorn({"WORKSHOP_DATA_DIR": str(data_dir)}, log_path) as (process, _base_url):
         process.wait(timeout=30)
@@ -77,9 +65,7 @@ def test_every_gunicorn_worker_serves_an_edit(tmp_path: Path) -> None:
         url = f"{base_url}/api/v1/topics.json"
         wait_until_serving(url, process)
         topics = data_dir / "icml2023" / "topics.yaml"
-        topics.write_text(
-            topics.read_text(encoding="utf-8").replace("covariate shifts", "distribution shifts"), encoding="utf-8"
-        )
+        edit_data_file(topics, "covariate shifts", "distribution shifts")
         edited_at = time.monotonic()
         while True:
             # Fresh connections, so the workers share them; all must serve the edit.

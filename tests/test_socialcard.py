@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
-from tests.test_reload import edit, settle
+from tests.conftest import edit_data_file
+from tests.test_reload import settle
 from workshop import socialcard
 from workshop.socialcard import CardText
 
@@ -68,7 +69,9 @@ def test_a_new_title_gives_a_new_card(data_dir: Path, make_app: Callable[..., Fl
     app = make_app(data_dir)
     client = app.test_client()
     before = client.get(CARD_URL)
-    edit(data_dir / "icml2023" / "site.yaml", "title: Machine Learning for Astrophysics", "title: ML for the Cosmos")
+    edit_data_file(
+        data_dir / "icml2023" / "site.yaml", "title: Machine Learning for Astrophysics", "title: ML for the Cosmos"
+    )
     settle(app.extensions["workshop.store"])
     after = client.get(CARD_URL)
     assert after.status_code == 200

@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
-from tests.test_reload import edit, settle
+from tests.conftest import edit_data_file
+from tests.test_reload import settle
 from workshop.cli import main
 from workshop.store import ContentStore
 
@@ -42,7 +43,7 @@ def test_a_title_written_with_a_block_scalar_is_refused_and_every_url_keeps_answ
     app = make_app(data_dir)
     client = app.test_client()
     # 'title: |' keeps a line break at the end of the title: icalendar cannot write that title.
-    edit(data_dir / "icml2023" / "site.yaml", TITLE, "title: |\n  Machine Learning for Astrophysics\n")
+    edit_data_file(data_dir / "icml2023" / "site.yaml", TITLE, "title: |\n  Machine Learning for Astrophysics\n")
 
     code, output = check(data_dir)
     assert code == 1, output
@@ -56,7 +57,7 @@ def test_a_title_written_with_a_block_scalar_is_refused_and_every_url_keeps_answ
 
 
 def test_a_title_folded_onto_one_line_is_accepted(data_dir: Path) -> None:
-    edit(data_dir / "icml2023" / "site.yaml", TITLE, "title: >-\n  Machine Learning\n  for Astrophysics\n")
+    edit_data_file(data_dir / "icml2023" / "site.yaml", TITLE, "title: >-\n  Machine Learning\n  for Astrophysics\n")
     code, output = check(data_dir)
     assert code == 0, output
 
@@ -82,7 +83,9 @@ def test_control_and_invisible_characters_are_refused_in_text(
 ) -> None:
     app = make_app(data_dir)
     page_before = app.test_client().get("/").get_data()
-    edit(data_dir / "icml2023" / "topics.yaml", TOPIC, f'    title: "Robustness{written} to covariate shifts"\n')
+    edit_data_file(
+        data_dir / "icml2023" / "topics.yaml", TOPIC, f'    title: "Robustness{written} to covariate shifts"\n'
+    )
 
     code, output = check(data_dir)
     assert code == 1, output
@@ -101,7 +104,9 @@ def test_control_and_invisible_characters_are_refused_in_markdown(
     topics = data_dir / "icml2023" / "topics.yaml"
     text = topics.read_text(encoding="utf-8")
     intro_line = next(line for line in text.splitlines() if line.startswith(INTRO))
-    edit(topics, f"intro: |\n{intro_line}\n", f'intro: "We welcome{written} contributions:\\n\\n- one\\n- two\\n"\n')
+    edit_data_file(
+        topics, f"intro: |\n{intro_line}\n", f'intro: "We welcome{written} contributions:\\n\\n- one\\n- two\\n"\n'
+    )
 
     code, output = check(data_dir)
     assert code == 1, output
@@ -113,7 +118,7 @@ def test_control_and_invisible_characters_are_refused_in_markdown(
 
 def test_a_right_to_left_override_typed_as_is_is_refused(data_dir: Path) -> None:
     # Not only as a YAML escape: pasted text carries the character itself, invisible in most editors.
-    edit(data_dir / "icml2023" / "topics.yaml", TOPIC, "    title: Robustness\u202e to covariate shifts\n")
+    edit_data_file(data_dir / "icml2023" / "topics.yaml", TOPIC, "    title: Robustness\u202e to covariate shifts\n")
     code, output = check(data_dir)
     assert code == 1, output
     assert "items[1].title: Contains U+202E (RIGHT-TO-LEFT OVERRIDE) at character 11" in output
@@ -125,7 +130,7 @@ def test_a_right_to_left_override_typed_as_is_is_refused(data_dir: Path) -> None
     ids=["tab", "carriage-return", "line-separator"],
 )
 def test_a_single_line_field_refuses_tabs_and_every_line_break(data_dir: Path, title: str) -> None:
-    edit(data_dir / "icml2023" / "topics.yaml", TOPIC, f"    title: {title}\n")
+    edit_data_file(data_dir / "icml2023" / "topics.yaml", TOPIC, f"    title: {title}\n")
     code, output = check(data_dir)
     assert code == 1, output
     assert "items[1].title: " in output
@@ -139,7 +144,7 @@ def test_markdown_keeps_its_lines_tabs_and_the_characters_scripts_need(
     markdown = "We welcome:\\n\\n-\\tone\\n- two \\u200D\\U0001F469\\u200D\\U0001F52C \\u200F\\u0645\\u200C\\u06CC\\n"
     topics = data_dir / "icml2023" / "topics.yaml"
     intro_line = next(line for line in topics.read_text(encoding="utf-8").splitlines() if line.startswith(INTRO))
-    edit(topics, f"intro: |\n{intro_line}\n", f'intro: "{markdown}"\n')
+    edit_data_file(topics, f"intro: |\n{intro_line}\n", f'intro: "{markdown}"\n')
     code, output = check(data_dir)
     assert code == 0, output
     intro = make_app(data_dir).test_client().get("/api/v1/topics.json").json["data"]["intro"]["markdown"]

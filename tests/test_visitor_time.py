@@ -14,9 +14,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import EXAMPLE_DATA, LiveServer
-from tests.test_reload import ROBUSTNESS, edit
-from workshop import create_app
+from tests.conftest import EXAMPLE_DATA, LiveServer, build_app, edit_data_file
+from tests.test_reload import ROBUSTNESS
 
 pytestmark = pytest.mark.browser
 
@@ -26,8 +25,7 @@ ZONES = ["Pacific/Honolulu", "Europe/Paris", "Asia/Tokyo"]
 @pytest.fixture
 def example_server() -> Iterator[LiveServer]:
     """The example edition: a published program on 2030-07-28 in Honolulu, and deadlines."""
-    settings = {"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": str(EXAMPLE_DATA)}
-    with LiveServer(create_app(settings)) as server:
+    with LiveServer(build_app(EXAMPLE_DATA)) as server:
         yield server
 
 
@@ -234,7 +232,7 @@ def test_open_page_picks_up_an_edit_keeping_scroll_and_focus(
         top_before = page.locator("#posters").evaluate("element => element.getBoundingClientRect().top")
 
         edited = "Robustness to distribution shifts and model misspecification"
-        edit(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, edited)
+        edit_data_file(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, edited)
         wait_for_new_content(server.url, version)
         page.clock.run_for("00:00:31")
 

@@ -19,8 +19,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import tiny_png
-from tests.test_reload import EDITED, ROBUSTNESS, edit, touch_later
+from tests.conftest import edit_data_file, tiny_png, touch_later
+from tests.test_reload import EDITED, ROBUSTNESS
 from workshop.store import ContentStore
 
 DEADLINE = 20.0  # seconds: far beyond a few polls, short of a hang
@@ -73,7 +73,7 @@ class Site:
 
     def edit_goes_live(self) -> None:
         """A valid edit after the breakage is gone: served, and the status is current again."""
-        edit(self.data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
+        edit_data_file(self.data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
         wait_for(lambda: self.topic_title() == EDITED, "the valid edit is served")
         status = self.status()
         assert status["stale"] is False, status
@@ -191,7 +191,7 @@ def test_a_link_inside_the_data_folder_is_followed(site: Site) -> None:
     site.wait_for_polls(4)
     assert site.status()["stale"] is False, site.status()
 
-    edit(shared / "topics.yaml", ROBUSTNESS, EDITED)
+    edit_data_file(shared / "topics.yaml", ROBUSTNESS, EDITED)
     wait_for(lambda: site.topic_title() == EDITED, "an edit of the linked file is served")
 
 
@@ -202,7 +202,7 @@ def test_an_unexpected_error_makes_the_status_stale_and_the_watcher_goes_on(
         raise RuntimeError(f"surprise in {data_dir}")
 
     monkeypatch.setattr("workshop.store.load_content", broken)
-    edit(site.data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, "An edit the store fails on")
+    edit_data_file(site.data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, "An edit the store fails on")
 
     problem = wait_for(lambda: site.problem_on("."), "status.json reports the failure")
     assert "RuntimeError" in problem["message"]
@@ -211,7 +211,7 @@ def test_an_unexpected_error_makes_the_status_stale_and_the_watcher_goes_on(
     assert "surprise in" in caplog.text
 
     monkeypatch.undo()
-    edit(site.data_dir / "icml2023" / "topics.yaml", "An edit the store fails on", ROBUSTNESS)
+    edit_data_file(site.data_dir / "icml2023" / "topics.yaml", "An edit the store fails on", ROBUSTNESS)
     site.edit_goes_live()
 
 
@@ -222,7 +222,7 @@ def test_a_photo_replaced_by_a_link_out_of_the_data_folder_is_not_served(
     photos.mkdir()
     (photos / "marc.png").write_bytes(tiny_png())
     committee = data_dir / "icml2023" / "committee.yaml"
-    edit(committee, "    affiliation: IAC\n", "    affiliation: IAC\n    photo: photos/marc.png\n")
+    edit_data_file(committee, "    affiliation: IAC\n", "    affiliation: IAC\n    photo: photos/marc.png\n")
     client = make_app(data_dir).test_client()
     assert client.get("/icml2023/photos/marc.png").data == tiny_png()
 
@@ -274,13 +274,13 @@ def test_an_item_added_at_the_top_of_a_list_warns_about_nothing(
 ) -> None:
     dates = data_dir / "icml2023" / "dates.yaml"
     deadline = "    at: 2023-05-19T23:59:00-12:00\n"
-    edit(dates, deadline, f"{deadline}    previously:\n      - date: 2023-05-10\n      - date: 2023-05-12\n")
+    edit_data_file(dates, deadline, f"{deadline}    previously:\n      - date: 2023-05-10\n      - date: 2023-05-12\n")
     app = make_app(data_dir, CONTENT_RELOAD=True, CONTENT_POLL_INTERVAL=0.05)
     try:
         site = Site(app, data_dir)
         caplog.set_level(logging.INFO, logger="workshop.store")
         new_item = "  - id: abstract-deadline\n    title: Abstract deadline\n    kind: deadline\n    date: 2023-05-12\n"
-        edit(dates, "items:\n", f"items:\n{new_item}")
+        edit_data_file(dates, "items:\n", f"items:\n{new_item}")
 
         items = lambda: site.client.get("/api/v1/dates.json").json["data"]["items"]  # noqa: E731
         wait_for(lambda: len(items()) == 6, "the new date is served")

@@ -16,11 +16,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from tests.conftest import EXAMPLE_DATA
+from tests.conftest import EXAMPLE_DATA, edit_data_file
 from tests.dom import parse_html
-from tests.test_content import PUBLISHED_PROGRAM, line_containing, problems_of, replace
+from tests.test_content import PUBLISHED_PROGRAM, line_containing, problems_of
 from tests.test_seo import head_of, json_ld
-from workshop import create_app
 from workshop.cli import main
 
 HONOLULU = ZoneInfo("Pacific/Honolulu")
@@ -45,10 +44,9 @@ def workshop_everywhere(client: FlaskClient, edition: str) -> dict[str, object]:
     }
 
 
-def test_the_example_edition_agrees_with_its_two_day_program() -> None:
-    client = create_app({"TESTING": True, "CONTENT_RELOAD": False, "DATA_DIR": str(EXAMPLE_DATA)}).test_client()
+def test_the_example_edition_agrees_with_its_two_day_program(example_client: FlaskClient) -> None:
     start, end = dt.datetime(2030, 7, 28, 8, 50, tzinfo=HONOLULU), dt.datetime(2030, 7, 29, 9, 15, tzinfo=HONOLULU)
-    seen = workshop_everywhere(client, "example")
+    seen = workshop_everywhere(example_client, "example")
     assert seen["json-ld"] == ("2030-07-28T08:50:00-10:00", "2030-07-29T09:15:00-10:00")
     assert seen["page"] == ["2030-07-28T08:50:00-10:00"]
     assert "July 28, 2030, 08:50 HST" in str(seen["hero"]) and "July 29, 2030, 09:15 HST" in str(seen["hero"])
@@ -102,7 +100,7 @@ def test_check_reports_a_workshop_date_that_contradicts_the_program(
     example_dir: Path, old: str, new: str, field: str, says: str
 ) -> None:
     dates = example_dir / "example" / "dates.yaml"
-    replace(old, new)(dates)
+    edit_data_file(dates, old, new)
     (problem,) = problems_of(example_dir)
     assert (problem.file, problem.field) == ("example-data/example/dates.yaml", field)
     assert problem.line == line_containing(dates, new.strip())
@@ -114,8 +112,10 @@ def test_check_reports_a_workshop_date_that_contradicts_the_program(
 
 
 def test_candidate_days_that_include_the_programs_are_no_contradiction(example_dir: Path) -> None:
-    replace(
-        "    at: 2030-07-28T08:50:00-10:00\n" + WORKSHOP_END, "    date_options: [2030-07-27, 2030-07-28, 2030-07-29]\n"
-    )(example_dir / "example" / "dates.yaml")
+    edit_data_file(
+        example_dir / "example" / "dates.yaml",
+        "    at: 2030-07-28T08:50:00-10:00\n" + WORKSHOP_END,
+        "    date_options: [2030-07-27, 2030-07-28, 2030-07-29]\n",
+    )
     result = CliRunner().invoke(main, ["check", "--data-dir", str(example_dir)])
     assert result.exit_code == 0, result.output

@@ -70,8 +70,8 @@ class ContentError(Exception):
 # --- YAML with line numbers -----------------------------------------------------
 
 
-# libyaml parses about three times faster than PyYAML's Python parser (same resolvers,
-# constructors and marks); PyYAML's wheels include it.
+# libyaml parses far faster than PyYAML's Python parser (same resolvers, constructors and
+# marks; figures: docs/performance.md, "Content at scale"); PyYAML's wheels include it.
 _SafeLoader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 
