@@ -80,6 +80,10 @@ def check(data_dir: Path | None) -> None:
         )
         raise SystemExit(1)
     content = app.extensions["workshop.store"].content
+    for warning in content.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if content.warnings:
+        click.echo(f"{len(content.warnings)} warning(s): probably mistakes, but the site serves them.", err=True)
     editions = ", ".join(content.editions)
     click.echo(
         f"OK: editions {editions}; current {content.current}; content version {content.version}; "

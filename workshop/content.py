@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
-from workshop import span
+from workshop import names, span
 from workshop.datafields import SLUG_PATTERN, LoadContext, load_context
 from workshop.datafiles import DataFiles, is_inside, relative_name, scan
 from workshop.model import Content, Edition
@@ -206,6 +206,8 @@ class _FileLoader:
         self.files = files
         self.refused = {refusal.path for refusal in files.refused}
         self.problems: list[Problem] = []
+        # What is probably a mistake but may be right (names nearly alike): said, never refused.
+        self.warnings: list[Problem] = []
         for refusal in sorted(files.refused, key=lambda refusal: refusal.path):
             self.report(data_dir / refusal.path, refusal.message)
 
@@ -315,6 +317,8 @@ def _cross_check(
     workshop's date in dates.yaml must agree with the published program."""
     for field_path, message in span.contradictions(sections):
         loader.report(edition_dir / f"dates{DATA_SUFFIX}", message, parsed["dates"].line_of(field_path), field_path)
+    for field_path, message in names.presenter_problems(sections):
+        loader.report(edition_dir / f"program{DATA_SUFFIX}", message, parsed["program"].line_of(field_path), field_path)
     for ref in _references(sections):
         if ref.named not in ref.known:
             loader.report(
@@ -323,6 +327,22 @@ def _cross_check(
                 parsed[ref.resource].line_of(ref.field_path),
                 ref.field_path,
             )
+
+
+def _warn_about_names(
+    loader: _FileLoader, edition_dir: Path, sections: dict[str, Any], parsed: dict[str, ParsedFile]
+) -> None:
+    for use, other in names.near_duplicates(list(names.name_uses(sections))):
+        loader.warnings.append(
+            Problem(
+                relative_name(loader.data_dir, edition_dir / f"{other.resource}{DATA_SUFFIX}"),
+                parsed[other.resource].line_of(other.field_path),
+                format_field(other.field_path),
+                f"{other.name!r} is nearly {use.name!r} ({use.resource}{DATA_SUFFIX}, "
+                f"{format_field(use.field_path)}): one person written two ways? Write the name one way everywhere.",
+                loader.data_dir.name,
+            )
+        )
 
 
 def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
@@ -352,6 +372,7 @@ def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
     _cross_check(loader, edition_dir, sections, parsed_files)
     if len(loader.problems) > problems_before:
         return None
+    _warn_about_names(loader, edition_dir, sections, parsed_files)
     return Edition(name=edition_dir.name, sections=freeze(sections))
 
 
@@ -421,4 +442,5 @@ def load_content(data_dir: Path) -> Content:
         version=content_version(frozen, current),
         # When the data files last changed: whole seconds, as Last-Modified has them.
         modified_at=dt.datetime.fromtimestamp(files.newest_time_ns // 1_000_000_000, dt.UTC),
+        warnings=tuple(loader.warnings),
     )

@@ -24,7 +24,7 @@ from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
 from workshop import seo, socialcard
-from workshop.content import section_key
+from workshop.content import Problem, section_key
 from workshop.documentcache import document_key
 from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
 from workshop.model import Content, Edition
@@ -301,10 +301,7 @@ ROBOTS_TXT = Served("robots.txt", "text/plain", lambda content, edition: seo.ROB
 
 
 def status_payload(status: ContentStatus) -> dict[str, Any]:
-    problems = [
-        {"file": problem.path, "line": problem.line, "field": problem.field or None, "message": problem.message}
-        for problem in status.problems
-    ]
+    problems = [_data_problem(problem) for problem in status.problems]
     # Dumped through the schema the OpenAPI document shows: one description of the status.
     return status_schema(status.content)().dump(
         {
@@ -321,8 +318,13 @@ def status_payload(status: ContentStatus) -> dict[str, Any]:
             "loaded_at": status.loaded_at,
             "stale_since": status.stale_since,
             "problems": problems,
+            "warnings": [_data_problem(warning) for warning in status.content.warnings],
         }
     )
+
+
+def _data_problem(problem: Problem) -> dict[str, Any]:
+    return {"file": problem.path, "line": problem.line, "field": problem.field or None, "message": problem.message}
 
 
 def status_document(status: ContentStatus) -> Document:

@@ -60,6 +60,13 @@ def status_schema(content: Content) -> type[Schema]:
                 fields.Nested(DataProblemSchema),
                 **described("Every problem of the data files, one per mistake; empty when current."),
             ),
+            "warnings": fields.List(
+                fields.Nested(DataProblemSchema),
+                **described(
+                    "What the served content probably got wrong but may be right, e.g. two names nearly alike "
+                    "(one person written two ways?); the site serves it. Added 2026-11-30."
+                ),
+            ),
         },
         name="StatusSchema",
     )

@@ -99,6 +99,8 @@ class Content:
     version: str = field(default="")
     # When the data files last changed (their newest modification time): Last-Modified.
     modified_at: dt.datetime | None = field(default=None, compare=False)
+    # What the data files probably got wrong but may be right (workshop.content.Problem): said, not refused.
+    warnings: tuple[Any, ...] = field(default=(), compare=False)
 
     @property
     def current_edition(self) -> Edition:

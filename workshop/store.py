@@ -120,6 +120,12 @@ class ContentStore:
         )
         if changed:
             logger.info("Data files changed: now serving content version %s.", content.version)
+            if content.warnings:
+                logger.warning(
+                    "The data files have %d warning(s):\n%s",
+                    len(content.warnings),
+                    "\n".join(str(warning) for warning in content.warnings),
+                )
         return changed
 
     def _set_stale(self, problems: tuple[Problem, ...]) -> None:

@@ -62,6 +62,15 @@ class SessionSchema(StrictSchema):
         load_default=(),
         metadata={"description": "Ids of accepted contributions in papers.yaml presented in this slot."},
     )
+    presenters = fields.Dict(
+        keys=fields.String(),
+        values=Text("The presenter's name, as papers.yaml writes it among the paper's authors."),
+        load_default=dict,
+        metadata={
+            "description": "Who presents a paper in this slot, by paper id (fast-emulators: Grace Example), "
+            "when it is not the author marked presenter: true in papers.yaml. Must be one of the paper's authors."
+        },
+    )
     starts_at = AwareDateTime(dump_only=True, metadata={"description": "Start, ISO 8601 with the venue's offset."})
     ends_at = AwareDateTime(dump_only=True, metadata={"description": "End, ISO 8601 with the venue's offset."})
 
