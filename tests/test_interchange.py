@@ -283,6 +283,7 @@ def _xml_events(schedule: ElementTree.Element) -> list[dict]:
             "guid": event.get("guid"),
             "room": (room.get("name"), room.get("guid"), event.findtext("room")),
             "persons": [(int(person.get("id") or 0), person.text) for person in event.iterfind("persons/person")],
+            "links": [(link.get("href"), link.text) for link in event.iterfind("links/link")],
             **{name: event.findtext(name) or "" for name in ("title", "date", "start", "duration", "slug", "track")},
         }
         for day in schedule.findall("day")
@@ -301,6 +302,7 @@ def _json_events(schedule: dict) -> list[dict]:
             "guid": event["guid"],
             "room": (room, guids[room], event["room"]),
             "persons": [(person["id"], person["public_name"]) for person in event["persons"]],
+            "links": [(link["url"], link["title"]) for link in event["links"]],
             **{name: event[name] for name in ("title", "date", "start", "duration", "slug", "track")},
         }
         for day in conference["days"]
@@ -322,6 +324,50 @@ def test_schedule_json_and_xml_agree_event_by_event(example_client: FlaskClient)
         str(conference["daysCount"]),
     ]
     assert as_xml.findtext("version") == as_json["schedule"]["version"]
+
+
+def test_events_presenting_papers_name_their_presenters_and_link_the_papers(example_client: FlaskClient) -> None:
+    as_json, as_xml = example_client.get("/api/v1/schedule.json").json, xml_of(example_client)
+    events = {event["slug"]: event for event in events_of(as_json)}
+    site = SITE_URL.rstrip("/")
+
+    spotlight, posters = events["example-spotlights-morning"], events["example-posters"]
+    assert [person["name"] for person in spotlight["persons"]] == ["Grace Example"]
+    assert [person["name"] for person in posters["persons"]] == ["Grace Example", "Emmy Example"]
+    # One person, one id, in every event that names them.
+    assert spotlight["persons"][0]["id"] == posters["persons"][0]["id"]
+    assert posters["links"] == [
+        {"url": f"{site}/example/papers/fast-emulators/", "title": "Fast emulators for cosmological simulations"},
+        {
+            "url": f"{site}/example/papers/fast-emulators.pdf",
+            "title": "Fast emulators for cosmological simulations (PDF)",
+        },
+        {"url": f"{site}/example/papers/rare-signals/", "title": "Searching for rare signals with normalizing flows"},
+        {
+            "url": "https://example.org/papers/rare-signals.pdf",
+            "title": "Searching for rare signals with normalizing flows (PDF)",
+        },
+    ]
+    # The XML carries the same persons and links.
+    xml_event = next(event for event in as_xml.iter("event") if event.findtext("slug") == "example-posters")
+    assert [person.text for person in xml_event.iterfind("persons/person")] == ["Grace Example", "Emmy Example"]
+    assert [link.get("href") for link in xml_event.iterfind("links/link")] == [link["url"] for link in posters["links"]]
+    assert frab_errors(as_json) == []
+
+
+def test_a_session_presenter_replaces_the_marked_author_in_the_schedule(
+    tmp_path: Path, make_app: Callable[..., Flask]
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLE_DATA, data)
+    edit_data_file(
+        data / "example" / "program.yaml",
+        "    papers: [fast-emulators]\n",
+        "    papers: [fast-emulators]\n    presenters:\n      fast-emulators: Alan Example\n",
+    )
+    schedule = make_app(data).test_client().get("/api/v1/schedule.json").json
+    spotlight = next(event for event in events_of(schedule) if event["slug"] == "example-spotlights-morning")
+    assert [person["name"] for person in spotlight["persons"]] == ["Alan Example"]
 
 
 def test_schedule_xml_is_served_like_every_document(example_client: FlaskClient) -> None:

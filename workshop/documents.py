@@ -23,7 +23,7 @@ from flask_caching import Cache
 from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
-from workshop import seo, socialcard
+from workshop import names, seo, socialcard
 from workshop.content import Problem, section_key
 from workshop.documentcache import document_key
 from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
@@ -172,6 +172,11 @@ def page_url(edition: str, anchor: str | None = None) -> str:
     return url_for("pages.edition_page", edition=edition, _anchor=anchor)
 
 
+def paper_url(edition: str, paper_id: str) -> str:
+    """A paper's own page, /<edition>/papers/<id>/ (the paper pages' route builds the same URL: keep one)."""
+    return f"{page_url(edition)}papers/{paper_id}/"
+
+
 # --- What the site serves: pure builders, registered once with their key, type and cache policy ---
 
 Payload = bytes | str | Mapping[str, Any] | list[Any]
@@ -283,6 +288,8 @@ def page_html(content: Content, edition: Edition) -> str:
         schedule=edition.schedule,
         json_url=resource_url(edition.name, "site"),
         dates_url=resource_url(edition.name, "dates"),
+        paper_url=paper_url,
+        presenters=names.presenters,
         meta=seo.page_meta(edition, page_url(edition.name)),
     )
 

@@ -24,7 +24,8 @@ from xml.etree import ElementTree
 from flask import current_app, url_for
 from marshmallow import Schema, fields, validate
 
-from workshop.documents import API_VERSION, Served
+from workshop import names
+from workshop.documents import API_VERSION, Served, paper_url
 from workshop.model import Content, Edition
 from workshop.outputfields import absolute_url_field, described, text
 
@@ -46,6 +47,11 @@ class FrabPersonSchema(Schema):
     public_name = text("Name as shown (the full name).")
 
 
+class FrabLinkSchema(Schema):
+    url = absolute_url_field("Where the link points.")
+    title = text("What it is, e.g. the contribution's title and '(PDF)'.")
+
+
 class FrabEventSchema(Schema):
     guid = fields.UUID(**described("Stable identifier of the session (UUID, derived from edition and id)."))
     id = fields.Integer(**described("Stable numeric identifier of the session (frab ids are integers)."))
@@ -65,8 +71,14 @@ class FrabEventSchema(Schema):
     logo = fields.String(allow_none=True, **described("Always null."))
     recording_license = fields.String(**described("Always empty."))
     do_not_record = fields.Boolean(**described("Always false."))
-    persons = fields.List(fields.Nested(FrabPersonSchema), **described("Speakers and panelists of the session."))
-    links = fields.List(fields.Dict(), **described("Always empty."))
+    persons = fields.List(
+        fields.Nested(FrabPersonSchema),
+        **described("Speakers and panelists of the session, then who presents each of its contributions."),
+    )
+    links = fields.List(
+        fields.Nested(FrabLinkSchema),
+        **described("For each contribution presented: its page, then its PDF when it has one."),
+    )
     attachments = fields.List(fields.Dict(), **described("Always empty."))
 
 
@@ -137,6 +149,38 @@ def _duration(start: dt.datetime, end: dt.datetime) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _person(edition: Edition, person_key: str, name: str) -> dict[str, Any]:
+    return {
+        "id": _numeric_id(edition, "person", person_key),
+        "guid": _guid(edition, "person", person_key),
+        "name": name,
+        "public_name": name,
+    }
+
+
+def _persons(edition: Edition, session: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Speakers, then presenters; a presenter who is also a speaker is one person, with the speaker's id."""
+    speakers_by_name = {names.same_name_key(speaker["name"]): speaker["id"] for speaker in edition.speakers}
+    persons = {speaker_id: edition.speaker(speaker_id)["name"] for speaker_id in session["speakers"]}
+    for paper_id in session["papers"]:
+        for name in names.presenters(session, edition.paper(paper_id)):
+            key = names.same_name_key(name)
+            persons.setdefault(speakers_by_name.get(key, f"name:{key}"), name)
+    return [_person(edition, person_key, name) for person_key, name in persons.items()]
+
+
+def _links(edition: Edition, session: Mapping[str, Any], site_url: str) -> list[dict[str, str]]:
+    links = []
+    for paper_id in session["papers"]:
+        paper = edition.paper(paper_id)
+        links.append({"url": site_url + paper_url(edition.name, paper_id), "title": paper["title"]})
+        if paper["pdf"]:
+            # A stored PDF is a path on this site; a link elsewhere is kept as written.
+            pdf = site_url + paper["pdf"] if paper["pdf"].startswith("/") else paper["pdf"]
+            links.append({"url": pdf, "title": f"{paper['title']} (PDF)"})
+    return links
+
+
 def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: str) -> dict[str, Any]:
     page = site_url + url_for("pages.edition_page", edition=edition.name, _anchor=f"session-{session['id']}")
     presented = [edition.paper(paper_id)["title"] for paper_id in session["papers"]]
@@ -159,16 +203,8 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
         "logo": None,
         "recording_license": "",
         "do_not_record": False,
-        "persons": [
-            {
-                "id": _numeric_id(edition, "person", speaker_id),
-                "guid": _guid(edition, "person", speaker_id),
-                "name": edition.speaker(speaker_id)["name"],
-                "public_name": edition.speaker(speaker_id)["name"],
-            }
-            for speaker_id in session["speakers"]
-        ],
-        "links": [],
+        "persons": _persons(edition, session),
+        "links": _links(edition, session, site_url),
         "attachments": [],
     }
 
