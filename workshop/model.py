@@ -20,6 +20,41 @@ Span = tuple[dt.datetime, dt.datetime]
 
 
 @dataclass(frozen=True)
+class PaperGroup:
+    """Accepted papers listed together on the page: those a session presents, or a track's, or all."""
+
+    title: str | None
+    papers: tuple[Item, ...]
+    # The session that presents them (its id), when grouped by session.
+    session_id: str | None = None
+    # The group's title is the papers' track (each paper need not repeat it).
+    by_track: bool = False
+
+
+def paper_groups(papers: tuple[Item, ...], sessions: tuple[Item, ...]) -> tuple[PaperGroup, ...]:
+    """Each paper once: under the first published session that presents it, else by track, else in one list."""
+    by_id = {paper["id"]: paper for paper in papers}
+    placed: set[str] = set()
+    groups: list[PaperGroup] = []
+    for session in sessions:
+        presented = tuple(by_id[paper_id] for paper_id in session["papers"] if paper_id not in placed)
+        if presented:
+            placed.update(paper["id"] for paper in presented)
+            groups.append(PaperGroup(session["title"], presented, session_id=session["id"]))
+    rest = tuple(paper for paper in papers if paper["id"] not in placed)
+    if groups:
+        return (*groups, PaperGroup("Other contributions", rest)) if rest else tuple(groups)
+    tracks = dict.fromkeys(paper["track"] for paper in rest if paper["track"])
+    if not tracks:
+        return (PaperGroup(None, rest),) if rest else ()
+    by_track = [
+        PaperGroup(track, tuple(paper for paper in rest if paper["track"] == track), by_track=True) for track in tracks
+    ]
+    untracked = tuple(paper for paper in rest if not paper["track"])
+    return (*by_track, PaperGroup("Other contributions", untracked)) if untracked else tuple(by_track)
+
+
+@dataclass(frozen=True)
 class Edition:
     """One workshop edition: every section's validated data, by resource name, and what is derived
     from it, computed once here so that every page, document and calendar uses one definition.
@@ -44,6 +79,8 @@ class Edition:
     schedule: tuple[tuple[dt.date, tuple[Item, ...]], ...] = field(init=False, compare=False, repr=False)
     workshop_date: Item | None = field(init=False, compare=False, repr=False)
     workshop_span: Span | None = field(init=False, compare=False, repr=False)
+    # The accepted papers as the page lists them (paper_groups).
+    paper_groups: tuple[PaperGroup, ...] = field(init=False, compare=False, repr=False)
     # Items by id, for the references between sections (checked at load time); dates as shown.
     by_id: Mapping[str, Mapping[str, Item]] = field(init=False, compare=False, repr=False)
 
@@ -63,6 +100,7 @@ class Edition:
             "workshop_date": span.workshop_date(self.sections),
             "workshop_span": span.workshop_span(self.sections),
         }
+        derived["paper_groups"] = paper_groups(derived["papers"], derived["published_sessions"])
         lists = {
             "dates": derived["shown_dates"],
             "speakers": derived["speakers"],

@@ -1,8 +1,9 @@
-// Entry point: local times, countdown, schedule switch and live updates.
+// Entry point: local times, countdown, schedule switch, the papers' filter and live updates.
 // Everything here enhances a page that is complete without JavaScript.
 import { showCountdown } from "./countdown.js";
 import { enhanceDates } from "./dates.js";
 import { followPage } from "./live.js";
+import { enhancePaperFilter } from "./papers.js";
 import { enhanceSchedule, markNowAndNext } from "./schedule.js";
 import { visitorTimeZone } from "./time.js";
 
@@ -29,6 +30,10 @@ function main() {
     const program = document.getElementById("program");
     if (program) {
       enhanceSchedule(program, { now, timeZone });
+    }
+    const papers = document.querySelector("[data-paper-filter]");
+    if (papers) {
+      enhancePaperFilter(papers);
     }
     const datesSection = document.querySelector("[data-dates-url]");
     if (datesSection && dates) {
