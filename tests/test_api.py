@@ -326,8 +326,9 @@ def test_rich_text_has_markdown_and_sanitized_html(client: FlaskClient) -> None:
 DATASETS = {"shipped": (SHIPPED_DATA, EDITION), "example": (EXAMPLE_DATA, EXAMPLE_EDITION)}
 
 
-# Lists of values rather than items: an author or a deadline's earlier value is not addressed on its own.
-VALUE_LISTS = frozenset({"authors", "previously"})
+# Lists of values rather than items: an author, a deadline's earlier value or a session's presenter (named by
+# its paper's id) is not addressed on its own.
+VALUE_LISTS = frozenset({"authors", "previously", "presenters"})
 
 
 def keyed_lists(value: Any, key: str = "") -> Iterator[tuple[str, list[Any]]]:

@@ -333,9 +333,8 @@ def test_events_presenting_papers_name_their_presenters_and_link_the_papers(exam
 
     spotlight, posters = events["example-spotlights-morning"], events["example-posters"]
     assert [person["name"] for person in spotlight["persons"]] == ["Grace Example"]
-    assert [person["name"] for person in posters["persons"]] == ["Grace Example", "Emmy Example"]
-    # One person, one id, in every event that names them.
-    assert spotlight["persons"][0]["id"] == posters["persons"][0]["id"]
+    # The poster session names its own presenter for fast-emulators (program.yaml's presenters).
+    assert [person["name"] for person in posters["persons"]] == ["Alan Example", "Emmy Example"]
     assert posters["links"] == [
         {"url": f"{site}/example/papers/fast-emulators/", "title": "Fast emulators for cosmological simulations"},
         {
@@ -350,9 +349,22 @@ def test_events_presenting_papers_name_their_presenters_and_link_the_papers(exam
     ]
     # The XML carries the same persons and links.
     xml_event = next(event for event in as_xml.iter("event") if event.findtext("slug") == "example-posters")
-    assert [person.text for person in xml_event.iterfind("persons/person")] == ["Grace Example", "Emmy Example"]
+    assert [person.text for person in xml_event.iterfind("persons/person")] == ["Alan Example", "Emmy Example"]
     assert [link.get("href") for link in xml_event.iterfind("links/link")] == [link["url"] for link in posters["links"]]
     assert frab_errors(as_json) == []
+
+
+def test_a_presenter_who_is_also_a_speaker_is_one_person_with_one_id(
+    tmp_path: Path, make_app: Callable[..., Flask]
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLE_DATA, data)
+    edit_data_file(data / "example" / "papers.yaml", "- name: Emmy Example", "- name: Jane Doe")
+    schedule = make_app(data).test_client().get("/api/v1/schedule.json").json
+    events = {event["slug"]: event for event in events_of(schedule)}
+    keynote_speaker = events["example-keynote-doe"]["persons"][0]
+    presenter = events["example-posters"]["persons"][1]
+    assert presenter == keynote_speaker
 
 
 def test_a_session_presenter_replaces_the_marked_author_in_the_schedule(
@@ -363,7 +375,7 @@ def test_a_session_presenter_replaces_the_marked_author_in_the_schedule(
     edit_data_file(
         data / "example" / "program.yaml",
         "    papers: [fast-emulators]\n",
-        "    papers: [fast-emulators]\n    presenters:\n      fast-emulators: Alan Example\n",
+        "    papers: [fast-emulators]\n    presenters:\n      - {paper: fast-emulators, name: Alan Example}\n",
     )
     schedule = make_app(data).test_client().get("/api/v1/schedule.json").json
     spotlight = next(event for event in events_of(schedule) if event["slug"] == "example-spotlights-morning")

@@ -38,9 +38,9 @@ def same_name_key(name: str) -> str:
 
 def presenters(session: Mapping[str, Any], paper: Mapping[str, Any]) -> tuple[str, ...]:
     """Who presents ``paper`` in ``session``: the session's choice, else the authors marked presenter."""
-    chosen = session["presenters"].get(paper["id"])
-    if chosen is not None:
-        return (chosen,)
+    chosen = tuple(presenter["name"] for presenter in session["presenters"] if presenter["paper"] == paper["id"])
+    if chosen:
+        return chosen
     return tuple(author["name"] for author in paper["authors"] if author["presenter"])
 
 
@@ -48,10 +48,14 @@ def presenter_problems(sections: Mapping[str, Any]) -> Iterator[tuple[FieldPath,
     """(field path in program.yaml, message) for each session whose presenter is not an author."""
     papers = {paper["id"]: paper for paper in sections["papers"]["papers"]}
     for index, session in enumerate(sections["program"]["sessions"]):
-        for paper_id, name in session["presenters"].items():
-            path: FieldPath = ("sessions", index, "presenters", paper_id)
+        for position, presenter in enumerate(session["presenters"]):
+            paper_id, name = presenter["paper"], presenter["name"]
+            path: FieldPath = ("sessions", index, "presenters", position)
             if paper_id not in session["papers"]:
-                yield path, f"Session {session['id']!r} does not present paper {paper_id!r}: add it to its papers."
+                yield (
+                    (*path, "paper"),
+                    f"Session {session['id']!r} does not present paper {paper_id!r}: add it to its papers.",
+                )
                 continue
             paper = papers.get(paper_id)
             if paper is None:
@@ -59,7 +63,7 @@ def presenter_problems(sections: Mapping[str, Any]) -> Iterator[tuple[FieldPath,
             authors = [author["name"] for author in paper["authors"]]
             if same_name_key(name) not in {same_name_key(author) for author in authors}:
                 yield (
-                    path,
+                    (*path, "name"),
                     f"Session {session['id']!r} presents paper {paper_id!r}, but its presenter {name!r} "
                     f"is not among the paper's authors ({', '.join(authors)}).",
                 )
@@ -83,8 +87,8 @@ def name_uses(sections: Mapping[str, Any]) -> Iterator[NameUse]:
         for position, author in enumerate(paper["authors"]):
             yield NameUse("papers", ("papers", index, "authors", position, "name"), author["name"])
     for index, session in enumerate(sections["program"]["sessions"]):
-        for paper_id, name in session["presenters"].items():
-            yield NameUse("program", ("sessions", index, "presenters", paper_id), name)
+        for position, presenter in enumerate(session["presenters"]):
+            yield NameUse("program", ("sessions", index, "presenters", position, "name"), presenter["name"])
 
 
 def _slipped(one: str, other: str) -> bool:

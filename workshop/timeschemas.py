@@ -39,6 +39,11 @@ SESSION_KINDS = (
 )
 
 
+class SessionPresenterSchema(StrictSchema):
+    paper = fields.String(required=True, metadata={"description": "Id of one of the session's papers."})
+    name = Text("The presenter's name, as papers.yaml writes it among the paper's authors.")
+
+
 class SessionSchema(StrictSchema):
     id = Id()
     kind = fields.String(
@@ -62,13 +67,12 @@ class SessionSchema(StrictSchema):
         load_default=(),
         metadata={"description": "Ids of accepted contributions in papers.yaml presented in this slot."},
     )
-    presenters = fields.Dict(
-        keys=fields.String(),
-        values=Text("The presenter's name, as papers.yaml writes it among the paper's authors."),
-        load_default=dict,
+    presenters = fields.List(
+        fields.Nested(SessionPresenterSchema),
+        load_default=(),
         metadata={
-            "description": "Who presents a paper in this slot, by paper id (fast-emulators: Grace Example), "
-            "when it is not the author marked presenter: true in papers.yaml. Must be one of the paper's authors."
+            "description": "Who presents a paper in this slot, when it is not the author marked presenter: true "
+            "in papers.yaml (e.g. [{paper: fast-emulators, name: Alan Example}]). Must be one of the paper's authors."
         },
     )
     starts_at = AwareDateTime(dump_only=True, metadata={"description": "Start, ISO 8601 with the venue's offset."})
