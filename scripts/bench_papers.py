@@ -85,7 +85,8 @@ def serve(data_dir: Path) -> tuple[str, Callable[[], None]]:
 
     from workshop import create_app
 
-    server = make_server("127.0.0.1", 0, create_app({"DATA_DIR": str(data_dir), "CONTENT_RELOAD": False}), threaded=True)
+    app = create_app({"DATA_DIR": str(data_dir), "CONTENT_RELOAD": False})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 
