@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run dev test lint format check install install-dev chromium clean export lighthouse soak bench bench-scale bench-reload bench-tools bench-import
+.PHONY: run dev test lint format check install install-dev chromium clean export lighthouse soak bench bench-scale bench-reload bench-tools bench-import bench-papers
 
 run: install  ## Serve the site with gunicorn on http://127.0.0.1:8000/
 	$(BIN)/gunicorn --config gunicorn.conf.py
@@ -33,6 +33,9 @@ bench-scale: install bench-tools  ## The same on a generated edition (1,000 pape
 
 bench-import: install  ## Time import-papers on a generated export of 300 papers (CMT formats, camera-ready zip, OpenReview)
 	$(BIN)/python scripts/bench_import.py $(BENCH_ARGS)
+
+bench-papers: install chromium  ## An edition of 300 papers: check, reload, page weight, a filter keystroke in Chromium at 4x CPU slowdown
+	$(BIN)/python scripts/bench_papers.py $(BENCH_ARGS)
 
 bench-reload: install  ## An edit of a generated edition (300, 3,000, 26,000 papers) under gunicorn: CPU, time until live, RSS/PSS, latency
 	$(BIN)/python scripts/bench_reload.py $(BENCH_ARGS)
