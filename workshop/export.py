@@ -14,9 +14,8 @@ app answers a client that asks for JSON (``negotiation.acceptable_types``).
 
 What is exported, found from the app and its content rather than listed here:
 
-- the page of the current edition (``/``) and of every edition (``/<edition>/``) with
-  its social card (``/<edition>/social-card.png``), the API's documentation (``/api/``)
-  and ``/robots.txt``;
+- every page: each route of the page blueprints whose only argument is the edition, for
+  every edition (``/``, ``/<edition>/``, ``/<edition>/social-card.png``, ``/api/``, ``/robots.txt``);
 - every URL of the API's catalogue (workshop/catalogue.py: JSON, iCalendar and XML documents),
   once for every value of its arguments, which the catalogue declares with the route;
 - every static file, every photo a person's ``photo_url`` points to, and every paper's
@@ -46,6 +45,8 @@ mimetypes.add_type("text/calendar", ".ics")
 mimetypes.add_type("application/xml", ".xml")
 
 
+# The blueprints whose routes are pages (the API's documents come from its catalogue).
+PAGE_BLUEPRINTS = ("pages", "apidocs")
 # Frozen-Flask's warning for a .json file whose type is application/<something>+json.
 JSON_WITH_SUFFIX_AS_JSON = (
     r"Filename extension of '[^']*\.json' \(type application/json\) "
@@ -64,13 +65,17 @@ class ExportError(Exception):
 # --- URL generators ----------------------------------------------------------------
 
 
-def page_urls(content: Content) -> Iterator[tuple[str, dict[str, str]]]:
-    yield "pages.current_page", {}
-    yield "pages.robots_txt", {}
-    yield "apidocs.page", {}  # /api/: the API's documentation, a page like the others
-    for edition in content.editions:
-        yield "pages.edition_page", {"edition": edition}
-        yield "pages.social_card", {"edition": edition}
+def page_urls(app: Flask, content: Content) -> Iterator[tuple[str, dict[str, str]]]:
+    """(endpoint, values) of every page: each GET route of the page blueprints (the pages and /api/)
+    whose only argument is the edition, for every edition. Photos and PDFs are files of the data
+    folder, listed from the content (:func:`photo_urls`, :func:`paper_pdf_urls`)."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in PAGE_BLUEPRINTS or "GET" not in (rule.methods or ()):
+            continue
+        if rule.arguments == {"edition"}:
+            yield from ((rule.endpoint, {"edition": edition}) for edition in content.editions)
+        elif not rule.arguments:
+            yield rule.endpoint, {}
 
 
 def _strings_named(value: Any, key: str) -> Iterator[str]:
@@ -98,7 +103,7 @@ def site_urls(app: Flask, content: Content) -> list[str]:
     ``python -m workshop check`` requests each one.
     """
     with app.test_request_context():
-        documents = [url_for(endpoint, **values) for endpoint, values in (*page_urls(content), *api_urls(content))]
+        documents = [url_for(endpoint, **values) for endpoint, values in (*page_urls(app, content), *api_urls(content))]
     return [*documents, *photo_urls(content), *paper_pdf_urls(content)]
 
 
