@@ -151,3 +151,10 @@ def test_status_lists_warnings_and_the_reload_logs_them(example_dir: Path, caplo
     ]
     assert "1 warning(s)" in caplog.text
     assert "example/committee.yaml:10: members[1].name: 'Jonh Roe' is nearly 'John Roe'" in caplog.text
+
+
+def test_warnings_are_logged_when_the_server_starts(example_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    edit_data_file(example_dir / "example" / "committee.yaml", "name: John Roe", "name: Jonh Roe")
+    with caplog.at_level(logging.WARNING, logger="workshop.store"):
+        build_app(example_dir)
+    assert "example/committee.yaml:10: members[1].name: 'Jonh Roe' is nearly 'John Roe'" in caplog.text

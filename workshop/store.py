@@ -71,6 +71,7 @@ class ContentStore:
         self._pending: Fingerprint | None = None
         # Raises ContentError: at start-up there is no last good content to fall back on.
         self._status = ContentStatus(content=load_content(self.data_dir), loaded_at=utc_now())
+        log_warnings(self._status.content)
         self._lock = threading.Lock()
         self._watcher_pid: int | None = None
         self._stop = threading.Event()
@@ -120,12 +121,7 @@ class ContentStore:
         )
         if changed:
             logger.info("Data files changed: now serving content version %s.", content.version)
-            if content.warnings:
-                logger.warning(
-                    "The data files have %d warning(s):\n%s",
-                    len(content.warnings),
-                    "\n".join(str(warning) for warning in content.warnings),
-                )
+            log_warnings(content)
         return changed
 
     def _set_stale(self, problems: tuple[Problem, ...]) -> None:
@@ -194,6 +190,16 @@ def _watch(store_ref: weakref.ref[ContentStore], stop: threading.Event) -> None:
         del store
         if stop.wait(interval):
             return
+
+
+def log_warnings(content: Content) -> None:
+    """What the loaded files probably got wrong (names nearly alike...): said in the log, served anyway."""
+    if content.warnings:
+        logger.warning(
+            "The data files have %d warning(s):\n%s",
+            len(content.warnings),
+            "\n".join(str(warning) for warning in content.warnings),
+        )
 
 
 def list_lengths(value: Any, path: str = "") -> Iterator[tuple[str, int]]:
