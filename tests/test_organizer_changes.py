@@ -520,21 +520,24 @@ def test_publishing_accepted_contributions_lists_them_with_presenters(site: Live
     page = site.page()
     heading = page.by_id("papers")
     assert heading.text() == "Accepted Contributions"
-    papers = page.by_id("program").element_after(heading)
-    assert papers.tag == "ol"
+    papers = next(element for element in page.iter() if "accepted-papers" in element.classes)
+    assert heading in papers.children
     assert [paper.attrs["id"] for paper in papers.find_all("li")] == ["paper-fast-emulators", "paper-rare-signals"]
 
     talk = page.by_id("paper-fast-emulators")
-    pdf = talk.one(cls="paper-title").one("a")
+    title = talk.one("a", cls="paper-title")
+    assert title.attrs["href"] == f"/{EDITION}/papers/fast-emulators/"
+    assert title.text() == "Fast emulators for cosmological simulations"
+    pdf = talk.one("a", cls="paper-pdf")
     assert pdf.attrs["href"] == "https://example.org/papers/fast-emulators.pdf"
-    assert pdf.text() == "Fast emulators for cosmological simulations (PDF)"
+    assert pdf.text() == "PDF"
     authors = talk.one(cls="paper-authors")
     assert authors.text() == "Grace Example, Alan Example (presenting), Emmy Example"
     assert [presenter.text() for presenter in authors.find_all(cls="presenter")] == ["Alan Example (presenting)"]
     assert talk.one(cls="paper-presentation").text() == "Contributed talks"
 
     poster = page.by_id("paper-rare-signals")
-    assert poster.one(cls="paper-title").find_all("a") == []
+    assert poster.find_all(cls="paper-pdf") == []
     assert poster.one(cls="paper-title").text() == "Searching for rare signals with normalizing flows"
     assert poster.one(cls="paper-authors").text() == "Henrietta Example (presenting), Annie Example"
     assert poster.one(cls="paper-presentation").text() == "Poster presentations"
