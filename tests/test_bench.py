@@ -76,3 +76,20 @@ def test_bench_at_scale_times_the_reload(tmp_path: Path) -> None:
     assert len(report["reload"]["load_s"]) == 1
     assert_no_errors(report)
     assert_stopped(report["pids"])
+
+
+def test_bench_papers_runs_and_prints_every_measure() -> None:
+    # A small edition and one run: that the script works end to end, not how fast anything is.
+    small = ["--papers", "20", "--sessions", "4", "--repeat", "1"]
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "scripts" / "bench_papers.py"), *small],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, f"bench_papers.py failed:\n{result.stdout}\n{result.stderr}"
+    for measure in ("Load and validate", "Whole `check`", "Reload after an edit", "Page `/`", "Filter keystroke"):
+        assert f"| {measure}" in result.stdout, result.stdout
+    assert "20 papers: script" in result.stdout
