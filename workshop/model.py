@@ -11,9 +11,12 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop import span
+
+if TYPE_CHECKING:  # content.py loads into this model: the import is for the type alone
+    from workshop.content import Problem
 
 Item = Mapping[str, Any]
 Span = tuple[dt.datetime, dt.datetime]
@@ -143,7 +146,7 @@ class Content:
     # When the data files last changed (their newest modification time): Last-Modified.
     modified_at: dt.datetime | None = field(default=None, compare=False)
     # What the data files probably got wrong but may be right (workshop.content.Problem): said, not refused.
-    warnings: tuple[Any, ...] = field(default=(), compare=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
     def current_edition(self) -> Edition:
