@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
 from workshop.cli import main
-from workshop.names import NameUse, near_duplicates
+from workshop.names import NameUse, near_duplicates, written_form
 
 
 def pairs(*names: str) -> set[frozenset[str]]:
@@ -101,17 +101,25 @@ def test_a_session_presenter_who_is_not_an_author_is_an_error(example_dir: Path)
     ) in result.output
 
 
-def test_a_session_presenter_among_the_authors_is_shown_as_the_presenter(example_dir: Path) -> None:
+def test_a_session_presenter_is_written_as_papers_yaml_writes_the_author(example_dir: Path) -> None:
     edit_data_file(
         example_dir / "example" / "program.yaml",
         "    papers: [fast-emulators]\n",
-        # Written in NFD and another case: still the author Alan Example.
+        # Another case is another form of the name: one form everywhere.
         "    papers: [fast-emulators]\n    presenters:\n      - {paper: fast-emulators, name: alan example}\n",
     )
 
     result = CliRunner().invoke(main, ["check", "--data-dir", str(example_dir)])
 
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
+    assert "but its presenter 'alan example' is not among the paper's authors" in result.output
+
+
+def test_a_name_typed_decomposed_is_the_same_written_form() -> None:
+    composed = "Brice Ménard"
+    assert written_form(unicodedata.normalize("NFD", composed)) == written_form(composed)
+    assert written_form("Brice  Ménard ") == composed
+    assert written_form("brice ménard") != composed
 
 
 def test_a_presenter_for_a_paper_the_session_does_not_present_is_an_error(example_dir: Path) -> None:

@@ -31,9 +31,14 @@ MIN_WORD_LENGTH = 4
 MAX_SLIPS = 1
 
 
+def written_form(name: str) -> str:
+    """A name as written, whatever the keyboard: NFC (é as one character), spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
 def same_name_key(name: str) -> str:
-    """What two spellings of one name have in common: NFC, case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    """What two spellings of one name have in common: its written form, case-folded."""
+    return written_form(name).casefold()
 
 
 def presenters(session: Mapping[str, Any], paper: Mapping[str, Any]) -> tuple[str, ...]:
@@ -61,7 +66,8 @@ def presenter_problems(sections: Mapping[str, Any]) -> Iterator[tuple[FieldPath,
             if paper is None:
                 continue  # reported by the references check
             authors = [author["name"] for author in paper["authors"]]
-            if same_name_key(name) not in {same_name_key(author) for author in authors}:
+            # One form everywhere: the author's name as papers.yaml writes it (case included).
+            if written_form(name) not in {written_form(author) for author in authors}:
                 yield (
                     (*path, "name"),
                     f"Session {session['id']!r} presents paper {paper_id!r}, but its presenter {name!r} "
