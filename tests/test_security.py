@@ -457,6 +457,33 @@ def make_hostile_copy(target: Path, url: Callable[[str], str]) -> list[Write]:
 
         fill(schema, data, (), value_for)
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
+    return _presenters_name_their_authors(target, writes)
+
+
+def _presenters_name_their_authors(target: Path, writes: list[Write]) -> list[Write]:
+    """A session's presenter is one of the paper's authors, written alike: give each the hostile text
+    its author got (it is still hostile, and still a payload of its own field)."""
+
+    def load(folder: Path, resource: str) -> dict[str, Any]:
+        return yaml.safe_load((folder / f"{resource}{DATA_SUFFIX}").read_text(encoding="utf-8"))
+
+    source, hostile = EXAMPLE_DATA / EXAMPLE_EDITION, target / EXAMPLE_EDITION
+    original_papers = {paper["id"]: paper for paper in load(source, "papers")["papers"]}
+    hostile_papers = {paper["id"]: paper for paper in load(hostile, "papers")["papers"]}
+    program = load(hostile, "program")
+    original_sessions = load(source, "program")["sessions"]
+    file_name = f"{target.name}/{EXAMPLE_EDITION}/program{DATA_SUFFIX}"
+    for index, session in enumerate(program["sessions"]):
+        for position, presenter in enumerate(session.get("presenters") or ()):
+            written = original_sessions[index]["presenters"][position]["name"]
+            authors = [author["name"] for author in original_papers[presenter["paper"]]["authors"]]
+            presenter["name"] = hostile_papers[presenter["paper"]]["authors"][authors.index(written)]["name"]
+            field_path = ("sessions", index, "presenters", position, "name")
+            writes = [write for write in writes if (write[0], write[2]) != (file_name, field_path)]
+            writes.append((file_name, "program", field_path, "text", presenter["name"]))
+    (hostile / f"program{DATA_SUFFIX}").write_text(
+        yaml.safe_dump(program, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8"
+    )
     return writes
 
 
