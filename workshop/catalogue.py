@@ -128,6 +128,10 @@ TAGS = (
         "Calendars",
         "iCalendar (RFC 5545) for calendar applications: a feed per edition, and one file per date or session.",
     ),
+    Tag(
+        "Papers",
+        "Each accepted paper as JSON, BibTeX and CSL-JSON, and all of an edition's papers as BibTeX and CSL-JSON.",
+    ),
     Tag("Other formats", "The program as frab/c3voc schedule JSON and XML, and the announcements as a JSON Feed 1.1."),
 )
 
@@ -261,9 +265,9 @@ def _described_endpoint(content: Content, declared: Route, route: str, rule: str
 def all_routes() -> tuple[Route, ...]:
     """Every route of the API, in the order the documentation lists them."""
     # Declared beside what they build, which describes these routes in turn: imported when asked for.
-    from workshop import apiindex, apiroutes, openapi
+    from workshop import apiindex, apiroutes, openapi, paperroutes
 
-    return (*apiindex.ROUTES, *openapi.ROUTES, *apiroutes.EDITION_ROUTES)
+    return (*apiindex.ROUTES, *openapi.ROUTES, *apiroutes.EDITION_ROUTES, *paperroutes.ROUTES)
 
 
 def api_endpoints(content: Content) -> list[Endpoint]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, send_file
 from werkzeug.exceptions import NotFound
 
-from workshop import documents
+from workshop import documents, paperpage
 from workshop.httpresponses import serve
 from workshop.model import Edition
 from workshop.routing import current_edition
@@ -42,6 +42,12 @@ def photo(edition: Edition, filename: str) -> Response:
     if path is None:
         raise NotFound(f"No photo {filename!r} in the {PHOTO_FOLDER}/ folder of {edition.name}.")
     return send_file(path)
+
+
+@bp.get(f"/<edition:edition>/{PAPER_FOLDER}/<paper_id>/")
+def paper_page(edition: Edition, paper_id: str) -> Response:
+    """A paper's page; its PDF, a file, has no trailing slash (``papers/<id>.pdf``)."""
+    return serve(paperpage.PAPER_PAGE, edition, paper_id=paper_id)
 
 
 @bp.get(f"/<edition:edition>/{PAPER_FOLDER}/<filename>")
