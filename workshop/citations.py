@@ -221,7 +221,7 @@ def papers_csl(content: Content, edition: Edition) -> list[Any]:
 
 BIBTEX = "application/x-bibtex"
 CSL_JSON = "application/vnd.citationstyles.csl+json"
-PAPER_BIB = Served("paper-bib", BIBTEX, lambda content, edition, paper_id: paper_bibtex(content, edition, paper_id))
-PAPERS_BIB = Served("papers-bib", BIBTEX, lambda content, edition: papers_bibtex(content, edition))
-PAPER_CSL = Served("paper-csl", CSL_JSON, lambda content, edition, paper_id: paper_csl(content, edition, paper_id))
-PAPERS_CSL = Served("papers-csl", CSL_JSON, lambda content, edition: papers_csl(content, edition))
+PAPER_BIB = Served("paper-bib", BIBTEX, paper_bibtex)
+PAPERS_BIB = Served("papers-bib", BIBTEX, papers_bibtex)
+PAPER_CSL = Served("paper-csl", CSL_JSON, paper_csl)
+PAPERS_CSL = Served("papers-csl", CSL_JSON, papers_csl)

@@ -68,9 +68,11 @@ def page_urls(content: Content) -> Iterator[tuple[str, dict[str, str]]]:
     yield "pages.current_page", {}
     yield "pages.robots_txt", {}
     yield "apidocs.page", {}  # /api/: the API's documentation, a page like the others
-    for edition in content.editions:
-        yield "pages.edition_page", {"edition": edition}
-        yield "pages.social_card", {"edition": edition}
+    for name, edition in content.editions.items():
+        yield "pages.edition_page", {"edition": name}
+        yield "pages.social_card", {"edition": name}
+        for paper in edition.papers:
+            yield "pages.paper_page", {"edition": name, "paper_id": paper["id"]}
 
 
 def _strings_named(value: Any, key: str) -> Iterator[str]:
