@@ -14,6 +14,7 @@ from pybtex.database import parse_string
 from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
 from tests.dom import normalize, parse_html
 from workshop.citations import latex_escape
+from workshop.export import export_site
 
 SITE_URL = "https://workshop.example.org"
 PAGE = "/example/papers/fast-emulators/"
@@ -143,7 +144,7 @@ def test_json_ld_is_a_scholarly_article(site_client: FlaskClient) -> None:
 def test_bibtex_reads_back_hard_names_and_titles(hard_app: Flask) -> None:
     client = hard_app.test_client()
     response = client.get("/api/v1/editions/example/papers/fast-emulators.bib")
-    assert response.status_code == 200 and response.mimetype == "application/x-bibtex"
+    assert response.status_code == 200 and response.mimetype == "text/x-bibtex"
     bibtex = response.get_data(as_text=True)
     entry = parse_string(bibtex, "bibtex").entries["example-fast-emulators"]
     assert entry.type == "inproceedings"
@@ -243,3 +244,16 @@ def test_the_shipped_data_has_no_paper_pages_yet(client: FlaskClient) -> None:
     # No paper is accepted in the shipped edition: its files are empty, not errors.
     assert client.get("/api/v1/papers.bib").get_data(as_text=True) == ""
     assert client.get("/api/v1/papers.csl.json").get_json(force=True) == []
+
+
+def test_the_static_export_holds_every_paper_page(tmp_path: Path) -> None:
+    written = export_site(build_app(EXAMPLE_DATA, SITE_URL=SITE_URL), tmp_path / "site")
+    assert {
+        "/example/papers/fast-emulators/",
+        "/example/papers/rare-signals/",
+        "/api/v1/editions/example/papers/fast-emulators.bib",
+        "/api/v1/editions/example/papers.csl.json",
+    } <= set(written)
+    page = (tmp_path / "site" / "example" / "papers" / "fast-emulators" / "index.html").read_text(encoding="utf-8")
+    assert ("citation_title", "Fast emulators for cosmological simulations") in _meta(page)
+    assert (tmp_path / "site" / "example" / "papers" / "fast-emulators.pdf").is_file()

@@ -128,11 +128,11 @@ TAGS = (
         "Calendars",
         "iCalendar (RFC 5545) for calendar applications: a feed per edition, and one file per date or session.",
     ),
+    Tag("Other formats", "The program as frab/c3voc schedule JSON and XML, and the announcements as a JSON Feed 1.1."),
     Tag(
         "Papers",
         "Each accepted paper as JSON, BibTeX and CSL-JSON, and all of an edition's papers as BibTeX and CSL-JSON.",
     ),
-    Tag("Other formats", "The program as frab/c3voc schedule JSON and XML, and the announcements as a JSON Feed 1.1."),
 )
 
 

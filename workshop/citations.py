@@ -161,10 +161,14 @@ def papers_bibtex(content: Content, edition: Edition) -> str:
 class CslNameSchema(Schema):
     """A name as CSL-JSON writes it: family and given parts, or the whole name as a literal."""
 
-    family = fields.String(**described("Family name.", required=False))
-    given = fields.String(**described("Given names.", required=False))
-    suffix = fields.String(**described("Suffix, e.g. Jr.", required=False))
-    literal = fields.String(**described("The whole name, when its family name is not known.", required=False))
+    family = fields.String(**described("Family name.", required=False, metadata={"may_be_absent": True}))
+    given = fields.String(**described("Given names.", required=False, metadata={"may_be_absent": True}))
+    suffix = fields.String(**described("Suffix, e.g. Jr.", required=False, metadata={"may_be_absent": True}))
+    literal = fields.String(
+        **described(
+            "The whole name, when its family name is not known.", required=False, metadata={"may_be_absent": True}
+        )
+    )
 
 
 class CslDateSchema(Schema):
@@ -182,12 +186,14 @@ class CslItemSchema(Schema):
     type = text("Always paper-conference.", validate=validate.OneOf(["paper-conference"]))
     title = text("The paper's title.")
     author = fields.List(fields.Nested(CslNameSchema), **described("The authors, in order."))
-    issued = fields.Nested(CslDateSchema, **described("When the workshop takes place.", required=False))
+    issued = fields.Nested(
+        CslDateSchema, **described("When the workshop takes place.", required=False, metadata={"may_be_absent": True})
+    )
     container_title = text("The workshop, at its conference.", data_key="container-title")
-    event_place = text("The venue's city.", data_key="event-place", required=False)
+    event_place = text("The venue's city.", data_key="event-place", required=False, metadata={"may_be_absent": True})
     URL = text("The paper's page.", metadata={"format": "uri"})
-    abstract = text("The abstract as plain text.", required=False)
-    keyword = text("Keywords, separated by commas.", required=False)
+    abstract = text("The abstract as plain text.", required=False, metadata={"may_be_absent": True})
+    keyword = text("Keywords, separated by commas.", required=False, metadata={"may_be_absent": True})
 
 
 def csl_item(edition: Edition, paper: Item) -> dict[str, Any]:
@@ -219,7 +225,7 @@ def papers_csl(content: Content, edition: Edition) -> list[Any]:
     return [csl_item(edition, paper) for paper in edition.papers]
 
 
-BIBTEX = "application/x-bibtex"
+BIBTEX = "text/x-bibtex"
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 PAPER_BIB = Served("paper-bib", BIBTEX, paper_bibtex)
 PAPERS_BIB = Served("papers-bib", BIBTEX, papers_bibtex)

@@ -106,7 +106,7 @@ def _per_paper(
         for edition_name, edition_ids in ids.items()
         for paper_id in edition_ids[:MAX_PAPER_EXAMPLES]
     )
-    note = "" if examples else " No paper is accepted yet: every id answers 404 until one is."
+    note = "" if examples else " No paper is published yet: every id answers 404 until one is."
     ((endpoint, rule),) = route.rules()
     yield Endpoint(
         route=endpoint,
