@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, expect
 from pybtex.database import parse_string
 
-from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
+from tests.conftest import EXAMPLE_DATA, LiveServer, build_app, edit_data_file
 from tests.dom import normalize, parse_html
+from tests.test_browser import AXE_SCRIPT, WCAG_TAGS
 from workshop.citations import latex_escape
 from workshop.export import export_site
 
@@ -257,3 +260,52 @@ def test_the_static_export_holds_every_paper_page(tmp_path: Path) -> None:
     page = (tmp_path / "site" / "example" / "papers" / "fast-emulators" / "index.html").read_text(encoding="utf-8")
     assert ("citation_title", "Fast emulators for cosmological simulations") in _meta(page)
     assert (tmp_path / "site" / "example" / "papers" / "fast-emulators.pdf").is_file()
+
+
+# --- In Chromium: the visitor's time, a phone's width, dark mode, axe-core ------------------------
+
+
+@pytest.fixture
+def paper_server() -> Iterator[LiveServer]:
+    with LiveServer(build_app(EXAMPLE_DATA)) as server:
+        yield server
+
+
+@pytest.mark.browser
+def test_the_session_shows_in_the_visitors_time_too(browser: Browser, paper_server: LiveServer) -> None:
+    page = browser.new_context(locale="en-US", timezone_id="Asia/Tokyo").new_page()
+    page.goto(f"{paper_server.url}{PAGE}")
+    # 09:45-10:15 HST on July 28 is 04:45-05:15 on July 29 in Tokyo.
+    first = page.locator(".visitor-time").first
+    expect(first).to_be_visible()
+    expect(first).to_have_text("Your time: Mon, Jul 29, 2030, 04:45 AM GMT+9 \u2013 05:15 AM (Asia/Tokyo)")
+    expect(page.locator(".venue-time").first).to_contain_text("09:45 \u2013 10:15 HST")
+
+
+@pytest.mark.browser
+def test_without_javascript_the_venue_time_alone(browser: Browser, paper_server: LiveServer) -> None:
+    page = browser.new_context(java_script_enabled=False, timezone_id="Asia/Tokyo").new_page()
+    page.goto(f"{paper_server.url}{PAGE}")
+    expect(page.locator(".venue-time").first).to_contain_text("Sunday, July 28, 2030, 09:45 \u2013 10:15 HST")
+    expect(page.locator(".visitor-time").first).to_be_hidden()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_paper_page_is_accessible_on_a_phone(browser: Browser, paper_server: LiveServer, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 800}, color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{paper_server.url}{PAGE}")
+    expect(page.locator(".visitor-time").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert all(url.startswith(paper_server.url) for url in requests), requests
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert (background == "rgb(255, 255, 255)") == (scheme == "light")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", [*WCAG_TAGS, "best-practice"]
+    )
+    assert [(violation["id"], violation["nodes"][0]["target"]) for violation in results["violations"]] == []
+    assert {"landmark-one-main", "page-has-heading-one", "region"} <= {rule["id"] for rule in results["passes"]}
