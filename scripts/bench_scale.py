@@ -42,7 +42,7 @@ def reload_times(data_dir: Path, repetitions: int) -> tuple[list[float], list[fl
             loaded = time.perf_counter()
             content = store.content
             with app.test_request_context():
-                routes = [*page_urls(content), *api_urls(content)]
+                routes = [*page_urls(app, content), *api_urls(content)]
                 urls = [url_for(endpoint, **values) for endpoint, values in routes]
             for url in urls:
                 response = client.get(url)

@@ -21,7 +21,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from flask import Flask
+from flask import Flask, Response
 from PIL import Image
 
 from scripts.local_servers import free_port
@@ -31,6 +31,7 @@ from workshop.catalogue import Described, Route
 from workshop.cli import main
 from workshop.documents import API_RESOURCES, Served
 from workshop.export import ExportError, export_site
+from workshop.model import Edition
 from workshop.negotiation import acceptable_types
 
 PHOTO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120"/></svg>\n'
@@ -273,6 +274,16 @@ def test_every_route_of_the_catalogue_is_exported_without_another_list(monkeypat
         url for url in site.urls if url.startswith("/api/v1/") and not url.endswith((".json", ".ics", ".xml", ".bib"))
     ]
     assert "/api/" in site.urls
+
+
+def test_a_page_added_to_the_pages_blueprint_is_exported_without_another_list(app: Flask, export) -> None:
+    def about(edition: Edition) -> Response:
+        return Response(f"<p>About {edition.name}</p>", mimetype="text/html")
+
+    app.add_url_rule("/<edition:edition>/about/", endpoint="pages.about", view_func=about)
+    site = export(app)
+
+    assert site.fetch("/icml2023/about/").body == b"<p>About icml2023</p>"
 
 
 def test_a_route_whose_arguments_have_no_values_is_refused_where_it_is_declared() -> None:

@@ -14,9 +14,8 @@ app answers a client that asks for JSON (``negotiation.acceptable_types``).
 
 What is exported, found from the app and its content rather than listed here:
 
-- the page of the current edition (``/``) and of every edition (``/<edition>/``) with
-  its social card (``/<edition>/social-card.png``), the API's documentation (``/api/``)
-  and ``/robots.txt``;
+- every page: each route of the page blueprints whose only argument is the edition, for
+  every edition (``/``, ``/<edition>/``, ``/<edition>/social-card.png``, ``/api/``, ``/robots.txt``);
 - every URL of the API's catalogue (workshop/catalogue.py: JSON, iCalendar and XML documents),
   once for every value of its arguments, which the catalogue declares with the route;
 - every static file, every photo a person's ``photo_url`` points to, and every paper's
@@ -27,7 +26,7 @@ from __future__ import annotations
 
 import mimetypes
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +35,19 @@ from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWa
 
 from workshop.catalogue import api_urls
 from workshop.content import dump_edition
-from workshop.model import Content
+from workshop.model import Content, Edition
 from workshop.store import get_content
 
-# Python knows .ics only from the system's /etc/mime.types, and some of those map .xml to
-# text/xml: say both here, so that the type check below holds on any machine (it stays
+# Python knows .ics and .bib only from the system's /etc/mime.types, and some of those map .xml
+# to text/xml: say them here, so that the type check below holds on any machine (it stays
 # strict for every other file).
 mimetypes.add_type("text/calendar", ".ics")
 mimetypes.add_type("application/xml", ".xml")
+mimetypes.add_type("text/x-bibtex", ".bib")
 
 
+# The blueprints whose routes are pages (the API's documents come from its catalogue).
+PAGE_BLUEPRINTS = ("pages", "apidocs")
 # Frozen-Flask's warning for a .json file whose type is application/<something>+json.
 JSON_WITH_SUFFIX_AS_JSON = (
     r"Filename extension of '[^']*\.json' \(type application/json\) "
@@ -64,15 +66,30 @@ class ExportError(Exception):
 # --- URL generators ----------------------------------------------------------------
 
 
-def page_urls(content: Content) -> Iterator[tuple[str, dict[str, str]]]:
-    yield "pages.current_page", {}
-    yield "pages.robots_txt", {}
-    yield "apidocs.page", {}  # /api/: the API's documentation, a page like the others
-    for name, edition in content.editions.items():
-        yield "pages.edition_page", {"edition": name}
-        yield "pages.social_card", {"edition": name}
-        for paper in edition.papers:
-            yield "pages.paper_page", {"edition": name, "paper_id": paper["id"]}
+# The values of a page's other arguments, per edition: one page per paper.
+PAGE_ITEMS: dict[str, Callable[[Edition], list[str]]] = {
+    "paper_id": lambda edition: [paper["id"] for paper in edition.papers],
+}
+
+
+def page_urls(app: Flask, content: Content) -> Iterator[tuple[str, dict[str, str]]]:
+    """(endpoint, values) of every page: each GET route of the page blueprints (the pages and /api/)
+    whose arguments are the edition and at most one of :data:`PAGE_ITEMS`, for every edition (and
+    item). Photos and PDFs are files of the data folder, listed from the content (:func:`photo_urls`,
+    :func:`paper_pdf_urls`)."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in PAGE_BLUEPRINTS or "GET" not in (rule.methods or ()):
+            continue
+        items = rule.arguments - {"edition"}
+        if "edition" in rule.arguments and len(items) <= 1 and items <= set(PAGE_ITEMS):
+            for name, edition in content.editions.items():
+                if not items:
+                    yield rule.endpoint, {"edition": name}
+                    continue
+                (item,) = items
+                yield from ((rule.endpoint, {"edition": name, item: value}) for value in PAGE_ITEMS[item](edition))
+        elif not rule.arguments:
+            yield rule.endpoint, {}
 
 
 def _strings_named(value: Any, key: str) -> Iterator[str]:
@@ -100,7 +117,7 @@ def site_urls(app: Flask, content: Content) -> list[str]:
     ``python -m workshop check`` requests each one.
     """
     with app.test_request_context():
-        documents = [url_for(endpoint, **values) for endpoint, values in (*page_urls(content), *api_urls(content))]
+        documents = [url_for(endpoint, **values) for endpoint, values in (*page_urls(app, content), *api_urls(content))]
     return [*documents, *photo_urls(content), *paper_pdf_urls(content)]
 
 

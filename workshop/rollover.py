@@ -194,7 +194,7 @@ def warm_urls(app: Flask, store: ContentStore) -> Iterator[str]:
     """Every page and API document of the static export, but per-item calendars."""
     content = store.content
     with app.test_request_context():
-        for endpoint, values in [*page_urls(content), *api_urls(content)]:
+        for endpoint, values in [*page_urls(app, content), *api_urls(content)]:
             if not PER_ITEM_ARGUMENTS & values.keys():
                 yield url_for(endpoint, **values)
 
