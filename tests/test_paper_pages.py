@@ -17,7 +17,8 @@ from tests.conftest import EXAMPLE_DATA, LiveServer, build_app, edit_data_file
 from tests.dom import normalize, parse_html
 from tests.test_browser import AXE_SCRIPT, WCAG_TAGS
 from workshop.citations import latex_escape
-from workshop.export import export_site
+from workshop.export import export_site, site_urls
+from workshop.store import get_content
 
 SITE_URL = "https://workshop.example.org"
 PAGE = "/example/papers/fast-emulators/"
@@ -309,3 +310,12 @@ def test_the_paper_page_is_accessible_on_a_phone(browser: Browser, paper_server:
     )
     assert [(violation["id"], violation["nodes"][0]["target"]) for violation in results["violations"]] == []
     assert {"landmark-one-main", "page-has-heading-one", "region"} <= {rule["id"] for rule in results["passes"]}
+
+
+def test_check_requests_every_paper_page(tmp_path: Path) -> None:
+    # `check` requests the site's URLs (not the links the export's crawler happens to follow): a paper
+    # whose page fails to render is found there.
+    app = build_app(EXAMPLE_DATA, SITE_URL=SITE_URL)
+    with app.app_context():
+        urls = site_urls(app, get_content())
+    assert {"/example/papers/fast-emulators/", "/example/papers/rare-signals/"} <= set(urls)
