@@ -114,6 +114,9 @@ def test_the_page_and_the_pdf_do_not_clash(site_client: FlaskClient) -> None:
     assert site_client.get("/example/papers/fast-emulators.pdf").mimetype == "application/pdf"
     assert site_client.get(PAGE).mimetype == "text/html"
     assert site_client.get("/example/papers/no-such-paper/").status_code == 404
+    # Without its slash, the page's URL leads to the page (not to "No PDF").
+    redirected = site_client.get("/example/papers/fast-emulators")
+    assert (redirected.status_code, redirected.location) == (308, PAGE)
     assert site_client.get("/api/v1/editions/example/papers/no-such-paper.bib").status_code == 404
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, send_file
+from flask import Blueprint, Response, current_app, redirect, send_file
 from werkzeug.exceptions import NotFound
 
 from workshop import documents, paperpage
@@ -53,6 +53,8 @@ def paper_page(edition: Edition, paper_id: str) -> Response:
 @bp.get(f"/<edition:edition>/{PAPER_FOLDER}/<filename>")
 def paper_pdf(edition: Edition, filename: str) -> Response:
     """A paper's PDF stored with the edition (``pdf: papers/<id>.pdf`` in papers.yaml)."""
+    if filename in edition.by_id["papers"]:  # the page's URL without its slash, as a static host answers it
+        return redirect(documents.paper_url(edition.name, filename), code=308)
     path = paper_file(Path(current_app.config["DATA_DIR"]), edition.name, filename)
     if path is None:
         raise NotFound(f"No PDF {filename!r} in the {PAPER_FOLDER}/ folder of {edition.name}.")
