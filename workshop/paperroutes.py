@@ -4,7 +4,6 @@ edition's papers as BibTeX and CSL-JSON (workshop/catalogue.py says how an entry
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
@@ -13,23 +12,13 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from workshop import citations
-from workshop.catalogue import (
-    Described,
-    Endpoint,
-    Example,
-    Parameter,
-    Route,
-    SchemaSpec,
-    edition_parameter,
-    openapi_path,
-)
+from workshop.catalogue import Described, Endpoint, Route, SchemaSpec, item_endpoint
 from workshop.documents import API_VERSION, Served, paper_url
 from workshop.envelopes import CONTENT_VERSION_PATTERN
 from workshop.model import Content, Edition
 from workshop.outputfields import described, edition_id, site_path, text
 from workshop.paperschemas import PaperSchema
 
-MAX_PAPER_EXAMPLES = 5
 BIBTEX_SCHEMA = {"type": "string", "description": "BibTeX entries (@inproceedings), UTF-8.", "pattern": "^@"}
 
 
@@ -86,47 +75,16 @@ def _per_paper(
     description: str,
     schema: Callable[[Content], SchemaSpec],
 ) -> Iterator[Endpoint]:
-    """One path for every edition and paper; the examples are a few papers of an edition that has some."""
-    served = route.served
-    assert served is not None
-    ids = {edition_name: _paper_ids(edition) for edition_name, edition in content.editions.items()}
-    shown = next((edition_name for edition_name in (content.current, *ids) if ids[edition_name]), content.current)
-
-    def example(edition_name: str, paper_id: str) -> Any:
-        body = served.document(content, content.editions[edition_name], paper_id=paper_id).body.decode()
-        return body if route.media_type == citations.BIBTEX else json.loads(body)
-
-    examples = tuple(
-        Example(
-            f"{edition_name}.{route.key}.{paper_id}",
-            f"{edition_name}/{paper_id}",
-            f"{paper_id} ({edition_name})",
-            partial(example, edition_name, paper_id),
-        )
-        for edition_name, edition_ids in ids.items()
-        for paper_id in edition_ids[:MAX_PAPER_EXAMPLES]
-    )
-    note = "" if examples else " No paper is published yet: every id answers 404 until one is."
-    ((endpoint, rule),) = route.rules()
-    yield Endpoint(
-        route=endpoint,
-        path=openapi_path(rule, {}),
-        scope="edition",
+    yield item_endpoint(
+        content,
+        route,
+        noun="paper",
+        listed_in="the id of an item of its papers.json",
         operation_id=f"get{name}",
         tag="Papers",
         summary=summary,
-        description=f"{description} An id that is not a paper of the edition answers 404.{note}",
-        media_type=route.media_type,
+        description=description,
         schema=schema(content),
-        parameters=(
-            edition_parameter(content, shown),
-            Parameter(
-                "paper_id",
-                "Id of a paper of the edition: the id of an item of its papers.json.",
-                tuple(ids[shown][:MAX_PAPER_EXAMPLES]),
-            ),
-        ),
-        examples=examples,
         link=route.key == "paper",
     )
 
