@@ -37,6 +37,8 @@ HARD_AUTHORS = """\
       - name: Ada {Braces} Lovelace
       - name: Tom Anderson
         family: Anderson
+      - name: Rosa Ros
+        family: Ros
 """
 HARD_TITLE = "Fast emulators: 100% of $N$-body #sims & JWST_data {with} ~tilde^ \\\\ backslash"
 
@@ -162,6 +164,7 @@ def test_bibtex_reads_back_hard_names_and_titles(hard_app: Flask) -> None:
         (["王"], ["小明"], []),
         (["Lovelace"], ["Ada", "\\{Braces\\}"], []),  # no family name: BibTeX splits it itself
         (["Anderson"], ["Tom"], []),
+        (["Ros"], ["Rosa"], []),  # the family name is a word of the name, not the start of "Rosa"
     ]
     # Special characters are escaped; words with capitals keep them in braces.
     assert entry.fields["title"] == (

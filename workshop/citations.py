@@ -65,7 +65,12 @@ def name_parts(author: Mapping[str, Any]) -> dict[str, str]:
     "王小明" with family "王" (written first) -> family 王, given 小明.
     """
     name, family = author["name"], author["family"]
-    at = name.find(family) if family else -1
+    if not family:
+        return {"literal": name}
+    # The family name as a word of the name ("Ros" in "Rosa Ros" is the second word); a name written
+    # without spaces (王小明) starts with it.
+    found = re.search(rf"(?<!\w){re.escape(family)}(?!\w)", name)
+    at = found.start() if found else 0 if " " not in name and name.startswith(family) else -1
     if at < 0:
         return {"literal": name}
     before, after = name[:at].strip(), name[at + len(family) :].strip().lstrip(",").strip()
