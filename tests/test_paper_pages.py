@@ -290,6 +290,16 @@ def test_the_session_shows_in_the_visitors_time_too(browser: Browser, paper_serv
 
 
 @pytest.mark.browser
+def test_a_session_that_ends_on_the_visitors_next_day_says_so(browser: Browser, paper_server: LiveServer) -> None:
+    page = browser.new_context(locale="en-US", timezone_id="Europe/Paris").new_page()
+    page.goto(f"{paper_server.url}{PAGE}")
+    # The poster session, 10:45-12:00 HST on July 28, ends at midnight in Paris: on July 29.
+    expect(page.locator(".visitor-time").nth(1)).to_have_text(
+        "Your time: Sun, Jul 28, 2030, 10:45 PM GMT+2 \u2013 Mon, Jul 29, 2030, 12:00 AM GMT+2 (Europe/Paris)"
+    )
+
+
+@pytest.mark.browser
 def test_without_javascript_the_venue_time_alone(browser: Browser, paper_server: LiveServer) -> None:
     page = browser.new_context(java_script_enabled=False, timezone_id="Asia/Tokyo").new_page()
     page.goto(f"{paper_server.url}{PAGE}")
