@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import json
+import mimetypes
 import os
 import re
 import runpy
@@ -220,11 +220,15 @@ def export_site(destination: Path, data_dir: Path | None) -> None:
         raise BenchError(f"The export failed:\n{result.stdout}{result.stderr}")
 
 
-def write_gzip_copies(root: Path, min_size: int) -> None:
-    """Beside every file the app would gzip, its .gz copy for nginx's gzip_static (same level as the app)."""
+def write_gzip_copies(root: Path) -> None:
+    """Beside every file the app would gzip, its .gz copy for nginx's gzip_static (the app's rule and level)."""
+    from workshop.compression import gzip_body, worth_compressing
+
     for path in root.rglob("*"):
-        if path.is_file() and path.suffix != ".gz" and path.stat().st_size >= min_size:
-            path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        if path.is_file() and path.suffix != ".gz":
+            body = path.read_bytes()
+            if worth_compressing(mimetypes.guess_type(path.name)[0] or "", body):
+                path.with_name(path.name + ".gz").write_bytes(gzip_body(body))
 
 
 def gunicorn_settings(env: dict[str, str]) -> dict[str, Any]:
@@ -459,7 +463,7 @@ _CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"')\s;]+)""")
 
 def page_weight(base_url: str) -> list[tuple[str, int, int]]:
     """(path, bytes, bytes gzipped as the app sends them) of the page and every stylesheet and script it loads."""
-    from workshop.fastpath import MIN_GZIP_SIZE
+    from workshop.compression import gzip_body, worth_compressing
 
     found: list[tuple[str, int, int]] = []
     queue, seen = ["/"], set()
@@ -468,12 +472,13 @@ def page_weight(base_url: str) -> list[tuple[str, int, int]]:
         if path in seen:
             continue
         seen.add(path)
-        status, _, body = fetch(base_url + path)
+        status, headers, body = fetch(base_url + path)
         if status != 200:
             raise BenchError(f"The page loads {path}, which answers {status}")
         # As the fast path sends it to a client that accepts gzip (each worker learns a file on its own,
         # so asking the server would depend on which worker answers).
-        compressed = len(gzip.compress(body, compresslevel=9, mtime=0)) if len(body) >= MIN_GZIP_SIZE else len(body)
+        mimetype = (headers.get("Content-Type") or "").split(";")[0]
+        compressed = len(gzip_body(body)) if worth_compressing(mimetype, body) else len(body)
         found.append((path, len(body), compressed))
         text = body.decode("utf-8", errors="replace")
         if path == "/":
@@ -668,9 +673,7 @@ def prepare_site(args: argparse.Namespace, workdir: Path, report: dict[str, Any]
     print("Exporting the site...", file=sys.stderr, flush=True)
     export_site(site, data_dir)
     if args.gzip:
-        from workshop.fastpath import MIN_GZIP_SIZE
-
-        write_gzip_copies(site, MIN_GZIP_SIZE)
+        write_gzip_copies(site)
     return site, data_dir
 
 

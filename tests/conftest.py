@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -55,6 +55,12 @@ def tiny_png() -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
         + chunk(b"IEND", b"")
     )
+
+
+def static_url(app: Flask, filename: str) -> str:
+    """The URL pages name for a static file (versioned, workshop/staticfiles.py), as the templates build it."""
+    with app.test_request_context():
+        return url_for("static", filename=filename)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from workshop.compression import compressible, gzip_body, gzip_etag, worth_compr
 from workshop.documents import Document, encode_json
 from workshop.fastpath import LEARNING, REPLAYABLE
 from workshop.negotiation import accepts_gzip, admits
+from workshop.staticfiles import IMMUTABLE_MAX_AGE, STATIC_ENDPOINTS
 from workshop.store import get_content
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -120,9 +121,17 @@ def _handle_unexpected_error(error: Exception) -> Response:
     return _handle_http_error(InternalServerError("The server failed to answer this request; it has been logged."))
 
 
-def _mark_static_replayable(response: Response) -> Response:
-    if request.endpoint == "static" and response.status_code == 200:
+def _static_file_caching(response: Response) -> Response:
+    """Static files are replayable; under their versioned URL (the "static" endpoint), cached for a year."""
+    if request.endpoint not in STATIC_ENDPOINTS or response.status_code not in (200, 206, 304):
+        return response
+    if response.status_code == 200:
         mark_replayable()
+    if request.endpoint == "static":
+        response.cache_control.public = True
+        response.cache_control.max_age = IMMUTABLE_MAX_AGE
+        response.cache_control.immutable = True
+        response.cache_control.no_cache = False
     return response
 
 
@@ -177,4 +186,4 @@ def init_app(app: Flask) -> None:
     # Run last (after_request functions run in reverse order): on the finished answer.
     app.after_request(_compress)
     app.after_request(_add_security_headers)
-    app.after_request(_mark_static_replayable)
+    app.after_request(_static_file_caching)
