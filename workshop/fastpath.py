@@ -3,7 +3,7 @@
 Every page, API document and static file is the same bytes for every visitor
 until the content changes. The first time Flask answers a plain GET for one of
 them, this WSGI middleware keeps the finished response (status, every header,
-body, and a gzip copy); later requests for that path under the same content
+body, and a gzip copy of text: workshop/compression.py); later requests for that path under the same content
 version are answered from memory: 200, HEAD, 304 (If-None-Match, If-Modified-Since)
 and, where Flask serves ranges (static files), 206. Each is decided as Flask
 decides it, with werkzeug's own parsers and conditional logic. What only Flask

@@ -1,5 +1,5 @@
 """HTTP concerns in one place: conditional responses, caching and security
-headers, and the single error shape.
+headers, gzip of what the fast path does not keep, and the single error shape.
 
 Views hand a prepared :class:`~workshop.documents.Document` to :func:`respond`
 and set no headers themselves.
