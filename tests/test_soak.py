@@ -16,7 +16,7 @@ from tests.conftest import PROJECT_ROOT
 
 SCRIPT = PROJECT_ROOT / "scripts" / "soak.py"
 # Margins for a busy machine (the exact figures are `make soak`'s): 6 s to see the edit (2 s
-# promised), 12 MB of growth (a leak of about 600 bytes a request at the usual rate).
+# promised), 12 MB of growth (a leak of some 400 bytes a request at the usual rate).
 BUSY_MACHINE_MARGINS = ["--duration", "18", "--edit-deadline", "6", "--max-growth-mb", "12"]
 
 
