@@ -55,7 +55,7 @@ def test_broken_data_stops_start_up_with_the_problem(tmp_path: Path) -> None:
     assert "items[1].idd: Unknown field." in output
 
 
-def test_every_gunicorn_worker_serves_an_edit(tmp_path: Path) -> None:
+def test_every_gunicorn_worker_serves_an_edit_promptly(tmp_path: Path) -> None:
     # The master loads the edit and replaces the workers: about 1-2 s on the shipped data
     # (docs/performance.md); 10 s tells a hang from a busy machine.
     data_dir = tmp_path / "data"
@@ -109,4 +109,5 @@ def test_a_worker_keeps_its_memory_when_visitors_come_and_go(tmp_path: Path) -> 
         short_visits(port, 4000)
         end_kb = rss_kb(worker)
         assert warm_kb is not None and end_kb is not None
-        assert end_kb - warm_kb < 8 * 1024, f"grew from {warm_kb} to {end_kb} kB over 4,000 connections"
+        # The bug grew it by 35 MB; a busy machine may start more threads.
+        assert end_kb - warm_kb < 16 * 1024, f"grew from {warm_kb} to {end_kb} kB over 4,000 connections"

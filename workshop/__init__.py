@@ -8,16 +8,19 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from workshop import api, apidocs, assets, calendar, documentcache, filters, http, pages, store
+from workshop import api, apidocs, assets, calendar, documentcache, filters, http, pages, staticfiles, store
 from workshop.config import PROJECT_ROOT, DefaultConfig, resolve_paths
 from workshop.fastpath import PreparedResponses
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: configuration, then content, then HTTP layers and views."""
+    static_folder = PROJECT_ROOT / "static"
     app = Flask(
         __name__,
-        static_folder=str(PROJECT_ROOT / "static"),
+        static_folder=str(static_folder),
+        # Content-hashed URLs, cached for a year (workshop/staticfiles.py).
+        static_url_path=staticfiles.versioned_prefix(static_folder),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.from_object(DefaultConfig)
@@ -28,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     documentcache.init_app(app)
     store.init_app(app)
+    staticfiles.init_app(app)
     http.init_app(app)
     filters.init_app(app)
     assets.init_app(app)
