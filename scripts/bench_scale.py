@@ -22,7 +22,8 @@ def reload_times(data_dir: Path, repetitions: int) -> tuple[list[float], list[fl
     from flask import url_for
 
     from workshop import create_app
-    from workshop.export import api_urls, page_urls
+    from workshop.catalogue import api_urls
+    from workshop.export import page_urls
 
     app = create_app({"DATA_DIR": str(data_dir), "CONTENT_RELOAD": False})
     store = app.extensions["workshop.store"]
@@ -41,7 +42,7 @@ def reload_times(data_dir: Path, repetitions: int) -> tuple[list[float], list[fl
             loaded = time.perf_counter()
             content = store.content
             with app.test_request_context():
-                routes = [*page_urls(content), *api_urls(app, content)]
+                routes = [*page_urls(app, content), *api_urls(content)]
                 urls = [url_for(endpoint, **values) for endpoint, values in routes]
             for url in urls:
                 response = client.get(url)

@@ -19,7 +19,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from scripts.local_servers import CHROMIUM_FLAGS
 from workshop import create_app
-from workshop.fieldref import EXAMPLE_DATA, EXAMPLE_EDITION
+from workshop.config import EXAMPLE_DATA, EXAMPLE_EDITION
 
 __all__ = ["EXAMPLE_DATA", "EXAMPLE_EDITION"]  # the example edition (docs/example-data): tests import it from here
 

@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask, Response
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import EXAMPLE_DATA, build_app
-from workshop import openapi
-from workshop.openapi import EditionDocument
+from workshop import apiroutes
+from workshop.catalogue import Described, Route
+from workshop.documents import Served
 
 INDEX_URL = "/api/v1/index.json"
 
@@ -99,34 +100,37 @@ def test_every_document_of_the_api_is_listed(any_app: Flask) -> None:
         assert "dates.json" in dates["variables"]["item_id"]
 
 
-def test_a_document_added_to_the_api_is_listed_without_another_list(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What a new format needs to appear in index.json: its routes, and its entry in openapi.ROUTES."""
-
-    def served(edition: str = "") -> Response:
-        return Response("id,title\n", mimetype="text/csv")
-
-    app.add_url_rule("/api/v1/program.csv", endpoint="api.current_program_csv", view_func=served)
-    app.add_url_rule("/api/v1/editions/<edition>/program.csv", endpoint="api.edition_program_csv", view_func=served)
-    program_csv = EditionDocument(
-        name="ProgramCsv",
-        example="program.csv",
-        summary="Program of {edition} as CSV",
-        description="The program as a table.",
-        tag="Other formats",
-        media_type="text/csv",
-        schema=lambda build: {"type": "string"},
-        payload=lambda content, edition: "id,title\n",
+def test_a_document_added_to_the_api_is_listed_without_another_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a new format needs to be served and appear in index.json: one entry in the catalogue."""
+    program_csv = Route(
+        "program_csv",
+        "program.csv",
+        Served("program-csv", "text/csv", lambda content, edition: f"id,title\n{edition.name},\n"),
+        "both",
+        described=(
+            Described(
+                name="ProgramCsv",
+                example="program.csv",
+                summary="Program of {edition} as CSV",
+                description="The program as a table.",
+                tag="Other formats",
+                schema=lambda content: {"type": "string"},
+                payload=lambda content, edition: "id,title\n",
+            ),
+        ),
     )
-    monkeypatch.setattr(openapi, "ROUTES", {**openapi.ROUTES, **openapi._edition_routes("program_csv", program_csv)})
+    monkeypatch.setattr(apiroutes, "EDITION_ROUTES", (*apiroutes.EDITION_ROUTES, program_csv))
+    client = build_app().test_client()
 
-    index = index_of(app.test_client())
+    index = index_of(client)
     assert {"name": "program.csv", "url": "/api/v1/program.csv", "media_type": "text/csv"}.items() <= next(
         d for d in index["current_documents"] if d["name"] == "program.csv"
     ).items()
     (listed,) = [d for d in index["editions"][0]["documents"] if d["name"] == "program.csv"]
     assert (listed["url"], listed["media_type"]) == ("/api/v1/editions/icml2023/program.csv", "text/csv")
+    response = client.get(listed["url"])
+    assert (response.status_code, response.mimetype) == (200, "text/csv")
+    assert response.data == b"id,title\nicml2023,\n"
 
 
 def test_the_index_shape_is_documented(client: FlaskClient) -> None:

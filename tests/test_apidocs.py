@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app, static_url
 from tests.dom import Element, normalize, parse_html
+from workshop.apidocs import markdown_sections
 
 DOCS = PROJECT_ROOT / "docs" / "api.md"
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
@@ -190,3 +191,15 @@ def test_errors_under_api_v1_stay_problem_documents(client: FlaskClient) -> None
     for response in (client.get("/api/v1/nope.json"), client.post("/api/v1/openapi.json")):
         assert response.mimetype == "application/problem+json"
         assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_heading_inside_a_code_block_does_not_split_a_section() -> None:
+    """docs/api.md's sections are markdown-it's headings: a '## ' line in a code block is text."""
+    text = (
+        "## Stability promise\n\nIntro.\n\n```\n## Changelog\n```\n\n### Errors\n\nNone.\n\n"
+        "## Changelog\n\n### 2026-01-01\n\nFirst.\n"
+    )
+    promise, changelog = markdown_sections(text)
+    assert "## Changelog" in promise.html
+    assert [section.title for section in promise.subsections] == ["Errors"]
+    assert [section.title for section in changelog.subsections] == ["2026-01-01"]

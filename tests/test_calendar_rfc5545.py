@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 from tests import rfc5545
 from tests.conftest import EXAMPLE_DATA, SHIPPED_DATA, build_app
-from workshop.export import api_urls
+from workshop.catalogue import api_urls
 from workshop.store import get_content
 
 ICAL_JS_SCRIPT = Path(__file__).with_name("ical_events.mjs")
@@ -37,7 +37,7 @@ def served_calendars(dataset: str) -> dict[str, bytes]:
     with app.app_context():
         content = get_content()
     with app.test_request_context():
-        urls = sorted({url_for(endpoint, **values) for endpoint, values in api_urls(app, content)})
+        urls = sorted({url_for(endpoint, **values) for endpoint, values in api_urls(content)})
     client = app.test_client()
     calendars = {}
     for url in (url for url in urls if url.endswith(".ics")):

@@ -22,7 +22,7 @@ def test_check_builds_every_document_and_names_each_url_that_fails(
         raise RuntimeError("this calendar cannot be written")
 
     # Valid data files whose calendars cannot be built (as a title ending in a newline once did).
-    monkeypatch.setattr("workshop.calendar.to_ical", failing_calendar)
+    monkeypatch.setattr("workshop.calendarfiles.to_ical", failing_calendar)
 
     result = CliRunner().invoke(main, ["check", "--data-dir", str(data_dir)])
 

@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from tests.conftest import SHIPPED_DATA, build_app, edit_data_file, tiny_png
-from workshop.content import Content, ContentError, Problem, load_content
+from workshop.content import ContentError, Problem, load_content
+from workshop.model import Content
 from workshop.schemas import RESOURCE_SCHEMAS
 
 UTC_MINUS_12 = dt.timedelta(hours=-12)

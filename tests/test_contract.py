@@ -34,7 +34,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, SHIPPED_DATA, build_app
-from workshop.export import api_urls
+from workshop.catalogue import api_urls
 from workshop.store import get_content
 
 CONTRACT_DIR = Path(__file__).resolve().parent / "contract"
@@ -69,7 +69,7 @@ def served_documents(app: Flask) -> dict[str, str]:
     with app.app_context():
         content = get_content()
     with app.test_request_context():
-        urls = sorted({url_for(endpoint, **values) for endpoint, values in api_urls(app, content)})
+        urls = sorted({url_for(endpoint, **values) for endpoint, values in api_urls(content)})
     client = app.test_client()
     served = {}
     for url in urls:

@@ -26,9 +26,12 @@ from PIL import Image
 
 from scripts.local_servers import free_port
 from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file, static_url
+from workshop import apiroutes
+from workshop.catalogue import Described, Route
 from workshop.cli import main
-from workshop.documents import API_RESOURCES
+from workshop.documents import API_RESOURCES, Served
 from workshop.export import ExportError, export_site
+from workshop.model import Edition
 from workshop.negotiation import acceptable_types
 
 PHOTO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120"/></svg>\n'
@@ -245,31 +248,49 @@ def test_static_copy_has_no_broken_link(app: Flask, export) -> None:
     assert_no_broken_link(export(app))
 
 
-def test_every_json_route_of_the_api_is_exported_without_being_listed(app: Flask, export) -> None:
-    # Routes added later to the API blueprint, as other features will.
-    def extra() -> Response:
-        return Response(b'{"extra":true}', mimetype="application/json")
-
-    def per_edition(edition: str) -> Response:
-        return Response(json.dumps({"edition": edition}).encode(), mimetype="application/json")
-
-    app.add_url_rule("/api/v1/extra.json", endpoint="api.extra", view_func=extra)
-    app.add_url_rule("/api/v1/editions/<edition>/extra.json", endpoint="api.per_edition", view_func=per_edition)
-    site = export(app)
+def test_every_route_of_the_catalogue_is_exported_without_another_list(monkeypatch: pytest.MonkeyPatch, export) -> None:
+    # Routes added later to the catalogue, as other features will: one for the API, one per edition and item.
+    extra = Served("extra", "application/json", lambda content, edition: {"extra": True})
+    per_item = Served("per-item", "application/json", lambda content, edition, item: {edition.name: item})
+    described = (
+        Described("Extra", "extra", "Extra of {edition}", "More.", "Other formats", lambda c: {}, lambda c, e: {}),
+    )
+    routes = (
+        Route("extra", "extra.json", extra, "api", described=described),
+        Route(
+            "items",
+            "items/<item>.json",
+            per_item,
+            "edition",
+            described=described,
+            arguments={"item": lambda edition: ["a", "b"]},
+        ),
+    )
+    monkeypatch.setattr(apiroutes, "EDITION_ROUTES", (*apiroutes.EDITION_ROUTES, *routes))
+    site = export(build_app())
 
     assert "/api/v1/extra.json" in site.urls
-    assert site.fetch("/api/v1/editions/icml2023/extra.json").body == b'{"edition": "icml2023"}'
+    assert site.fetch("/api/v1/editions/icml2023/items/b.json").body == b'{"icml2023":"b"}'
     # Under /api/v1/ only documents a static host serves with the right type; /api/ is the HTML documentation.
     assert not [url for url in site.urls if url.startswith("/api/v1/") and not url.endswith((".json", ".ics", ".xml"))]
     assert "/api/" in site.urls
 
 
-def test_an_api_route_the_export_cannot_fill_stops_it_before_writing(app: Flask, tmp_path: Path) -> None:
-    app.add_url_rule("/api/v1/papers/<paper>.json", endpoint="api.paper", view_func=lambda paper: paper)
+def test_a_page_added_to_the_pages_blueprint_is_exported_without_another_list(app: Flask, export) -> None:
+    def about(edition: Edition) -> Response:
+        return Response(f"<p>About {edition.name}</p>", mimetype="text/html")
 
-    with pytest.raises(ExportError, match=r"/api/v1/papers/<paper>\.json takes paper"):
-        export_site(app, tmp_path / "site")
-    assert not list((tmp_path / "site").rglob("*.json"))
+    app.add_url_rule("/<edition:edition>/about/", endpoint="pages.about", view_func=about)
+    site = export(app)
+
+    assert site.fetch("/icml2023/about/").body == b"<p>About icml2023</p>"
+
+
+def test_a_route_whose_arguments_have_no_values_is_refused_where_it_is_declared() -> None:
+    served = Served("paper", "application/json", lambda content, edition, paper: {})
+    described = (Described("Paper", "paper", "A paper", "One paper.", "Other formats", lambda c: {}, lambda c, e: {}),)
+    with pytest.raises(ValueError, match=r"papers/<paper>\.json takes paper"):
+        Route("paper", "papers/<paper>.json", served, "edition", described=described)
 
 
 def test_a_second_edition_is_exported_beside_the_current_one(data_dir: Path, make_app, export) -> None:
@@ -366,10 +387,14 @@ def test_export_never_empties_a_folder_that_is_not_an_earlier_export(app: Flask,
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_a_document_a_static_host_would_serve_with_another_type_stops_the_export(app: Flask, tmp_path: Path) -> None:
-    app.add_url_rule(
-        "/api/v1/notes.json", endpoint="api.notes", view_func=lambda: Response("hi", mimetype="text/plain")
-    )
+def test_a_document_a_static_host_would_serve_with_another_type_stops_the_export(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    notes = Served("notes", "text/plain", lambda content, edition: "hi")
+    described = (Described("Notes", "notes", "Notes", "Notes.", "Other formats", lambda c: {}, lambda c, e: "hi"),)
+    route = Route("notes", "notes.json", notes, "api", described=described)
+    monkeypatch.setattr(apiroutes, "EDITION_ROUTES", (*apiroutes.EDITION_ROUTES, route))
+    app = build_app()
 
     with pytest.raises(ExportError, match=r"wrong type: .*'notes\.json' \(type application/json\).*text/plain"):
         export_site(app, tmp_path / "site")

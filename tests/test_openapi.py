@@ -16,7 +16,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from werkzeug.routing import Rule
 
 from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
-from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN
+from workshop.datafields import SLUG_PATTERN
+from workshop.schemas import RESOURCE_SCHEMAS
 
 OPENAPI_URL = "/api/v1/openapi.json"
 

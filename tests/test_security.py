@@ -44,8 +44,9 @@ from workshop.content import (
     parse_yaml,
     section_key,
 )
+from workshop.datafields import Link, Markdown
 from workshop.fieldref import field_rows
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Link, Markdown
+from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 from workshop.staticfiles import versioned_prefix
 
 # --- Security headers ----------------------------------------------------------------------
@@ -312,10 +313,10 @@ def test_production_config_runs_without_debugger_or_reloader(monkeypatch: pytest
 @pytest.mark.parametrize(
     ("url", "view_function", "mimetype"),
     [
-        ("/api/v1/topics.json", "api_resource", "application/problem+json"),
-        ("/api/v1/editions/icml2023/site.json", "api_resource", "application/problem+json"),
-        ("/", "page", "text/html"),
-        ("/icml2023/", "page", "text/html"),
+        ("/api/v1/topics.json", "resource_payload", "application/problem+json"),
+        ("/api/v1/editions/icml2023/site.json", "resource_payload", "application/problem+json"),
+        ("/", "page_html", "text/html"),
+        ("/icml2023/", "page_html", "text/html"),
     ],
 )
 def test_a_failing_view_answers_500_without_trace_path_or_message(

@@ -8,9 +8,21 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from workshop import api, apidocs, assets, calendar, documentcache, filters, http, pages, staticfiles, store
+from workshop import (
+    api,
+    apidocs,
+    assets,
+    calendarfiles,
+    documentcache,
+    filters,
+    httpresponses,
+    pages,
+    routing,
+    staticfiles,
+    store,
+)
 from workshop.config import PROJECT_ROOT, DefaultConfig, resolve_paths
-from workshop.fastpath import PreparedResponses
+from workshop.fastpath import ReplayedResponses
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -32,19 +44,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     documentcache.init_app(app)
     store.init_app(app)
     staticfiles.init_app(app)
-    http.init_app(app)
+    httpresponses.init_app(app)
     filters.init_app(app)
     assets.init_app(app)
-    calendar.init_app(app)
-    app.register_blueprint(api.bp)
+    calendarfiles.init_app(app)
+    routing.init_app(app)
+    app.register_blueprint(api.blueprint())
     app.register_blueprint(apidocs.bp)
     app.register_blueprint(pages.bp)
     if app.config["FAST_PATH"]:
         # Answers repeat requests from memory before Flask is entered (only ProxyFix is outside it).
-        prepared = PreparedResponses(app.wsgi_app, app.extensions["workshop.store"])
+        replayed = ReplayedResponses(app.wsgi_app, app.extensions["workshop.store"])
         # Also read by the ASGI front (workshop/asgi.py), which replays the same table.
-        app.extensions["workshop.prepared"] = prepared
-        app.wsgi_app = prepared  # type: ignore[method-assign]
+        app.extensions["workshop.replayed"] = replayed
+        app.wsgi_app = replayed  # type: ignore[method-assign]
     proxies = int(app.config["PROXY_FIX"])
     if proxies < 0:
         raise ValueError(f"PROXY_FIX is the number of trusted proxies in front of the app, not {proxies}.")
@@ -53,5 +66,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # used (a response over HTTPS carries HSTS, one over HTTP must not), and ProxyFix only
         # rewrites a few environ keys. X-Forwarded-Prefix is never trusted: documents are
         # cached for every visitor, so no request may move the site's URLs.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)  # type: ignore[method-assign]
+        proxy_fix = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+        # The ASGI front (workshop/asgi.py) reads the visitor's scheme with this same instance.
+        app.extensions["workshop.proxy_fix"] = proxy_fix
+        app.wsgi_app = proxy_fix  # type: ignore[method-assign]
     return app

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.http import parse_list_header
-
 from workshop.bridge import FlaskBridge
 from workshop.fastpath import RequestView, response_key
 
@@ -22,8 +20,9 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, MutableMapping
 
     from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from workshop.fastpath import PreparedResponses
+    from workshop.fastpath import ReplayedResponses
 
     Scope = MutableMapping[str, Any]
     Message = MutableMapping[str, Any]
@@ -53,16 +52,15 @@ class SiteASGI:
 
     def __init__(self, flask_app: Flask) -> None:
         self.flask_app = flask_app
-        self.prepared: PreparedResponses | None = flask_app.extensions.get("workshop.prepared")
-        # Trusted the same way as werkzeug's ProxyFix around Flask (the PROXY_FIX setting).
-        self.trusted_proxies = int(flask_app.config["PROXY_FIX"])
+        self.replayed: ReplayedResponses | None = flask_app.extensions.get("workshop.replayed")
+        self.proxy_fix: ProxyFix | None = flask_app.extensions.get("workshop.proxy_fix")
         self.flask = FlaskBridge(flask_app, workers=int(flask_app.config["ASGI_FLASK_THREADS"]))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not scope["path"].startswith("/"):
             origin_form(scope)
-        if self.prepared is not None and scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            reply = self.prepared.reply(self.request_view(scope))
+        if self.replayed is not None and scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            reply = self.replayed.reply(self.request_view(scope))
             if reply is not None:
                 await send({"type": "http.response.start", "status": reply.status, "headers": reply.raw_headers})
                 await send({"type": "http.response.body", "body": reply.body})
@@ -95,13 +93,14 @@ class SiteASGI:
         )
 
     def scheme(self, scheme: str, forwarded_proto: str | None) -> str:
-        """The scheme the visitor used, as ProxyFix(x_proto=PROXY_FIX) tells it to Flask."""
-        if not self.trusted_proxies or not forwarded_proto:
+        """The scheme the visitor used, as the ProxyFix around Flask tells it (the PROXY_FIX setting).
+
+        The same instance and rule as the WSGI front's, so the two fronts cannot disagree on
+        which proxy to believe.
+        """
+        if self.proxy_fix is None:
             return scheme
-        values = parse_list_header(forwarded_proto)
-        if len(values) < self.trusted_proxies:
-            return scheme
-        return values[-self.trusted_proxies] or scheme
+        return self.proxy_fix._get_real_value(self.proxy_fix.x_proto, forwarded_proto) or scheme
 
 
 def origin_form(scope: Scope) -> None:

@@ -131,7 +131,7 @@ def json_schema_command(write: bool) -> None:
     Without --write, exits with status 1 when a file is out of date.
     """
     from workshop.config import PROJECT_ROOT
-    from workshop.jsonschema import WRITE_COMMAND, file_states, write_files
+    from workshop.editorschemas import WRITE_COMMAND, file_states, write_files
 
     try:
         states = write_files() if write else file_states()

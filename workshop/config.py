@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The example edition that uses every feature: the field reference's examples, and the tests' second data folder.
+EXAMPLE_DATA = PROJECT_ROOT / "docs" / "example-data"
+EXAMPLE_EDITION = "example"
 # The settings that name a folder or file. A relative value means relative to the working
 # directory the app was started in (as for any command line tool), and is made absolute
 # once at start (resolve_paths): Flask would otherwise resolve it against the package.

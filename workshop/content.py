@@ -14,7 +14,7 @@ import json
 import os
 import re
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -22,9 +22,11 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
+from workshop import span
+from workshop.datafields import SLUG_PATTERN, LoadContext, load_context
 from workshop.datafiles import DataFiles, is_inside, relative_name, scan
-from workshop.schemas import RESOURCE_SCHEMAS, SLUG_PATTERN, EditionsSchema, LoadContext, load_context
-from workshop.span import contradictions
+from workshop.model import Content, Edition
+from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 
 EDITIONS_FILE = "editions.yaml"
 DATA_SUFFIX = ".yaml"
@@ -63,37 +65,6 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.line or 0, p.field)))
         super().__init__("\n".join(str(problem) for problem in self.problems))
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One workshop edition: every section's validated data, by resource name."""
-
-    name: str
-    sections: Mapping[str, Mapping[str, Any]]
-
-    def __getitem__(self, resource: str) -> Mapping[str, Any]:
-        return self.sections[resource]
-
-    @property
-    def title(self) -> str:
-        site = self.sections["site"]
-        return f"{site['title']} ({site['venue']['name']})"
-
-
-@dataclass(frozen=True)
-class Content:
-    """All editions, validated and frozen, with a version that names this exact content."""
-
-    editions: Mapping[str, Edition]
-    current: str
-    version: str = field(default="")
-    # When the data files last changed (their newest modification time): Last-Modified.
-    modified_at: dt.datetime | None = field(default=None, compare=False)
-
-    @property
-    def current_edition(self) -> Edition:
-        return self.editions[self.current]
 
 
 # --- YAML with line numbers -----------------------------------------------------
@@ -342,7 +313,7 @@ def _cross_check(
 ) -> None:
     """Checks that span files: every id one file names must exist in the other, and the
     workshop's date in dates.yaml must agree with the published program."""
-    for field_path, message in contradictions(sections):
+    for field_path, message in span.contradictions(sections):
         loader.report(edition_dir / f"dates{DATA_SUFFIX}", message, parsed["dates"].line_of(field_path), field_path)
     for ref in _references(sections):
         if ref.named not in ref.known:

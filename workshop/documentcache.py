@@ -11,7 +11,7 @@ Two rules make sharing it safe:
   backend's own serializer (pickle, in flask-caching's backends) is replaced by one
   that never unpickles, so a value planted in a shared cache cannot run code in a
   worker. A value that is not an intact document is ignored and rebuilt
-  (``documents.prepared``).
+  (``documents.cached_document``).
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import itertools
 import json
 import logging
 import time
@@ -25,17 +24,15 @@ from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
 from workshop import seo, socialcard
-from workshop.content import Content, Edition, dump_edition, dump_section, section_key
+from workshop.content import section_key
 from workshop.documentcache import document_key
+from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
+from workshop.model import Content, Edition
 from workshop.schemas import RESOURCE_SCHEMAS
-from workshop.span import shown_dates
-from workshop.store import ContentStatus, get_content, get_store
+from workshop.store import ContentStatus
 
 logger = logging.getLogger(__name__)
 
-API_VERSION = "1"
-# Every section can be fetched on its own; "site" is all of them in one document.
-API_RESOURCES: tuple[str, ...] = tuple(RESOURCE_SCHEMAS)
 # The first line of a document as the cache stores it (Document.to_bytes); then its metadata, then its body.
 STORED_DOCUMENT = b"workshop-document/1\n"
 
@@ -118,7 +115,7 @@ def _keep_one_version(version: str) -> None:
     current_app.extensions["workshop.cached_version"] = version
 
 
-def prepared(content: Content, key: str, build: Callable[[], Document]) -> Document:
+def cached_document(content: Content, key: str, build: Callable[[], Document]) -> Document:
     """The document named ``key`` for this content version, built at most once per cache.
 
     The cache only saves work: when it fails (a shared Redis gone away), the document
@@ -175,6 +172,49 @@ def page_url(edition: str, anchor: str | None = None) -> str:
     return url_for("pages.edition_page", edition=edition, _anchor=anchor)
 
 
+# --- What the site serves: pure builders, registered once with their key, type and cache policy ---
+
+Payload = bytes | str | Mapping[str, Any] | list[Any]
+Alternates = tuple[tuple[str, str], ...]
+
+
+def _encoded(payload: Payload) -> bytes:
+    if isinstance(payload, bytes):
+        return payload
+    if isinstance(payload, str):
+        return payload.encode("utf-8")
+    return encode_json(payload)
+
+
+@dataclass(frozen=True)
+class Served:
+    """One kind of document the site serves: ``build(content, edition, **arguments)`` makes its payload
+    (JSON-ready data, text or bytes) from what it is handed and nothing else.
+
+    ``key`` names it in the document cache (with the edition and the arguments); ``fresh_for``
+    and ``replayable`` are its cache policy (:func:`workshop.httpresponses.respond`); ``cached=False``
+    builds it on every request (a document that changes without a new content version).
+    """
+
+    key: str
+    media_type: str
+    build: Callable[..., Payload]
+    alternates: Callable[..., Alternates] | None = None
+    fresh_for: int | None = None
+    replayable: bool = True
+    cached: bool = True
+
+    def document(self, content: Content, edition: Edition | None = None, **arguments: str) -> Document:
+        def make() -> Document:
+            links = self.alternates(content, edition, **arguments) if self.alternates else ()
+            return Document.of(_encoded(self.build(content, edition, **arguments)), self.media_type, alternates=links)
+
+        if not self.cached:
+            return make()
+        name = "/".join([self.key, *([edition.name] if edition is not None else []), *arguments.values()])
+        return cached_document(content, name, make)
+
+
 # Sections that show on the page only when they have items, and where to point instead.
 _LIST_SECTIONS = {
     "speakers": ("speakers", "program"),
@@ -187,95 +227,77 @@ def _page_anchor(edition: Edition, resource: str) -> str | None:
     """The anchor of a resource's section on the page (None: the top of the page)."""
     if resource == "site":
         return None
-    if resource == "speakers" and not any(
-        speaker["role"] == "invited-speaker" for speaker in edition["speakers"]["speakers"]
-    ):
+    if resource == "speakers" and not any(speaker["role"] == "invited-speaker" for speaker in edition.speakers):
         # No "Invited Speakers" heading (#speakers) without invited speakers: point at the panelists.
-        return "panelists" if edition["speakers"]["speakers"] else "program"
+        return "panelists" if edition.speakers else "program"
     if resource in _LIST_SECTIONS:
         items_key, fallback = _LIST_SECTIONS[resource]
         return resource if edition[resource][items_key] else fallback
     return resource
 
 
-def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
-    data = dump_edition(edition) if resource == "site" else dump_section(resource, edition[resource])
-    return {
-        "api_version": API_VERSION,
-        "content_version": content.version,
-        "edition": edition.name,
-        "resource": resource,
-        "url": resource_url(edition.name, resource),
-        "html_url": page_url(edition.name, _page_anchor(edition, resource)),
-        "data": data,
-    }
-
-
-def api_resource(edition_name: str, resource: str) -> Document:
-    content = get_content()
-    edition = find_edition(content, edition_name)
+def check_resource(resource: str) -> str:
     if resource not in API_RESOURCES:
         raise NotFound(f"No resource {resource!r}. Resources: {', '.join(API_RESOURCES)}.")
-
-    def build() -> Document:
-        payload = resource_payload(content, edition, resource)
-        return Document.of(encode_json(payload), "application/json", alternates=((payload["html_url"], "text/html"),))
-
-    return prepared(content, f"api/{edition.name}/{resource}", build)
+    return resource
 
 
-def items_by_id(edition: Edition) -> dict[str, dict[str, Any]]:
-    """Lookup tables for the references between sections (checked at load time); dates as the site shows them."""
-    lists = {
-        "dates": shown_dates(edition),
-        "speakers": edition["speakers"]["speakers"],
-        "papers": edition["papers"]["papers"],
-        "outcomes": edition["call-for-abstracts"]["review"]["outcomes"],
-    }
-    return {name: {item["id"]: item for item in items} for name, items in lists.items()}
-
-
-def schedule_by_day(edition: Edition) -> list[tuple[dt.date, list[Mapping[str, Any]]]]:
-    """The program's sessions grouped by their day at the venue, in order."""
-    sessions = edition["program"]["sessions"]
-    return [(day, list(group)) for day, group in itertools.groupby(sessions, key=lambda s: s["starts_at"].date())]
-
-
-def page(edition_name: str) -> Document:
-    content = get_content()
-    edition = find_edition(content, edition_name)
-
-    def build() -> Document:
-        html = render_template(
-            "page.html",
-            content=content,
-            edition=edition,
-            sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
-            by_id=items_by_id(edition),
-            schedule=schedule_by_day(edition),
-            json_url=resource_url(edition.name, "site"),
-            dates_url=resource_url(edition.name, "dates"),
-            meta=seo.page_meta(edition, page_url(edition.name)),
-        )
-        json_twin = (resource_url(edition.name, "site"), "application/json")
-        return Document.of(html.encode("utf-8"), "text/html", alternates=(json_twin,))
-
-    return prepared(content, f"page/{edition.name}", build)
-
-
-def social_card(edition_name: str) -> Document:
-    """The edition's picture for link previews (og:image), drawn from its content."""
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    return prepared(
-        content,
-        f"social-card/{edition.name}",
-        lambda: Document.of(socialcard.render(seo.card_text(edition)), socialcard.MIMETYPE),
+def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
+    check_resource(resource)
+    if resource == "site":
+        data: Mapping[str, Any] = {section_key(name): edition[name] for name in RESOURCE_SCHEMAS}
+    else:
+        data = edition[resource]
+    # Dumped through the schema the OpenAPI document shows: one description of the envelope.
+    return envelope_schema(content, resource)().dump(
+        {
+            "api_version": API_VERSION,
+            "content_version": content.version,
+            "edition": edition.name,
+            "resource": resource,
+            "url": resource_url(edition.name, resource),
+            "html_url": page_url(edition.name, _page_anchor(edition, resource)),
+            "data": data,
+        }
     )
 
 
-def robots_txt() -> Document:
-    return prepared(get_content(), "robots.txt", lambda: Document.of(seo.ROBOTS_TXT.encode("utf-8"), "text/plain"))
+# The builders are looked up when called (not bound here), so a test can replace one in this module.
+RESOURCE = Served(
+    "api",
+    "application/json",
+    lambda content, edition, resource: resource_payload(content, edition, resource),  # noqa: PLW0108
+    alternates=lambda content, edition, resource: (
+        (page_url(edition.name, _page_anchor(edition, resource)), "text/html"),
+    ),
+)
+
+
+def page_html(content: Content, edition: Edition) -> str:
+    return render_template(
+        "page.html",
+        content=content,
+        edition=edition,
+        sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
+        by_id=edition.by_id,
+        schedule=edition.schedule,
+        json_url=resource_url(edition.name, "site"),
+        dates_url=resource_url(edition.name, "dates"),
+        meta=seo.page_meta(edition, page_url(edition.name)),
+    )
+
+
+PAGE = Served(
+    "page",
+    "text/html",
+    lambda content, edition: page_html(content, edition),  # noqa: PLW0108
+    alternates=lambda content, edition: ((resource_url(edition.name, "site"), "application/json"),),
+)
+# The edition's picture for link previews (og:image), drawn from its content.
+SOCIAL_CARD = Served(
+    "social-card", socialcard.MIMETYPE, lambda content, edition: socialcard.render(seo.card_text(edition))
+)
+ROBOTS_TXT = Served("robots.txt", "text/plain", lambda content, edition: seo.ROBOTS_TXT)
 
 
 def status_payload(status: ContentStatus) -> dict[str, Any]:
@@ -283,23 +305,26 @@ def status_payload(status: ContentStatus) -> dict[str, Any]:
         {"file": problem.path, "line": problem.line, "field": problem.field or None, "message": problem.message}
         for problem in status.problems
     ]
-    return {
-        "api_version": API_VERSION,
-        "content_version": status.content.version,
-        "current_edition": status.content.current,
-        "state": "stale" if status.stale else "current",
-        "stale": status.stale,
-        "detail": (
-            f"The data files have {len(problems)} problem(s); the site serves the last good content."
-            if status.stale
-            else "The site serves the content of the data files."
-        ),
-        "loaded_at": status.loaded_at.isoformat(),
-        "stale_since": status.stale_since.isoformat() if status.stale_since else None,
-        "problems": problems,
-    }
+    # Dumped through the schema the OpenAPI document shows: one description of the status.
+    return status_schema(status.content)().dump(
+        {
+            "api_version": API_VERSION,
+            "content_version": status.content.version,
+            "current_edition": status.content.current,
+            "state": "stale" if status.stale else "current",
+            "stale": status.stale,
+            "detail": (
+                f"The data files have {len(problems)} problem(s); the site serves the last good content."
+                if status.stale
+                else "The site serves the content of the data files."
+            ),
+            "loaded_at": status.loaded_at,
+            "stale_since": status.stale_since,
+            "problems": problems,
+        }
+    )
 
 
-def status() -> Document:
+def status_document(status: ContentStatus) -> Document:
     """Built per request: it is small, changes without a new content version, and is rarely asked for."""
-    return Document.of(encode_json(status_payload(get_store().status)), "application/json")
+    return Document.of(encode_json(status_payload(status)), "application/json")

@@ -14,11 +14,10 @@ app answers a client that asks for JSON (``negotiation.acceptable_types``).
 
 What is exported, found from the app and its content rather than listed here:
 
-- the page of the current edition (``/``) and of every edition (``/<edition>/``) with
-  its social card (``/<edition>/social-card.png``), the API's documentation (``/api/``)
-  and ``/robots.txt``;
-- every GET route of the ``api`` blueprint whose URL ends in ``.json``, ``.ics`` or ``.xml``,
-  found in ``app.url_map``, once for every value of its arguments (see ``ARGUMENT_VALUES``);
+- every page: each route of the page blueprints whose only argument is the edition, for
+  every edition (``/``, ``/<edition>/``, ``/<edition>/social-card.png``, ``/api/``, ``/robots.txt``);
+- every URL of the API's catalogue (workshop/catalogue.py: JSON, iCalendar and XML documents),
+  once for every value of its arguments, which the catalogue declares with the route;
 - every static file, every photo a person's ``photo_url`` points to, and every paper's
   PDF stored with its edition (a ``pdf`` that is a path on the site, not an http(s) URL).
 """
@@ -27,22 +26,18 @@ from __future__ import annotations
 
 import mimetypes
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, url_for
 from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
-from werkzeug.routing import Rule
 
-from workshop.content import Content, Edition, dump_edition
-from workshop.documents import API_RESOURCES
-from workshop.span import published_sessions
+from workshop.catalogue import api_urls
+from workshop.content import dump_edition
+from workshop.model import Content
 from workshop.store import get_content
 
-API_ENDPOINT_PREFIX = "api."
-# JSON documents, iCalendar files and the XML schedule: a static host knows each type from the name.
-API_URL_SUFFIXES = (".json", ".ics", ".xml")
 # Python knows .ics only from the system's /etc/mime.types, and some of those map .xml to
 # text/xml: say both here, so that the type check below holds on any machine (it stays
 # strict for every other file).
@@ -50,21 +45,8 @@ mimetypes.add_type("text/calendar", ".ics")
 mimetypes.add_type("application/xml", ".xml")
 
 
-def _edition(content: Content, chosen: Mapping[str, str]) -> Edition:
-    """The edition a route is about: its ``edition`` argument, else the current one."""
-    return content.editions[chosen.get("edition", content.current)]
-
-
-# The values an API route's URL arguments take, given the content and the
-# arguments already chosen, which are filled in this order: every edition, then
-# every resource, date or published session of that edition. A route with
-# another argument needs an entry here (the export says so).
-ARGUMENT_VALUES: Mapping[str, Callable[[Content, Mapping[str, str]], Iterable[str]]] = {
-    "edition": lambda content, chosen: content.editions,
-    "resource": lambda content, chosen: API_RESOURCES,
-    "item_id": lambda content, chosen: [item["id"] for item in _edition(content, chosen)["dates"]["items"]],
-    "session_id": lambda content, chosen: [session["id"] for session in published_sessions(_edition(content, chosen))],
-}
+# The blueprints whose routes are pages (the API's documents come from its catalogue).
+PAGE_BLUEPRINTS = ("pages", "apidocs")
 # Frozen-Flask's warning for a .json file whose type is application/<something>+json.
 JSON_WITH_SUFFIX_AS_JSON = (
     r"Filename extension of '[^']*\.json' \(type application/json\) "
@@ -83,48 +65,17 @@ class ExportError(Exception):
 # --- URL generators ----------------------------------------------------------------
 
 
-def api_rules(app: Flask) -> list[Rule]:
-    """Every GET route of the API blueprint that serves a JSON document or a calendar."""
-    return [
-        rule
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(API_ENDPOINT_PREFIX)
-        and "GET" in (rule.methods or ())
-        and rule.rule.endswith(API_URL_SUFFIXES)
-    ]
-
-
-def _argument_values(content: Content, names: list[str], chosen: Mapping[str, str]) -> Iterator[dict[str, str]]:
-    """Every combination of values of ``names`` (in ``ARGUMENT_VALUES`` order), each knowing those before it."""
-    if not names:
-        yield dict(chosen)
-        return
-    first, rest = names[0], names[1:]
-    for value in ARGUMENT_VALUES[first](content, chosen):
-        yield from _argument_values(content, rest, {**chosen, first: value})
-
-
-def api_urls(app: Flask, content: Content) -> Iterator[tuple[str, dict[str, str]]]:
-    """(endpoint, values) for every API document: each route with every combination of its arguments."""
-    for rule in sorted(api_rules(app), key=lambda rule: rule.rule):
-        unknown = sorted(name for name in rule.arguments if name not in ARGUMENT_VALUES)
-        if unknown:
-            raise ExportError(
-                f"The API route {rule.rule} takes {', '.join(unknown)}, which the export cannot fill: "
-                f"add {'them' if len(unknown) > 1 else 'it'} to ARGUMENT_VALUES in {__name__}."
-            )
-        names = [name for name in ARGUMENT_VALUES if name in rule.arguments]
-        for values in _argument_values(content, names, {}):
-            yield rule.endpoint, values
-
-
-def page_urls(content: Content) -> Iterator[tuple[str, dict[str, str]]]:
-    yield "pages.current_page", {}
-    yield "pages.robots_txt", {}
-    yield "apidocs.page", {}  # /api/: the API's documentation, a page like the others
-    for edition in content.editions:
-        yield "pages.edition_page", {"edition": edition}
-        yield "pages.social_card", {"edition": edition}
+def page_urls(app: Flask, content: Content) -> Iterator[tuple[str, dict[str, str]]]:
+    """(endpoint, values) of every page: each GET route of the page blueprints (the pages and /api/)
+    whose only argument is the edition, for every edition. Photos and PDFs are files of the data
+    folder, listed from the content (:func:`photo_urls`, :func:`paper_pdf_urls`)."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in PAGE_BLUEPRINTS or "GET" not in (rule.methods or ()):
+            continue
+        if rule.arguments == {"edition"}:
+            yield from ((rule.endpoint, {"edition": edition}) for edition in content.editions)
+        elif not rule.arguments:
+            yield rule.endpoint, {}
 
 
 def _strings_named(value: Any, key: str) -> Iterator[str]:
@@ -149,11 +100,10 @@ def site_urls(app: Flask, content: Content) -> list[str]:
     """Every URL the site builds from its content: pages, API documents and calendars, photos.
 
     The one list of them: the export writes these (and the static files), and
-    ``python -m workshop check`` requests each one. Raises :class:`ExportError` for
-    an API route whose arguments the export cannot fill.
+    ``python -m workshop check`` requests each one.
     """
     with app.test_request_context():
-        documents = [url_for(endpoint, **values) for endpoint, values in (*page_urls(content), *api_urls(app, content))]
+        documents = [url_for(endpoint, **values) for endpoint, values in (*page_urls(app, content), *api_urls(content))]
     return [*documents, *photo_urls(content), *paper_pdf_urls(content)]
 
 
@@ -180,7 +130,7 @@ def unbuilt_urls(app: Flask) -> tuple[int, list[str]]:
 def paper_pdf_urls(content: Content) -> Iterator[str]:
     """The ``pdf`` of every paper whose PDF is stored with its edition (served by the site itself)."""
     for edition in content.editions.values():
-        for paper in edition["papers"]["papers"]:
+        for paper in edition.papers:
             if paper["pdf"] is not None and paper["pdf"].startswith("/"):
                 yield paper["pdf"]
 

@@ -109,7 +109,7 @@ class Variant(NamedTuple):
 
 
 @dataclass
-class Prepared:
+class ReplayedResponse:
     """One finished response: the same bytes for everyone until the content changes."""
 
     headers: list[tuple[str, str]]
@@ -212,16 +212,16 @@ def unmodified(
     )
 
 
-class PreparedResponses:
+class ReplayedResponses:
     """WSGI middleware replaying the app's own finished responses for the current content version."""
 
     def __init__(self, wsgi_app: WSGIApplication, store: ContentStore) -> None:
         self.wsgi_app = wsgi_app
         self.store = store
         self._version = ""
-        self._responses: dict[str, Prepared] = {}
+        self._responses: dict[str, ReplayedResponse] = {}
 
-    def _table(self, version: str) -> dict[str, Prepared]:
+    def _table(self, version: str) -> dict[str, ReplayedResponse]:
         if version != self._version:
             # New content: start afresh (a new dict, so a reader never sees a mix).
             self._responses, self._version = {}, version
@@ -254,7 +254,7 @@ class PreparedResponses:
         environ: WSGIEnvironment,
         start_response: StartResponse,
         request: RequestView,
-        table: dict[str, Prepared],
+        table: dict[str, ReplayedResponse],
         version: str,
     ) -> Iterable[bytes]:
         """Let Flask answer; keep the answer when the app marked it replayable, and send it as it will be replayed.
@@ -281,7 +281,7 @@ class PreparedResponses:
                 if close is not None:
                     close()
             chunks = [body]
-            prepared = prepare(captured["headers"], body)
+            prepared = replayed_response(captured["headers"], body)
             if prepared is not None:
                 if environ[REPLAYABLE] == version:
                     table[request.key] = prepared
@@ -296,14 +296,14 @@ class PreparedResponses:
         return chunks
 
 
-def prepare(headers: list[tuple[str, str]], body: bytes) -> Prepared | None:
+def replayed_response(headers: list[tuple[str, str]], body: bytes) -> ReplayedResponse | None:
     """A finished 200 of Flask's, ready to replay; None without an ETag (nothing to revalidate with)."""
     kept = [(k, v) for k, v in headers if k.lower() not in MOMENT_HEADERS]
     lookup = {k.lower(): v for k, v in kept}
     etag = lookup.get("etag", "").strip('"')
     if not etag:
         return None
-    return Prepared(
+    return ReplayedResponse(
         headers=[(k, v) for k, v in kept if k.lower() not in {"etag", "content-length", "vary"}],
         body=body,
         etag=etag,

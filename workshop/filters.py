@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from workshop.schemas import AOE, AOE_NAME
+from workshop.datafields import AOE, AOE_NAME
 
 
 def zone_label(moment: dt.datetime, venue_timezone: str | None = None) -> str:

@@ -22,11 +22,11 @@ from typing import Any
 from xml.etree import ElementTree
 
 from flask import current_app, url_for
+from marshmallow import Schema, fields, validate
 
-from workshop.content import Content, Edition
-from workshop.documents import API_VERSION, Document, encode_json, find_edition, prepared, schedule_by_day
-from workshop.span import published_sessions, workshop_span
-from workshop.store import get_content
+from workshop.documents import API_VERSION, Served
+from workshop.model import Content, Edition
+from workshop.outputfields import absolute_url_field, described, text
 
 XML_MIMETYPE = "application/xml"
 
@@ -34,6 +34,92 @@ SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 # All identifiers of the site's schedules live under this namespace (uuid5 of the UID).
 GUID_NAMESPACE = uuid.UUID("6f1d3b1e-6a8e-5c0e-9a55-0f3a52f4f0a1")
 SESSION_TYPES = {"keynote": "Keynote", "talk": "Talk", "spotlight": "Lightning talk", "panel": "Podium"}
+
+
+# --- The format, as the OpenAPI document describes it --------------------------------------
+
+
+class FrabPersonSchema(Schema):
+    id = fields.Integer(**described("Stable numeric identifier of the person (schedule.xml's <person id>)."))
+    guid = fields.UUID(**described("Stable identifier of the person (UUID, derived from edition and id)."))
+    name = text("Full name.")
+    public_name = text("Name as shown (the full name).")
+
+
+class FrabEventSchema(Schema):
+    guid = fields.UUID(**described("Stable identifier of the session (UUID, derived from edition and id)."))
+    id = fields.Integer(**described("Stable numeric identifier of the session (frab ids are integers)."))
+    date = fields.AwareDateTime(**described("Start, ISO 8601 with the venue's offset."))
+    start = text("Start, venue time, HH:MM.", validate=validate.Regexp(r"^\d{2}:\d{2}$"))
+    duration = text("Duration, HH:MM.", validate=validate.Regexp(r"^\d{2}:\d{2}$"))
+    room = text("The room: the workshop's one room, named after it.")
+    slug = text("<edition>-<session id>.")
+    url = absolute_url_field("The session on the workshop page.")
+    title = text("Title of the slot.")
+    subtitle = fields.String(**described("Always empty."))
+    track = text("The session's kind, e.g. 'Keynote', 'Poster session'.")
+    type = text("frab's event type: Keynote, Talk, Lightning talk, Podium or Other.")
+    language = text("Always 'en'.")
+    abstract = fields.String(**described("Always empty."))
+    description = fields.String(**described("The titles of the contributions presented, one '- ' line each."))
+    logo = fields.String(allow_none=True, **described("Always null."))
+    recording_license = fields.String(**described("Always empty."))
+    do_not_record = fields.Boolean(**described("Always false."))
+    persons = fields.List(fields.Nested(FrabPersonSchema), **described("Speakers and panelists of the session."))
+    links = fields.List(fields.Dict(), **described("Always empty."))
+    attachments = fields.List(fields.Dict(), **described("Always empty."))
+
+
+class FrabDaySchema(Schema):
+    index = fields.Integer(**described("1 for the first day with sessions, then 2, 3... (as in schedule.xml)."))
+    date = fields.Date(**described("The day at the venue."))
+    day_start = fields.AwareDateTime(**described("Start of the day's first session."))
+    day_end = fields.AwareDateTime(**described("End of the day's last session."))
+    rooms = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(FrabEventSchema)),
+        **described("Room name -> the day's sessions in it, in time order."),
+    )
+
+
+class FrabRoomSchema(Schema):
+    name = text("Name of the room (the workshop's title).")
+    guid = fields.UUID(**described("Stable identifier of the room."))
+
+
+class FrabConferenceSchema(Schema):
+    acronym = text("The edition's id, e.g. icml2023.")
+    title = text("The workshop and its venue.")
+    start = fields.Date(**described("First day: of the sessions, or of the workshop date while none is published."))
+    end = fields.Date(**described("Last day."))
+    daysCount = fields.Integer(**described("Number of days from start to end."))  # noqa: N815 (frab's name)
+    timeslot_duration = text("Grid of the schedule, HH:MM.")
+    time_zone_name = text("IANA time zone of the venue, e.g. Pacific/Honolulu.")
+    url = absolute_url_field("The edition's page.")
+    rooms = fields.List(fields.Nested(FrabRoomSchema), **described("The rooms (one)."))
+    days = fields.List(
+        fields.Nested(FrabDaySchema), **described("Days with sessions; empty until the program is published.")
+    )
+
+
+class FrabScheduleBodySchema(Schema):
+    version = text("The content version the schedule was built from: it changes with every edit.")
+    base_url = absolute_url_field("The site's address, ending in '/'.")
+    conference = fields.Nested(FrabConferenceSchema, **described("The workshop, its rooms and days."))
+
+
+class FrabGeneratorSchema(Schema):
+    name = text("Always 'workshop-site'.")
+    version = text("The API version.")
+
+
+class FrabScheduleSchema(Schema):
+    schema_url = absolute_url_field("The c3voc schedule JSON Schema this document follows.", data_key="$schema")
+    generator = fields.Nested(FrabGeneratorSchema, **described("What produced the document."))
+    schedule = fields.Nested(FrabScheduleBodySchema, **described("The schedule."))
+
+
+# --- From the content ----------------------------------------------------------------------
 
 
 def _guid(edition: Edition, kind: str, item_id: str) -> str:
@@ -52,14 +138,12 @@ def _duration(start: dt.datetime, end: dt.datetime) -> str:
 
 
 def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: str) -> dict[str, Any]:
-    speakers = {speaker["id"]: speaker for speaker in edition["speakers"]["speakers"]}
-    papers = {paper["id"]: paper for paper in edition["papers"]["papers"]}
     page = site_url + url_for("pages.edition_page", edition=edition.name, _anchor=f"session-{session['id']}")
-    presented = [papers[paper_id]["title"] for paper_id in session["papers"]]
+    presented = [edition.paper(paper_id)["title"] for paper_id in session["papers"]]
     return {
         "guid": _guid(edition, "session", session["id"]),
         "id": _numeric_id(edition, "session", session["id"]),
-        "date": session["starts_at"].isoformat(),
+        "date": session["starts_at"],
         "start": session["starts_at"].strftime("%H:%M"),
         "duration": _duration(session["starts_at"], session["ends_at"]),
         "room": room,
@@ -79,8 +163,8 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
             {
                 "id": _numeric_id(edition, "person", speaker_id),
                 "guid": _guid(edition, "person", speaker_id),
-                "name": speakers[speaker_id]["name"],
-                "public_name": speakers[speaker_id]["name"],
+                "name": edition.speaker(speaker_id)["name"],
+                "public_name": edition.speaker(speaker_id)["name"],
             }
             for speaker_id in session["speakers"]
         ],
@@ -90,9 +174,7 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
 
 
 def _conference_days(edition: Edition) -> tuple[dt.date, dt.date]:
-    # Without a workshop date nor a program, the last important date stands for the event.
-    last = edition["dates"]["items"][-1]
-    start, end = workshop_span(edition) or (last["starts_at"], last["ends_at"])
+    start, end = edition.event_span
     return start.date(), end.date()
 
 
@@ -104,33 +186,36 @@ def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
     days = [
         {
             "index": number,
-            "date": day.isoformat(),
-            "day_start": sessions[0]["starts_at"].isoformat(),
-            "day_end": max(session["ends_at"] for session in sessions).isoformat(),
+            "date": day,
+            "day_start": sessions[0]["starts_at"],
+            "day_end": max(session["ends_at"] for session in sessions),
             "rooms": {room: [_event(edition, session, room, site_url) for session in sessions]},
         }
-        for number, (day, sessions) in enumerate(schedule_by_day(edition) if published_sessions(edition) else [], 1)
+        for number, (day, sessions) in enumerate(edition.schedule if edition.published_sessions else (), 1)
     ]
-    return {
-        "$schema": SCHEMA_URL,
-        "generator": {"name": "workshop-site", "version": API_VERSION},
-        "schedule": {
-            "version": content.version,
-            "base_url": f"{site_url}/",
-            "conference": {
-                "acronym": edition.name,
-                "title": f"{site['title']} ({site['venue']['name']})",
-                "start": first.isoformat(),
-                "end": last.isoformat(),
-                "daysCount": (last - first).days + 1,
-                "timeslot_duration": "00:05",
-                "time_zone_name": edition["program"]["timezone"],
-                "url": site_url + url_for("pages.edition_page", edition=edition.name),
-                "rooms": [{"name": room, "guid": _guid(edition, "room", "main")}],
-                "days": days,
+    # Dumped through the schema the OpenAPI document shows: one description of the format.
+    return FrabScheduleSchema().dump(
+        {
+            "schema_url": SCHEMA_URL,
+            "generator": {"name": "workshop-site", "version": API_VERSION},
+            "schedule": {
+                "version": content.version,
+                "base_url": f"{site_url}/",
+                "conference": {
+                    "acronym": edition.name,
+                    "title": edition.title,
+                    "start": first,
+                    "end": last,
+                    "daysCount": (last - first).days + 1,
+                    "timeslot_duration": "00:05",
+                    "time_zone_name": edition["program"]["timezone"],
+                    "url": site_url + url_for("pages.edition_page", edition=edition.name),
+                    "rooms": [{"name": room, "guid": _guid(edition, "room", "main")}],
+                    "days": days,
+                },
             },
-        },
-    }
+        }
+    )
 
 
 # --- The same schedule as XML ---------------------------------------------------------------
@@ -226,23 +311,10 @@ def schedule_xml(payload: Mapping[str, Any]) -> bytes:
 # --- Served documents ----------------------------------------------------------------------
 
 
-def schedule(edition_name: str) -> Document:
-    """The schedule as frab/c3voc JSON."""
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    return prepared(
-        content,
-        f"frab/{edition.name}",
-        lambda: Document.of(encode_json(schedule_payload(content, edition)), "application/json"),
-    )
+def schedule_xml_body(content: Content, edition: Edition) -> bytes:
+    return schedule_xml(schedule_payload(content, edition))
 
 
-def schedule_as_xml(edition_name: str) -> Document:
-    """The same schedule as frab/c3voc XML."""
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    return prepared(
-        content,
-        f"frab-xml/{edition.name}",
-        lambda: Document.of(schedule_xml(schedule_payload(content, edition)), XML_MIMETYPE),
-    )
+# The schedule as frab/c3voc JSON, and the same schedule as frab/c3voc XML.
+SCHEDULE = Served("frab", "application/json", schedule_payload)
+SCHEDULE_XML = Served("frab-xml", XML_MIMETYPE, schedule_xml_body)

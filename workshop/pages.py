@@ -8,8 +8,9 @@ from flask import Blueprint, Response, current_app, send_file
 from werkzeug.exceptions import NotFound
 
 from workshop import documents
-from workshop.http import respond
-from workshop.store import get_content
+from workshop.httpresponses import serve
+from workshop.model import Edition
+from workshop.routing import current_edition
 from workshop.storedfiles import PAPER_FOLDER, PHOTO_FOLDER, paper_file, photo_file
 
 bp = Blueprint("pages", __name__)
@@ -17,38 +18,36 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def current_page() -> Response:
-    return respond(documents.page(get_content().current))
+    return serve(documents.PAGE, current_edition())
 
 
 @bp.get("/robots.txt")
 def robots_txt() -> Response:
-    return respond(documents.robots_txt())
+    return serve(documents.ROBOTS_TXT)
 
 
-@bp.get("/<edition>/")
-def edition_page(edition: str) -> Response:
-    return respond(documents.page(edition))
+@bp.get("/<edition:edition>/")
+def edition_page(edition: Edition) -> Response:
+    return serve(documents.PAGE, edition)
 
 
-@bp.get("/<edition>/social-card.png")
-def social_card(edition: str) -> Response:
-    return respond(documents.social_card(edition))
+@bp.get("/<edition:edition>/social-card.png")
+def social_card(edition: Edition) -> Response:
+    return serve(documents.SOCIAL_CARD, edition)
 
 
-@bp.get(f"/<edition>/{PHOTO_FOLDER}/<path:filename>")
-def photo(edition: str, filename: str) -> Response:
-    documents.find_edition(get_content(), edition)
-    path = photo_file(Path(current_app.config["DATA_DIR"]), edition, filename)
+@bp.get(f"/<edition:edition>/{PHOTO_FOLDER}/<path:filename>")
+def photo(edition: Edition, filename: str) -> Response:
+    path = photo_file(Path(current_app.config["DATA_DIR"]), edition.name, filename)
     if path is None:
-        raise NotFound(f"No photo {filename!r} in the {PHOTO_FOLDER}/ folder of {edition}.")
+        raise NotFound(f"No photo {filename!r} in the {PHOTO_FOLDER}/ folder of {edition.name}.")
     return send_file(path)
 
 
-@bp.get(f"/<edition>/{PAPER_FOLDER}/<filename>")
-def paper_pdf(edition: str, filename: str) -> Response:
+@bp.get(f"/<edition:edition>/{PAPER_FOLDER}/<filename>")
+def paper_pdf(edition: Edition, filename: str) -> Response:
     """A paper's PDF stored with the edition (``pdf: papers/<id>.pdf`` in papers.yaml)."""
-    documents.find_edition(get_content(), edition)
-    path = paper_file(Path(current_app.config["DATA_DIR"]), edition, filename)
+    path = paper_file(Path(current_app.config["DATA_DIR"]), edition.name, filename)
     if path is None:
-        raise NotFound(f"No PDF {filename!r} in the {PAPER_FOLDER}/ folder of {edition}.")
+        raise NotFound(f"No PDF {filename!r} in the {PAPER_FOLDER}/ folder of {edition.name}.")
     return send_file(path)

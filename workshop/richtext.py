@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 ALLOWED_TAGS = frozenset({"p", "a", "em", "strong", "code", "ul", "ol", "li", "br", "blockquote", "s", "del"})
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -44,6 +45,11 @@ def with_absolute_links(html: str, base_url: str) -> str:
 
 def render_markdown(source: str) -> str:
     return sanitize_html(_markdown().render(source)).strip()
+
+
+def markdown_tokens(source: str) -> list[Token]:
+    """The block tokens of a Markdown text, as the renderer sees them (headings with their lines)."""
+    return _markdown().parse(source)
 
 
 def render_inline_markdown(source: str) -> str:

@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, url_for
 
-from workshop.export import api_urls, page_urls
+from workshop.catalogue import api_urls
+from workshop.export import page_urls
 from workshop.store import ContentStatus, ContentStore
 
 if TYPE_CHECKING:
@@ -193,7 +194,7 @@ def warm_urls(app: Flask, store: ContentStore) -> Iterator[str]:
     """Every page and API document of the static export, but per-item calendars."""
     content = store.content
     with app.test_request_context():
-        for endpoint, values in [*page_urls(content), *api_urls(app, content)]:
+        for endpoint, values in [*page_urls(app, content), *api_urls(content)]:
             if not PER_ITEM_ARGUMENTS & values.keys():
                 yield url_for(endpoint, **values)
 

@@ -8,7 +8,6 @@ absolute URLs are built from the configured ``SITE_URL``.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +15,11 @@ from urllib.parse import urlsplit
 
 import nh3
 from flask import current_app, url_for
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from workshop import filters, socialcard
-from workshop.content import Edition
-from workshop.span import workshop_date
+from workshop.model import Edition
 
 SCHEMA_ORG = "https://schema.org"
 # logistics.attendance -> schema.org's EventAttendanceModeEnumeration.
@@ -30,7 +29,6 @@ ATTENDANCE_MODES = {
     "online": f"{SCHEMA_ORG}/OnlineEventAttendanceMode",
 }
 # Characters that could end the <script> element or start markup inside it, as JSON escapes.
-_UNSAFE_IN_HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 # Crawlers may read everything; no sitemap, nothing on another site.
 ROBOTS_TXT = "User-agent: *\nAllow: /\n"
 
@@ -128,7 +126,7 @@ def card_text(edition: Edition) -> socialcard.CardText:
     return socialcard.CardText(
         title=site["title"],
         kicker=f"{venue['name']} workshop" + (f" · {venue['city']}" if venue["city"] else ""),
-        when=when_text(workshop_date(edition), venue["timezone"]),
+        when=when_text(edition.workshop_date, venue["timezone"]),
         footer=urlsplit(site_url()).netloc,
     )
 
@@ -149,7 +147,7 @@ def event(edition: Edition, page_url: str) -> dict[str, Any]:
         "name": site["title"],
         "description": plain_text(site["goal"]),
         "url": page_url,
-        **event_dates(workshop_date(edition)),
+        **event_dates(edition.workshop_date),
         "eventAttendanceMode": ATTENDANCE_MODES[attendance],
         "eventStatus": f"{SCHEMA_ORG}/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
@@ -161,11 +159,8 @@ def event(edition: Edition, page_url: str) -> dict[str, Any]:
 
 
 def json_for_html(data: Any) -> Markup:
-    """JSON that can sit inside a <script> element: nothing in it can close the element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for character, escape in _UNSAFE_IN_HTML.items():
-        text = text.replace(character, escape)
-    return Markup(text)
+    """JSON that can sit inside a <script> element: Jinja's ``tojson`` escaping (<, >, & and '), compact."""
+    return htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,9 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
-from workshop.content import DATA_SUFFIX, Content, ContentError, Problem, load_content
+from workshop.content import DATA_SUFFIX, ContentError, Problem, load_content
 from workshop.datafiles import DataFiles, scan
+from workshop.model import Content
 
 logger = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from workshop.datafields import OPENREVIEW_ID_PATTERN
 from workshop.papers_import.records import (
     PaperImportError,
     UpstreamAuthor,
@@ -24,7 +25,6 @@ from workshop.papers_import.records import (
     clean_paragraphs,
     clean_text,
 )
-from workshop.schemas import OPENREVIEW_ID_PATTERN
 
 SYSTEM = "openreview"
 SITE = "https://openreview.net"

@@ -15,8 +15,9 @@ from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 
 from workshop.compression import compressible, gzip_body, gzip_etag, worth_compressing
-from workshop.documents import Document, encode_json
+from workshop.documents import Document, Served, encode_json
 from workshop.fastpath import LEARNING, REPLAYABLE
+from workshop.model import Edition
 from workshop.negotiation import accepts_gzip, admits
 from workshop.staticfiles import IMMUTABLE_MAX_AGE, STATIC_ENDPOINTS
 from workshop.store import get_content
@@ -86,6 +87,12 @@ def respond(document: Document, *, fresh_for: int | None = None, replayable: boo
         response.cache_control.max_age = config["HTTP_MAX_AGE"] if fresh_for is None else fresh_for
         response.cache_control.stale_while_revalidate = config["HTTP_STALE_WHILE_REVALIDATE"]
     return response.make_conditional(request)
+
+
+def serve(served: Served, edition: Edition | None = None, **arguments: str) -> Response:
+    """The response for a kind of document, built from this request's content, with its cache policy."""
+    document = served.document(get_content(), edition, **arguments)
+    return respond(document, fresh_for=served.fresh_for, replayable=served.replayable)
 
 
 def is_api_request() -> bool:

@@ -17,7 +17,7 @@ from marshmallow import Schema, ValidationError
 from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
 from workshop.cli import main
 from workshop.content import EDITIONS_FILE, parse_yaml
-from workshop.jsonschema import (
+from workshop.editorschemas import (
     SCHEMA_DIR,
     VSCODE_SETTINGS,
     WRITE_COMMAND,

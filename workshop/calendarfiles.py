@@ -51,13 +51,11 @@ from flask import Flask, current_app, url_for
 from icalendar import Calendar, Event, Timezone, vDuration
 from werkzeug.exceptions import NotFound
 
-from workshop.content import Edition
-from workshop.documents import Document, find_edition, prepared
+from workshop.datafields import AOE_NAME, timezone_named
+from workshop.documents import Served
 from workshop.filters import instant_range, long_date, long_instant, weekday_and_day
+from workshop.model import Content, Edition
 from workshop.richtext import RichText
-from workshop.schemas import AOE_NAME, timezone_named
-from workshop.span import published_sessions, shown_dates
-from workshop.store import get_content
 
 MIMETYPE = "text/calendar"
 PRODID = "-//Machine Learning for Astrophysics//Workshop site//EN"
@@ -238,12 +236,10 @@ def session_event(edition: Edition, session: Mapping[str, Any]) -> CalendarEvent
     facts = _facts(edition)
     venue_timezone = edition["program"]["timezone"]
     url = facts.page_url(f"session-{session['id']}")
-    speakers = {person["id"]: person["name"] for person in edition["speakers"]["speakers"]}
-    papers = {paper["id"]: paper["title"] for paper in edition["papers"]["papers"]}
     lines = [session["kind"].replace("-", " ").capitalize() + "."]
     if session["speakers"]:
-        lines.append("With " + ", ".join(speakers[person] for person in session["speakers"]) + ".")
-    lines.extend(f"\u2022 {papers[paper]}" for paper in session["papers"])
+        lines.append("With " + ", ".join(edition.speaker(person)["name"] for person in session["speakers"]) + ".")
+    lines.extend(f"\u2022 {edition.paper(paper)['title']}" for paper in session["papers"])
     lines.append(facts.footer(url))
     return CalendarEvent(
         uid=facts.uid("session", session["id"]),
@@ -259,15 +255,15 @@ def session_event(edition: Edition, session: Mapping[str, Any]) -> CalendarEvent
 
 def edition_events(edition: Edition) -> list[CalendarEvent]:
     """Every important date, then every session of a published program."""
-    return [date_event(edition, item) for item in shown_dates(edition)] + [
-        session_event(edition, session) for session in published_sessions(edition)
+    return [date_event(edition, item) for item in edition.shown_dates] + [
+        session_event(edition, session) for session in edition.published_sessions
     ]
 
 
 def content_stamp(edition: Edition) -> dt.datetime:
     """DTSTAMP of every event of the edition: the latest instant they cover, in UTC (see the module)."""
-    instants = [item["ends_at"] for item in edition["dates"]["items"]]
-    instants.extend(session["ends_at"] for session in published_sessions(edition))
+    instants = [item["ends_at"] for item in edition.dates]
+    instants.extend(session["ends_at"] for session in edition.published_sessions)
     return max(instants).astimezone(dt.UTC).replace(microsecond=0)
 
 
@@ -327,7 +323,7 @@ def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone:
 
 def _feed_properties(edition: Edition) -> dict[str, str]:
     facts = _facts(edition)
-    sessions = " and the program" if published_sessions(edition) else ""
+    sessions = " and the program" if edition.published_sessions else ""
     return {
         "uid": facts.uid("calendar", "dates"),
         "name": f"{edition.title}: important dates",
@@ -339,44 +335,29 @@ def _feed_properties(edition: Edition) -> dict[str, str]:
 # --- Served documents ----------------------------------------------------------------
 
 
-def feed(edition_name: str) -> Document:
+def feed_ical(content: Content, edition: Edition) -> bytes:
     """Every event of an edition, for subscribing."""
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    return prepared(
-        content,
-        f"calendar/{edition.name}",
-        lambda: Document.of(
-            to_ical(edition_events(edition), content_stamp(edition), _feed_properties(edition)), MIMETYPE
-        ),
-    )
+    return to_ical(edition_events(edition), content_stamp(edition), _feed_properties(edition))
 
 
-def date_file(edition_name: str, item_id: str) -> Document:
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    items = {item["id"]: item for item in shown_dates(edition)}
+def date_ical(content: Content, edition: Edition, item_id: str) -> bytes:
+    items = edition.by_id["dates"]
     if item_id not in items:
         raise NotFound(f"No date {item_id!r} in {edition.name}. Dates: {', '.join(items)}.")
-    return prepared(
-        content,
-        f"calendar/{edition.name}/date/{item_id}",
-        lambda: Document.of(to_ical([date_event(edition, items[item_id])], content_stamp(edition)), MIMETYPE),
-    )
+    return to_ical([date_event(edition, items[item_id])], content_stamp(edition))
 
 
-def session_file(edition_name: str, session_id: str) -> Document:
-    content = get_content()
-    edition = find_edition(content, edition_name)
-    sessions = {session["id"]: session for session in published_sessions(edition)}
+def session_ical(content: Content, edition: Edition, session_id: str) -> bytes:
+    sessions = edition.by_id["sessions"]
     if session_id not in sessions:
         listed = f"Sessions: {', '.join(sessions)}." if sessions else "The program is not published yet."
         raise NotFound(f"No session {session_id!r} in {edition.name}. {listed}")
-    return prepared(
-        content,
-        f"calendar/{edition.name}/session/{session_id}",
-        lambda: Document.of(to_ical([session_event(edition, sessions[session_id])], content_stamp(edition)), MIMETYPE),
-    )
+    return to_ical([session_event(edition, sessions[session_id])], content_stamp(edition))
+
+
+FEED = Served("calendar", MIMETYPE, feed_ical)
+DATE_FILE = Served("calendar-date", MIMETYPE, date_ical)
+SESSION_FILE = Served("calendar-session", MIMETYPE, session_ical)
 
 
 def init_app(app: Flask) -> None:

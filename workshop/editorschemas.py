@@ -27,7 +27,9 @@ from marshmallow import Schema, fields, validate
 
 from workshop.config import PROJECT_ROOT, DefaultConfig
 from workshop.content import DATA_SUFFIX, EDITIONS_FILE
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema, Label, Markdown
+from workshop.datafields import Markdown
+from workshop.paperschemas import Label
+from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 from workshop.textrules import VisibleText, allowed_pattern
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -1,0 +1,211 @@
+"""program.yaml and dates.yaml: when things happen, in the venue's zone and as instants.
+
+Part of the single definition of the data files' shapes (workshop/schemas.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import (
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
+
+from workshop.datafields import (
+    AwareDateTime,
+    Id,
+    Markdown,
+    StrictSchema,
+    Text,
+    TimeZoneName,
+    timezone_named,
+)
+
+SESSION_KINDS = (
+    "welcome",
+    "keynote",
+    "talk",
+    "spotlight",
+    "break",
+    "poster-session",
+    "panel",
+    "closing",
+)
+
+
+class SessionSchema(StrictSchema):
+    id = Id()
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(SESSION_KINDS),
+        metadata={"description": f"One of: {', '.join(SESSION_KINDS)}."},
+    )
+    title = Text("Title of the slot.")
+    start = fields.Time(required=True, metadata={"description": "Start, venue time, e.g. '09:00'."})
+    end = fields.Time(required=True, metadata={"description": "End, venue time, e.g. '09:45'."})
+    date = fields.Date(
+        load_default=None, metadata={"description": "The day, when it is not the program's 'date' (multi-day events)."}
+    )
+    speakers = fields.List(
+        fields.String(),
+        load_default=(),
+        metadata={"description": "Ids of people in speakers.yaml who speak in this slot (panelists of a panel)."},
+    )
+    papers = fields.List(
+        fields.String(),
+        load_default=(),
+        metadata={"description": "Ids of accepted contributions in papers.yaml presented in this slot."},
+    )
+    starts_at = AwareDateTime(dump_only=True, metadata={"description": "Start, ISO 8601 with the venue's offset."})
+    ends_at = AwareDateTime(dump_only=True, metadata={"description": "End, ISO 8601 with the venue's offset."})
+
+    @validates_schema
+    def _check_order(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        if data["end"] <= data["start"]:
+            raise ValidationError("Must be after start.", "end")
+
+
+class ProgramSchema(StrictSchema):
+    unique_ids_in = ("sessions",)
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(["to-be-announced", "published"]),
+        metadata={"description": "'to-be-announced' shows the note; 'published' shows the sessions."},
+    )
+    note = Markdown("Shown while the program is not published (e.g. 'TBD').", inline=True, load_default=None)
+    timezone = TimeZoneName(
+        required=True, metadata={"description": "Time zone of the session times: the venue's (Pacific/Honolulu)."}
+    )
+    date = fields.Date(load_default=None, metadata={"description": "Day of the sessions (2023-07-28)."})
+    sessions = fields.List(
+        fields.Nested(SessionSchema),
+        load_default=(),
+        metadata={"description": "The schedule, in time order."},
+    )
+
+    @validates_schema
+    def _check_sessions(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        if data["status"] == "published" and not data["sessions"]:
+            raise ValidationError("A published program needs at least one session.", "sessions")
+        if data["status"] == "to-be-announced" and data["note"] is None:
+            raise ValidationError("Say what visitors should expect while the program is not published.", "note")
+        for index, session in enumerate(data["sessions"]):
+            if session["date"] is None and data["date"] is None:
+                raise ValidationError({"sessions": {index: {"date": ["Give the program's 'date' or this one."]}}})
+        days = [(session["date"] or data["date"], session["start"]) for session in data["sessions"]]
+        for index in range(1, len(days)):
+            if days[index] < days[index - 1]:
+                raise ValidationError({"sessions": {index: {"start": ["Sessions must be in time order."]}}})
+
+    @post_load
+    def _derive_instants(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        zone = timezone_named(data["timezone"])
+        for session in data["sessions"]:
+            day = session["date"] or data["date"]
+            session["starts_at"] = dt.datetime.combine(day, session["start"], zone)
+            session["ends_at"] = dt.datetime.combine(day, session["end"], zone)
+        return data
+
+
+DATE_KINDS = ("deadline", "announcement", "event")
+
+
+class PreviousDateSchema(StrictSchema):
+    at = AwareDateTime(load_default=None, metadata={"description": "An earlier precise time, with offset."})
+    date = fields.Date(load_default=None, metadata={"description": "An earlier whole day."})
+
+    @validates_schema
+    def _check_one(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        if (data.get("at") is None) == (data.get("date") is None):
+            raise ValidationError("Give exactly one of 'at' or 'date'.")
+
+
+class DateItemSchema(StrictSchema):
+    id = Id()
+    title = Text("What happens, e.g. 'Submission deadline'.")
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(DATE_KINDS),
+        metadata={"description": f"One of: {', '.join(DATE_KINDS)}."},
+    )
+    at = AwareDateTime(
+        load_default=None,
+        metadata={"description": "A precise time, ISO 8601 with offset (2023-05-19T23:59:00-12:00)."},
+    )
+    end = AwareDateTime(
+        load_default=None, metadata={"description": "With 'at': when an event ends, ISO 8601 with offset."}
+    )
+    date = fields.Date(load_default=None, metadata={"description": "A whole day (2023-06-16) in the file's time zone."})
+    date_options = fields.List(
+        fields.Date(),
+        load_default=None,
+        metadata={"description": "Two or more possible days while the day is not fixed ([2023-07-28, 2023-07-29])."},
+    )
+    details = Markdown("A short addition shown after the date (Markdown).", inline=True, load_default=None)
+    previously = fields.List(
+        fields.Nested(PreviousDateSchema),
+        load_default=(),
+        metadata={
+            "description": "Earlier values of a date that moved (an extended deadline), oldest first. "
+            "The page shows them struck through."
+        },
+    )
+    starts_at = AwareDateTime(dump_only=True, metadata={"description": "First instant the item covers, with offset."})
+    ends_at = AwareDateTime(
+        dump_only=True,
+        metadata={"description": "Last instant the item covers, with offset: for a whole day, its last second."},
+    )
+
+    @validates_schema
+    def _check_when(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        given = [name for name in ("at", "date", "date_options") if data.get(name) is not None]
+        if len(given) != 1:
+            raise ValidationError(
+                f"Give exactly one of 'at', 'date' or 'date_options' (found {', '.join(given) or 'none'})."
+            )
+        if data.get("end") is not None:
+            if data.get("at") is None:
+                raise ValidationError("'end' goes with 'at'.", "end")
+            if data["end"] <= data["at"]:
+                raise ValidationError("Must be after 'at'.", "end")
+        options = data.get("date_options")
+        if options is not None:
+            if len(options) < 2:
+                raise ValidationError("Give at least two days; use 'date' for one.", "date_options")
+            if list(options) != sorted(set(options)):
+                raise ValidationError("Days must be distinct and in order.", "date_options")
+
+
+class DatesSchema(StrictSchema):
+    timezone = TimeZoneName(
+        required=True,
+        metadata={"description": "Zone of whole-day items: AoE (UTC-12) or an IANA name."},
+    )
+    preliminary = fields.Boolean(load_default=False, metadata={"description": "true while dates may still change."})
+    note = Text("Sentence above the list.", load_default=None)
+    items = fields.List(
+        fields.Nested(DateItemSchema),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Important dates, in the order shown."},
+    )
+
+    unique_ids_in = ("items",)
+
+    @post_load
+    def _derive_instants(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        zone = timezone_named(data["timezone"])
+        for item in data["items"]:
+            if item["at"] is not None:
+                item["starts_at"], item["ends_at"] = item["at"], item["end"] or item["at"]
+            else:
+                days = [item["date"]] if item["date"] is not None else item["date_options"]
+                item["starts_at"] = dt.datetime.combine(days[0], dt.time.min, zone)
+                item["ends_at"] = dt.datetime.combine(days[-1], dt.time(23, 59, 59), zone)
+        return data
