@@ -61,7 +61,7 @@ def _carried_over(data_dir: Path, old: Edition) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for resource, review in CARRIED_OVER.items():
         name = f"{resource}{DATA_SUFFIX}"
-        text = (data_dir / old.name / name).read_text(encoding="utf-8")
+        text = (data_dir / old.name / name).read_text(encoding="utf-8-sig")  # a BOM may only start a file
         header = f"# Carried over from {old.name} by new-edition.\n# {TODO}: review {review}.\n"
         files[name] = (header + text).encode("utf-8")
     for member in old["committee"]["members"]:

@@ -145,7 +145,8 @@ def add_edition(data_dir: Path, edition: str, files: Mapping[str, bytes], editio
     with scratch_copy(data_dir) as copy:
         _write_tree(copy / edition, files)
         if editions_text is not None:
-            (copy / EDITIONS_FILE).write_text(editions_text, encoding="utf-8")
+            # Renamed over, never written in place: the copy's files are hard links to the real ones.
+            write_atomic(copy / EDITIONS_FILE, editions_text.encode("utf-8"))
         _validate(copy, f"data folder with edition {edition!r}")
         _move_into_place(copy / edition, target)
     if editions_text is not None:  # once the edition is in place, never before: 'current' must name a folder
