@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 from pathlib import Path
 
@@ -174,3 +175,32 @@ def test_without_data_dir_it_writes_where_the_server_reads(data_dir: Path, monke
     result = run("new-edition", "icml2024", "--from", "icml2023")
     assert result.exit_code == 0, result.output
     assert (data_dir / "icml2024" / "site.yaml").is_file()
+
+
+def test_a_file_starting_with_a_byte_order_mark_is_carried_over(data_dir: Path) -> None:
+    topics = data_dir / "icml2023" / "topics.yaml"
+    topics.write_bytes(b"\xef\xbb\xbf" + topics.read_bytes())  # as some Windows editors save
+
+    result = run("new-edition", "icml2024", "--from", "icml2023", "--data-dir", str(data_dir))
+
+    assert result.exit_code == 0, result.output
+    client = build_app(data_dir).test_client()
+    new, old = (
+        client.get(f"/api/v1/editions/{name}/topics.json").get_json()["data"] for name in ("icml2024", "icml2023")
+    )
+    assert new == old
+
+
+def test_across_file_systems_the_folder_is_copied_into_place(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def cross_device(self: Path, target: Path) -> Path:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(Path, "rename", cross_device)
+
+    result = run("new-edition", "icml2024", "--from", "icml2023", "--data-dir", str(data_dir))
+
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (data_dir / "icml2024").iterdir()) == sorted(
+        path.name for path in (data_dir / "icml2023").iterdir()
+    )
+    assert run("check", "--data-dir", str(data_dir)).exit_code == 0

@@ -132,7 +132,9 @@ def _move_into_place(built: Path, target: Path) -> None:
         if target.exists() and any(target.iterdir()):
             raise ScaffoldError(f"{target} appeared meanwhile; nothing was written.") from error
     later = sorted(built.rglob(f"site{DATA_SUFFIX}"))
-    shutil.copytree(built, target, ignore=lambda folder, names: [n for n in names if Path(folder, n) in later])
+    shutil.copytree(
+        built, target, ignore=lambda folder, names: [n for n in names if Path(folder, n) in later], dirs_exist_ok=True
+    )
     for site_file in later:
         shutil.copy2(site_file, target / site_file.relative_to(built))
 
