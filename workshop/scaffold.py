@@ -144,7 +144,7 @@ def add_edition(data_dir: Path, edition: str, files: Mapping[str, bytes], editio
     target = data_dir / edition
     if target.exists():
         raise ScaffoldError(f"{target} already exists: choose another edition name. Nothing was written.")
-    with scratch_copy(data_dir) as copy:
+    with scratch_copy(data_dir, "new-edition") as copy:
         _write_tree(copy / edition, files)
         if editions_text is not None:
             # Renamed over, never written in place: the copy's files are hard links to the real ones.
