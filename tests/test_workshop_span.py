@@ -119,3 +119,26 @@ def test_candidate_days_that_include_the_programs_are_no_contradiction(example_d
     )
     result = CliRunner().invoke(main, ["check", "--data-dir", str(example_dir)])
     assert result.exit_code == 0, result.output
+
+
+def test_without_a_workshop_date_the_page_and_the_schedule_take_the_same_day(
+    data_dir: Path, make_app: Callable[..., Flask]
+) -> None:
+    """No workshop item in dates.yaml and no program: the last important date stands for the event,
+    for the page's venue zone as for the frab schedule's days (they took the first and the last)."""
+    edition = data_dir / "icml2023"
+    edit_data_file(edition / "site.yaml", "timezone: Pacific/Honolulu", "timezone: Europe/Vienna")
+    edit_data_file(edition / "program.yaml", "timezone: Pacific/Honolulu", "timezone: Europe/Vienna")
+    # The first date in winter (CET), the last in summer (CEST).
+    edit_data_file(edition / "dates.yaml", "at: 2023-05-19T23:59:00-12:00", "at: 2023-01-19T23:59:00-12:00")
+    edit_data_file(
+        edition / "dates.yaml",
+        "  - id: workshop\n    title: Workshop date\n    kind: event\n    date_options: [2023-07-28, 2023-07-29]\n",
+        "",
+    )
+    client = make_app(data_dir).test_client()
+    conference = client.get("/api/v1/schedule.json").json["schedule"]["conference"]
+    assert conference["start"] == "2023-07-21"  # the camera-ready poster deadline, the last date
+    (in_person,) = parse_html(client.get("/").get_data(as_text=True)).find_all(id="attend-in-person")
+    zone = in_person.one(cls="attendance-zone").text()
+    assert "CEST, UTC+2" in zone, zone

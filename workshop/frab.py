@@ -174,9 +174,7 @@ def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: st
 
 
 def _conference_days(edition: Edition) -> tuple[dt.date, dt.date]:
-    # Without a workshop date nor a program, the last important date stands for the event.
-    last = edition.dates[-1]
-    start, end = edition.workshop_span or (last["starts_at"], last["ends_at"])
+    start, end = edition.event_span
     return start.date(), end.date()
 
 

@@ -44,6 +44,9 @@ class Edition:
     schedule: tuple[tuple[dt.date, tuple[Item, ...]], ...] = field(init=False, compare=False, repr=False)
     workshop_date: Item | None = field(init=False, compare=False, repr=False)
     workshop_span: Span | None = field(init=False, compare=False, repr=False)
+    # When the event is, for what needs an instant before anything says when the workshop is (the
+    # page's venue zone, the frab schedule's days): the workshop's span, else the last important date's.
+    event_span: Span = field(init=False, compare=False, repr=False)
     # Items by id, for the references between sections (checked at load time); dates as shown.
     by_id: Mapping[str, Mapping[str, Item]] = field(init=False, compare=False, repr=False)
 
@@ -63,6 +66,8 @@ class Edition:
             "workshop_date": span.workshop_date(self.sections),
             "workshop_span": span.workshop_span(self.sections),
         }
+        last = derived["dates"][-1]
+        derived["event_span"] = derived["workshop_span"] or (last["starts_at"], last["ends_at"])
         lists = {
             "dates": derived["shown_dates"],
             "speakers": derived["speakers"],
