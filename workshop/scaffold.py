@@ -165,7 +165,6 @@ def create_data_dir(data_dir: Path, files: Mapping[str, bytes]) -> None:
         built = scratch / data_dir.name
         _write_tree(built, files)
         _validate(built, "new data folder")
-        built.chmod(0o755)
         with suppress(FileNotFoundError):
             data_dir.rmdir()  # an empty folder given as the target
         _move_into_place(built, data_dir)
