@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from scripts.local_servers import free_port, start_gunicorn, stop
-from tests.test_server import wait_until_serving
+from tests.test_server import refused_start, wait_until_serving
 
 TOPICS = "/api/v1/topics.json"
 # Apache's combined log format, %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i":
@@ -178,13 +178,5 @@ def test_no_access_log_line_is_lost_when_the_server_stops(tmp_path: Path) -> Non
 
 
 def test_an_unknown_access_log_format_stops_start_up_with_the_choices(tmp_path: Path) -> None:
-    log_path = tmp_path / "gunicorn.log"
-    env = {"GUNICORN_BIND": f"127.0.0.1:{free_port()}", "GUNICORN_ACCESS_LOG_FORMAT": "xml"}
-    process = start_gunicorn(env, log_path)
-    try:
-        process.wait(timeout=60)
-    finally:
-        stop(process)
-    assert process.returncode != 0
-    output = log_path.read_text(encoding="utf-8")
+    output = refused_start({"GUNICORN_ACCESS_LOG_FORMAT": "xml"}, tmp_path / "gunicorn.log")
     assert "access_log_format (GUNICORN_ACCESS_LOG_FORMAT) must be one of combined, json, not 'xml'." in output

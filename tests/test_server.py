@@ -29,6 +29,14 @@ def gunicorn(env_overrides: dict[str, str], log_path: Path) -> Iterator[tuple[su
         stop(process)
 
 
+def refused_start(env_overrides: dict[str, str], log_path: Path) -> str:
+    """Start gunicorn expecting it to refuse (exit non-zero at start-up); its log."""
+    with gunicorn(env_overrides, log_path) as (process, _base_url):
+        process.wait(timeout=60)
+    assert process.returncode != 0, "gunicorn started"
+    return log_path.read_text(encoding="utf-8")
+
+
 def test_gunicorn_serves_the_page_and_the_api(tmp_path: Path) -> None:
     with gunicorn({}, tmp_path / "gunicorn.log") as (process, base_url):
         wait_until_serving(f"{base_url}/", process)
@@ -45,11 +53,7 @@ def test_broken_data_stops_start_up_with_the_problem(tmp_path: Path) -> None:
     shutil.copytree(PROJECT_ROOT / "data", data_dir)
     topics = data_dir / "icml2023" / "topics.yaml"
     edit_data_file(topics, "  - id: robustness", "  - idd: robustness")
-    log_path = tmp_path / "gunicorn.log"
-    with gunicorn({"WORKSHOP_DATA_DIR": str(data_dir)}, log_path) as (process, _base_url):
-        process.wait(timeout=30)
-    output = log_path.read_text(encoding="utf-8")
-    assert process.returncode != 0
+    output = refused_start({"WORKSHOP_DATA_DIR": str(data_dir)}, tmp_path / "gunicorn.log")
     assert "The site was not started" in output
     assert "data/icml2023/topics.yaml:" in output
     assert "items[1].idd: Unknown field." in output
