@@ -19,7 +19,7 @@ test: install-dev node_modules/.installed chromium bench-tools  ## Lint, then ev
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-lighthouse: install-dev node_modules/.installed chromium  ## Lighthouse (mobile) on the page served by gunicorn; fails below 100
+lighthouse: install-dev node_modules/.installed chromium  ## Lighthouse (mobile) on the page served by gunicorn: the timed performance score (median of 3 runs), and the hard checks
 	$(BIN)/python scripts/lighthouse.py
 
 soak: install  ## 60 s of load on gunicorn (3 workers): a worker killed, a data file edited; reports errors, reload time, memory

@@ -196,9 +196,7 @@ def prepare_site(args: argparse.Namespace, workdir: Path, report: dict[str, Any]
     print("Exporting the site...", file=sys.stderr, flush=True)
     export_site(site, data_dir)
     if args.gzip:
-        from workshop.fastpath import MIN_GZIP_SIZE
-
-        write_gzip_copies(site, MIN_GZIP_SIZE)
+        write_gzip_copies(site)
     return site, data_dir
 
 

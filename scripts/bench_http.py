@@ -8,7 +8,7 @@ a round's app/nginx ratio compares like with like on a shared machine.
 from __future__ import annotations
 
 import argparse
-import gzip
+import mimetypes
 import os
 import re
 import shutil
@@ -126,11 +126,15 @@ def export_site(destination: Path, data_dir: Path | None) -> None:
         raise BenchError(f"The export failed:\n{result.stdout}{result.stderr}")
 
 
-def write_gzip_copies(root: Path, min_size: int) -> None:
-    """Beside every file the app would gzip, its .gz copy for nginx's gzip_static (same level as the app)."""
+def write_gzip_copies(root: Path) -> None:
+    """Beside every file the app would gzip, its .gz copy for nginx's gzip_static (the app's rule and level)."""
+    from workshop.compression import gzip_body, worth_compressing
+
     for path in root.rglob("*"):
-        if path.is_file() and path.suffix != ".gz" and path.stat().st_size >= min_size:
-            path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        if path.is_file() and path.suffix != ".gz":
+            body = path.read_bytes()
+            if worth_compressing(mimetypes.guess_type(path.name)[0] or "", body):
+                path.with_name(path.name + ".gz").write_bytes(gzip_body(body))
 
 
 def tool_versions(nginx: str, wrk: str) -> str:
@@ -196,7 +200,8 @@ def parse_wrk(output: str) -> Run:
 
 
 def run_wrk(wrk: str, url: str, headers: dict[str, str], args: argparse.Namespace, seconds: int) -> Run:
-    command = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency"]
+    # A slow answer counts in p99; only one that takes 10 s (wrk's default: 2 s) is an error.
+    command = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(url)

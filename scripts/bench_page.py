@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gzip
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -38,7 +37,7 @@ _CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"')\s;]+)""")
 
 def page_weight(base_url: str) -> list[tuple[str, int, int]]:
     """(path, bytes, bytes gzipped as the app sends them) of the page and every stylesheet and script it loads."""
-    from workshop.fastpath import MIN_GZIP_SIZE
+    from workshop.compression import gzip_body, worth_compressing
 
     found: list[tuple[str, int, int]] = []
     queue, seen = ["/"], set()
@@ -47,12 +46,13 @@ def page_weight(base_url: str) -> list[tuple[str, int, int]]:
         if path in seen:
             continue
         seen.add(path)
-        status, _, body = fetch(base_url + path)
+        status, headers, body = fetch(base_url + path)
         if status != 200:
             raise BenchError(f"The page loads {path}, which answers {status}")
         # As the fast path sends it to a client that accepts gzip (each worker learns a file on its own,
         # so asking the server would depend on which worker answers).
-        compressed = len(gzip.compress(body, compresslevel=9, mtime=0)) if len(body) >= MIN_GZIP_SIZE else len(body)
+        mimetype = (headers.get("Content-Type") or "").split(";")[0]
+        compressed = len(gzip_body(body)) if worth_compressing(mimetype, body) else len(body)
         found.append((path, len(body), compressed))
         text = body.decode("utf-8", errors="replace")
         if path == "/":

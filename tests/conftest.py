@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -90,6 +90,12 @@ def edit_data_file(path: Path, old: str, new: str, *, every: bool = False) -> No
     assert found >= 1 if every else found == 1, f"{old!r} occurs {found} times in {path.name}"
     path.write_text(text.replace(old, new), encoding="utf-8")
     touch_later(path)
+
+
+def static_url(app: Flask, filename: str) -> str:
+    """The URL pages name for a static file (versioned, workshop/staticfiles.py), as the templates build it."""
+    with app.test_request_context():
+        return url_for("static", filename=filename)
 
 
 @pytest.fixture

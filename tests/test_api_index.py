@@ -40,9 +40,9 @@ def listed_documents(index: dict[str, Any]) -> Iterator[dict[str, str]]:
 
 
 def filled(template: dict[str, Any], client: FlaskClient, edition: str) -> Iterator[str]:
-    """The URLs of a template: each id of the edition's items the variable names (dates or sessions)."""
+    """The URLs of a template: each id of the edition's items the variable names (dates, sessions or papers)."""
     (variable,) = template["variables"]
-    lists = {"item_id": ("dates", "items"), "session_id": ("program", "sessions")}
+    lists = {"item_id": ("dates", "items"), "session_id": ("program", "sessions"), "paper_id": ("papers", "papers")}
     resource, key = lists[variable]
     data = json.loads(client.get(f"/api/v1/editions/{edition}/{resource}.json").data)["data"]
     for item in data[key] or []:
@@ -94,7 +94,13 @@ def test_every_document_of_the_api_is_listed(any_app: Flask) -> None:
         # Every resource URL of the older "resources" map is among them.
         assert set(edition["resources"].values()) <= {d["url"] for d in edition["documents"]}
         templates = {t["name"]: t for t in edition["url_templates"]}
-        assert set(templates) == {"dates/{item_id}.ics", "sessions/{session_id}.ics"}
+        assert set(templates) == {
+            "dates/{item_id}.ics",
+            "sessions/{session_id}.ics",
+            "papers/{paper_id}.json",
+            "papers/{paper_id}.bib",
+            "papers/{paper_id}.csl.json",
+        }
         dates = templates["dates/{item_id}.ics"]
         assert dates["url_template"] == f"/api/v1/editions/{edition['id']}/dates/{{item_id}}.ics"
         assert "dates.json" in dates["variables"]["item_id"]

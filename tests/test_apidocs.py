@@ -9,7 +9,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app, static_url
 from tests.dom import Element, normalize, parse_html
 from workshop.apidocs import markdown_sections
 
@@ -165,7 +165,7 @@ def test_the_page_works_offline_and_under_the_content_security_policy(client: Fl
         address = element.attrs.get("href") or element.attrs.get("src") or ""
         assert address.startswith("/"), address
     stylesheets = [link.attrs["href"] for link in page.find_all("link", rel="stylesheet")]
-    assert "/static/css/site.css" in stylesheets
+    assert static_url(client.application, "css/site.css") in stylesheets
     for stylesheet in stylesheets:
         assert client.get(stylesheet).status_code == 200
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from scripts.local_servers import free_port, start_gunicorn, stop
 from tests.conftest import PROJECT_ROOT, edit_data_file
-from tests.test_server import wait_until_serving
+from tests.test_server import refused_start, wait_until_serving
 
 TOPICS = "/api/v1/topics.json"
 
@@ -98,14 +98,5 @@ def test_more_idle_connections_than_the_file_limit_leave_the_site_serving(tmp_pa
 
 
 def test_a_header_timeout_that_is_not_a_number_stops_start_up_with_the_reason(tmp_path: Path) -> None:
-    log_path = tmp_path / "gunicorn.log"
-    env = {"GUNICORN_BIND": f"127.0.0.1:{free_port()}", "GUNICORN_WORKERS": "1", "WORKSHOP_HEADER_TIMEOUT": "ten"}
-    process = start_gunicorn(env, log_path)
-    try:
-        process.wait(timeout=60)
-    finally:
-        stop(process)
-    assert process.returncode != 0
-    assert "WORKSHOP_HEADER_TIMEOUT must be a number of seconds above 0, not 'ten'." in log_path.read_text(
-        encoding="utf-8"
-    )
+    output = refused_start({"GUNICORN_WORKERS": "1", "WORKSHOP_HEADER_TIMEOUT": "ten"}, tmp_path / "gunicorn.log")
+    assert "WORKSHOP_HEADER_TIMEOUT must be a number of seconds above 0, not 'ten'." in output

@@ -15,15 +15,16 @@ VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.ja
 
 
 def rendered_pages() -> dict[str, bytes]:
-    """The shipped page, the example edition's page (every feature) and the 404 page."""
+    """The shipped page, the example edition's page (every feature), a paper's page and the 404 page."""
     shipped = build_app().test_client()
     example = build_app(EXAMPLE_DATA).test_client()
     pages = {
         "shipped.html": shipped.get("/"),
         "example.html": example.get("/"),
+        "paper.html": example.get("/example/papers/fast-emulators/"),
         "not-found.html": shipped.get("/no/such/page"),
     }
-    assert [response.status_code for response in pages.values()] == [200, 200, 404]
+    assert [response.status_code for response in pages.values()] == [200, 200, 200, 404]
     return {name: response.data for name, response in pages.items()}
 
 

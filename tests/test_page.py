@@ -15,6 +15,7 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import static_url
 from tests.dom import Element, normalize, parse_html
 
 SEED_PAGE = Path(__file__).resolve().parent / "fixtures" / "seed-homepage.md"
@@ -273,9 +274,9 @@ def fetched_urls(page: Element) -> Iterator[str]:
                 yield candidate.split()[0]
 
 
-def test_no_requests_to_other_origins(page: Element) -> None:
+def test_no_requests_to_other_origins(page: Element, app: Flask) -> None:
     urls = list(fetched_urls(page))
-    assert "/static/css/site.css" in urls
+    assert static_url(app, "css/site.css") in urls
     for url in urls:
         parts = urlsplit(url)
         assert not parts.scheme and not parts.netloc, f"request to another origin: {url}"

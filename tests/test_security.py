@@ -47,9 +47,12 @@ from workshop.content import (
 from workshop.datafields import Link, Markdown
 from workshop.fieldref import field_rows
 from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
+from workshop.staticfiles import versioned_prefix
 
 # --- Security headers ----------------------------------------------------------------------
 
+# Where the site's own files are (workshop/staticfiles.py).
+SITE_STATIC = versioned_prefix(PROJECT_ROOT / "static")
 HSTS = "Strict-Transport-Security"
 
 
@@ -560,7 +563,7 @@ def assert_inert(html: str, where: str) -> Element:
         if element.tag == "script":
             kind = element.attrs.get("type")
             src = element.attrs.get("src") or ""
-            own_module = kind == "module" and src.startswith("/static/js/") and not element.text().strip()
+            own_module = kind == "module" and src.startswith(f"{SITE_STATIC}/js/") and not element.text().strip()
             json_ld = kind == "application/ld+json" and not src
             assert own_module or json_ld, f"{where}: a <script> that is not the site's: {element.attrs}"
             if json_ld:

@@ -29,6 +29,14 @@ def gunicorn(env_overrides: dict[str, str], log_path: Path) -> Iterator[tuple[su
         stop(process)
 
 
+def refused_start(env_overrides: dict[str, str], log_path: Path) -> str:
+    """Start gunicorn expecting it to refuse (exit non-zero at start-up); its log."""
+    with gunicorn(env_overrides, log_path) as (process, _base_url):
+        process.wait(timeout=60)
+    assert process.returncode != 0, "gunicorn started"
+    return log_path.read_text(encoding="utf-8")
+
+
 def test_gunicorn_serves_the_page_and_the_api(tmp_path: Path) -> None:
     with gunicorn({}, tmp_path / "gunicorn.log") as (process, base_url):
         wait_until_serving(f"{base_url}/", process)
@@ -45,17 +53,13 @@ def test_broken_data_stops_start_up_with_the_problem(tmp_path: Path) -> None:
     shutil.copytree(PROJECT_ROOT / "data", data_dir)
     topics = data_dir / "icml2023" / "topics.yaml"
     edit_data_file(topics, "  - id: robustness", "  - idd: robustness")
-    log_path = tmp_path / "gunicorn.log"
-    with gunicorn({"WORKSHOP_DATA_DIR": str(data_dir)}, log_path) as (process, _base_url):
-        process.wait(timeout=30)
-    output = log_path.read_text(encoding="utf-8")
-    assert process.returncode != 0
+    output = refused_start({"WORKSHOP_DATA_DIR": str(data_dir)}, tmp_path / "gunicorn.log")
     assert "The site was not started" in output
     assert "data/icml2023/topics.yaml:" in output
     assert "items[1].idd: Unknown field." in output
 
 
-def test_every_gunicorn_worker_serves_an_edit(tmp_path: Path) -> None:
+def test_every_gunicorn_worker_serves_an_edit_promptly(tmp_path: Path) -> None:
     # The master loads the edit and replaces the workers: about 1-2 s on the shipped data
     # (docs/performance.md); 10 s tells a hang from a busy machine.
     data_dir = tmp_path / "data"
@@ -109,4 +113,5 @@ def test_a_worker_keeps_its_memory_when_visitors_come_and_go(tmp_path: Path) -> 
         short_visits(port, 4000)
         end_kb = rss_kb(worker)
         assert warm_kb is not None and end_kb is not None
-        assert end_kb - warm_kb < 8 * 1024, f"grew from {warm_kb} to {end_kb} kB over 4,000 connections"
+        # The bug grew it by 35 MB; a busy machine may start more threads.
+        assert end_kb - warm_kb < 16 * 1024, f"grew from {warm_kb} to {end_kb} kB over 4,000 connections"

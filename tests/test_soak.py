@@ -1,9 +1,9 @@
-"""The soak test (scripts/soak.py), shortened to 12 seconds so every CI run has it.
+"""The soak test (scripts/soak.py), shortened to 18 seconds so every CI run has it.
 
 gunicorn with the project's config and 3 workers under constant load: a worker killed
 with SIGKILL costs at most the requests it had in flight, an edit reaches every client
-(its time is reported, not judged: the machine may be busy) by replacing every worker
-without a failed request, and no worker's memory creeps up.
+(within a generous bound: the machine may be busy) by replacing every worker without a
+failed request, and no worker's memory creeps up (with margins for a busy machine).
 """
 
 from __future__ import annotations
@@ -16,12 +16,15 @@ from pathlib import Path
 from tests.conftest import PROJECT_ROOT
 
 SCRIPT = PROJECT_ROOT / "scripts" / "soak.py"
+# Margins for a busy machine (the exact figures are `make soak`'s): 10 s to see the edit (1-2 s on
+# a quiet machine), 12 MB of growth (a leak of some 400 bytes a request at the usual rate).
+BUSY_MACHINE_MARGINS = ["--duration", "18", "--edit-deadline", "10", "--max-growth-mb", "12"]
 
 
 def test_a_short_soak_survives_a_killed_worker_and_an_edit(tmp_path: Path) -> None:
     report_path = tmp_path / "soak.json"
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--duration", "12", "--json", str(report_path)],
+        [sys.executable, str(SCRIPT), *BUSY_MACHINE_MARGINS, "--json", str(report_path)],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -33,7 +36,7 @@ def test_a_short_soak_survives_a_killed_worker_and_an_edit(tmp_path: Path) -> No
     assert "Soak passed." in result.stdout
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["workers"] == 3
-    assert report["requests"] > 1000, output
+    assert report["requests"] > 300, output
     # Every kind of request was made, and only 200 and 304 came back.
     assert set(report["kinds"]) == {"page", "document", "revalidation", "status"}
     assert set(report["statuses"]) <= {"200", "304"}, output
@@ -43,10 +46,10 @@ def test_a_short_soak_survives_a_killed_worker_and_an_edit(tmp_path: Path) -> No
     assert killed["replacement_pid"] not in (None, killed["pid"])
     assert len(killed["in_flight_errors"]) <= report["clients"]
     assert report["errors"] == []
-    # The edit: a new content version, seen by every client (within the script's 10 s bound).
+    # The edit: a new content version, seen by every client within the margin.
     edit = report["edit"]
     assert edit["new_version"] != edit["old_version"]
-    assert edit["seen_by_every_client_after_s"] is not None
+    assert edit["seen_by_every_client_after_s"] <= 10.0
     # Memory: every worker measured; each one before the edit (the replacement too) served during
     # its warm-up and grew no more than the limit after it. The edit replaced all of them.
     roles = sorted(row["role"] for row in report["memory"])

@@ -8,16 +8,31 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from workshop import api, apidocs, assets, calendarfiles, documentcache, filters, httpresponses, pages, routing, store
+from workshop import (
+    api,
+    apidocs,
+    assets,
+    calendarfiles,
+    documentcache,
+    filters,
+    httpresponses,
+    pages,
+    routing,
+    staticfiles,
+    store,
+)
 from workshop.config import PROJECT_ROOT, DefaultConfig, resolve_paths
 from workshop.fastpath import ReplayedResponses
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: configuration, then content, then HTTP layers and views."""
+    static_folder = PROJECT_ROOT / "static"
     app = Flask(
         __name__,
-        static_folder=str(PROJECT_ROOT / "static"),
+        static_folder=str(static_folder),
+        # Content-hashed URLs, cached for a year (workshop/staticfiles.py).
+        static_url_path=staticfiles.versioned_prefix(static_folder),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.from_object(DefaultConfig)
@@ -28,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     documentcache.init_app(app)
     store.init_app(app)
+    staticfiles.init_app(app)
     httpresponses.init_app(app)
     filters.init_app(app)
     assets.init_app(app)

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from functools import partial
 
 from workshop import calendarfiles, frab, newsfeed
-from workshop.catalogue import Described, Endpoint, Example, Parameter, Route, edition_parameter, openapi_path
+from workshop.catalogue import Described, Endpoint, Route, item_endpoint
 from workshop.documents import API_RESOURCES, RESOURCE, resource_payload
 from workshop.envelopes import envelope_schema
 from workshop.model import Content, Edition
 from workshop.outputfields import camel
 
-MAX_ITEM_EXAMPLES = 10
 CALENDAR_SCHEMA = {"type": "string", "description": "An iCalendar (RFC 5545) VCALENDAR.", "pattern": "^BEGIN:VCALENDAR"}
 SCHEDULE_XML_SCHEMA = {"type": "string", "description": "A frab/c3voc schedule.xml document.", "pattern": "<schedule>"}
 
@@ -86,46 +85,16 @@ if [resource.name for resource in RESOURCES] != list(API_RESOURCES):
 
 
 def _item_calendars(content: Content, route: Route, *, noun: str, listed_in: str) -> Iterator[Endpoint]:
-    # One path for every edition: editions and ids are examples (they grow with the data), and the
-    # parameters' examples are the ids of one edition that has items (the current one when it has).
-    ((argument, values),) = route.arguments.items()
-    served = route.served
-    assert served is not None
-    ids = {name: tuple(values(edition)) for name, edition in content.editions.items()}
-    shown = next((name for name in (content.current, *ids) if ids[name]), content.current)
-    examples = tuple(
-        Example(
-            f"{name}.{noun}.{item_id}.ics",
-            f"{name}/{item_id}",
-            f"{item_id} ({name})",
-            partial(
-                lambda edition, item: served.document(content, edition, **{argument: item}).body.decode(),
-                content.editions[name],
-                item_id,
-            ),
-        )
-        # A few show the shape; a program of a hundred sessions needs no hundred examples.
-        for name, edition_ids in ids.items()
-        for item_id in edition_ids[:MAX_ITEM_EXAMPLES]
-    )
-    note = "" if examples else f" No {noun} is published yet: every id answers 404 until one is."
-    ((endpoint, rule),) = route.rules()
-    yield Endpoint(
-        route=endpoint,
-        path=openapi_path(rule, {}),
-        scope="edition",
+    yield item_endpoint(
+        content,
+        route,
+        noun=noun,
+        listed_in=listed_in,
         operation_id=f"get{camel(noun)}Calendar",
         tag="Calendars",
         summary=f"One {noun} of an edition as a calendar file",
-        description="A single event, to add to a calendar (the page's 'Add to calendar' links). "
-        f"An id that is not a {noun} of the edition answers 404.{note}",
-        media_type=route.media_type,
+        description="A single event, to add to a calendar (the page's 'Add to calendar' links).",
         schema=CALENDAR_SCHEMA,
-        parameters=(
-            edition_parameter(content, shown),
-            Parameter(argument, f"Id of a {noun} of the edition: {listed_in}.", ids[shown][:MAX_ITEM_EXAMPLES]),
-        ),
-        examples=examples,
     )
 
 

@@ -15,6 +15,7 @@ values, never enums: they grow with the data.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,11 @@ Scope = Literal["api", "current", "edition"]
 SchemaSpec = Mapping[str, Any] | type[Schema]
 # The values of a URL argument, for an edition: every one answers 200 (the export requests each).
 Values = Callable[[Edition], Sequence[str]]
+
+
+def _is_json(media_type: str) -> bool:
+    # application/feed+json is JSON too (a structured syntax suffix, RFC 6839).
+    return media_type == JSON or media_type.endswith("+json")
 
 
 @dataclass(frozen=True)
@@ -110,8 +116,7 @@ class Endpoint:
 
     @property
     def is_json(self) -> bool:
-        # application/feed+json is JSON too (a structured syntax suffix, RFC 6839).
-        return self.media_type == JSON or self.media_type.endswith("+json")
+        return _is_json(self.media_type)
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,10 @@ TAGS = (
         "iCalendar (RFC 5545) for calendar applications: a feed per edition, and one file per date or session.",
     ),
     Tag("Other formats", "The program as frab/c3voc schedule JSON and XML, and the announcements as a JSON Feed 1.1."),
+    Tag(
+        "Papers",
+        "Each accepted paper as JSON, BibTeX and CSL-JSON, and all of an edition's papers as BibTeX and CSL-JSON.",
+    ),
 )
 
 
@@ -258,12 +267,76 @@ def _described_endpoint(content: Content, declared: Route, route: str, rule: str
     )
 
 
+MAX_ITEM_EXAMPLES = 10
+
+
+def item_endpoint(
+    content: Content,
+    route: Route,
+    *,
+    noun: str,
+    listed_in: str,
+    operation_id: str,
+    tag: str,
+    summary: str,
+    description: str,
+    schema: SchemaSpec,
+    link: bool = False,
+) -> Endpoint:
+    """The one operation of a route with an item argument (a session's calendar file, a paper's BibTeX).
+
+    One path for every edition: editions and ids are examples (they grow with the data), and the
+    parameters' examples are the ids of one edition that has items (the current one when it has).
+    """
+    ((argument, values),) = route.arguments.items()
+    served = route.served
+    assert served is not None
+    suffix = route.path.rsplit(">", 1)[1]  # .ics, .bib, .csl.json
+    ids = {name: tuple(values(edition)) for name, edition in content.editions.items()}
+    shown = next((name for name in (content.current, *ids) if ids[name]), content.current)
+
+    def example(edition: str, item_id: str) -> Any:
+        body = served.document(content, content.editions[edition], **{argument: item_id}).body
+        return json.loads(body) if _is_json(route.media_type) else body.decode()
+
+    examples = tuple(
+        Example(
+            f"{name}.{noun}.{item_id}{suffix}",
+            f"{name}/{item_id}",
+            f"{item_id} ({name})",
+            partial(example, name, item_id),
+        )
+        # A few show the shape; a program of a hundred sessions needs no hundred examples.
+        for name, edition_ids in ids.items()
+        for item_id in edition_ids[:MAX_ITEM_EXAMPLES]
+    )
+    note = "" if examples else f" No {noun} is published yet: every id answers 404 until one is."
+    ((endpoint, rule),) = route.rules()
+    return Endpoint(
+        route=endpoint,
+        path=openapi_path(rule, {}),
+        scope="edition",
+        operation_id=operation_id,
+        tag=tag,
+        summary=summary,
+        description=f"{description} An id that is not a {noun} of the edition answers 404.{note}",
+        media_type=route.media_type,
+        schema=schema,
+        parameters=(
+            edition_parameter(content, shown),
+            Parameter(argument, f"Id of a {noun} of the edition: {listed_in}.", ids[shown][:MAX_ITEM_EXAMPLES]),
+        ),
+        examples=examples,
+        link=link,
+    )
+
+
 def all_routes() -> tuple[Route, ...]:
     """Every route of the API, in the order the documentation lists them."""
     # Declared beside what they build, which describes these routes in turn: imported when asked for.
-    from workshop import apiindex, apiroutes, openapi
+    from workshop import apiindex, apiroutes, openapi, paperroutes
 
-    return (*apiindex.ROUTES, *openapi.ROUTES, *apiroutes.EDITION_ROUTES)
+    return (*apiindex.ROUTES, *openapi.ROUTES, *apiroutes.EDITION_ROUTES, *paperroutes.ROUTES)
 
 
 def api_endpoints(content: Content) -> list[Endpoint]:

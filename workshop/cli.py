@@ -6,11 +6,12 @@ what is wrong) when a data file is broken.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import NoReturn
 
 import click
-from flask import Flask
+from flask import Config, Flask
 
 from workshop.config import DefaultConfig
 from workshop.content import ContentError
@@ -41,6 +42,16 @@ def app_for(data_dir: Path | None, **settings: object) -> Flask:
     if data_dir is not None:
         settings["DATA_DIR"] = str(data_dir)
     return create_app(settings)
+
+
+def configured_data_dir(data_dir: Path | None) -> Path:
+    """``data_dir``, or the folder the server would read (WORKSHOP_DATA_DIR, else the project's data folder)."""
+    if data_dir is not None:
+        return data_dir
+    config = Config(Path.cwd())
+    config.from_object(DefaultConfig)
+    config.from_prefixed_env("WORKSHOP")
+    return Path(config["DATA_DIR"])
 
 
 DATA_DIR_OPTION = click.option(
@@ -201,3 +212,96 @@ def import_papers_command(
         raise click.ClickException(f"{error}\nNothing was written.") from None
     for line in result.report_lines:
         click.echo(line)
+
+
+def _fail(error: Exception) -> NoReturn:
+    raise click.ClickException(str(error)) from None
+
+
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@main.command("new-edition")
+@click.argument("new")
+@click.option("--from", "old", required=True, help="The edition to start from (its folder name).")
+@click.option("--date", "day", type=DAY, default=None, help="The new workshop's day (default: OLD's, one year later).")
+@click.option("--deadline", type=DAY, default=None, help="The submission deadline (default: OLD's, one year later).")
+@click.option("--make-current", is_flag=True, help="Also serve NEW at / (editions.yaml's 'current').")
+@DATA_DIR_OPTION
+def new_edition_command(
+    *,
+    new: str,
+    old: str,
+    day: dt.datetime | None,
+    deadline: dt.datetime | None,
+    make_current: bool,
+    data_dir: Path | None,
+) -> None:
+    """Start edition NEW from OLD: keep what carries over, clear the rest with placeholders marked TODO."""
+    from workshop.newedition import new_edition
+    from workshop.scaffold import ScaffoldError
+
+    folder = configured_data_dir(data_dir)
+    try:
+        result = new_edition(
+            folder,
+            new,
+            old,
+            day=day.date() if day else None,
+            deadline=deadline.date() if deadline else None,
+            make_current=make_current,
+        )
+    except ContentError as error:
+        fail_with_problems(error, f" in {folder}; fix them first: nothing was written")
+    except ScaffoldError as error:
+        _fail(error)
+    click.echo(
+        f"Wrote {result.folder}/ (workshop on {result.day}, deadline {result.deadline}: placeholders). "
+        f"Placeholders are marked TODO: grep -rn TODO {result.folder}. "
+        + ("It is now the current edition." if result.made_current else "Serve it at / with --make-current.")
+    )
+
+
+@main.command("new-site")
+@click.argument("data_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", required=True, help="The workshop's title.")
+@click.option("--venue-city", "city", required=True, help="Where the workshop takes place.")
+@click.option("--timezone", required=True, help="The venue's IANA time zone, e.g. Europe/Paris.")
+@click.option("--date", "day", type=DAY, required=True, help="The workshop's day.")
+@click.option("--edition", default=None, help="The edition's folder name (default: from the title and the year).")
+@click.option(
+    "--venue-name", default=None, help="The host conference or event, shown as '<name> workshop' (default: the year)."
+)
+@click.option("--deadline", type=DAY, default=None, help="The submission deadline (default: 8 weeks before the day).")
+def new_site_command(
+    *,
+    data_dir: Path,
+    title: str,
+    city: str,
+    timezone: str,
+    day: dt.datetime,
+    edition: str | None,
+    venue_name: str | None,
+    deadline: dt.datetime | None,
+) -> None:
+    """Create DIR, a data folder for another workshop: valid at once, placeholders marked TODO."""
+    from workshop.newsite import new_site
+    from workshop.scaffold import ScaffoldError
+
+    try:
+        result = new_site(
+            data_dir,
+            title=title,
+            city=city,
+            timezone=timezone,
+            day=day.date(),
+            edition=edition,
+            venue_name=venue_name,
+            deadline=deadline.date() if deadline else None,
+        )
+    except ScaffoldError as error:
+        _fail(error)
+    click.echo(
+        f"Wrote {data_dir}/ (edition {result.edition}). Placeholders are marked TODO: grep -rn TODO {data_dir}. "
+        f"Check it with: python -m workshop check --data-dir {data_dir}"
+    )

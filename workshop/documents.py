@@ -173,8 +173,8 @@ def page_url(edition: str, anchor: str | None = None) -> str:
 
 
 def paper_url(edition: str, paper_id: str) -> str:
-    """A paper's own page, /<edition>/papers/<id>/ (the paper pages' route builds the same URL: keep one)."""
-    return f"{page_url(edition)}papers/{paper_id}/"
+    """The page of one paper, ``/<edition>/papers/<id>/`` (its PDF is ``/<edition>/papers/<id>.pdf``)."""
+    return url_for("pages.paper_page", edition=edition, paper_id=paper_id)
 
 
 # --- What the site serves: pure builders, registered once with their key, type and cache policy ---
@@ -241,6 +241,14 @@ def _page_anchor(edition: Edition, resource: str) -> str | None:
     return resource
 
 
+def _served_section(edition: Edition, resource: str) -> Mapping[str, Any]:
+    """A section as the API serves it: each paper with its page's URL."""
+    if resource != "papers":
+        return edition[resource]
+    papers = [{**paper, "html_url": paper_url(edition.name, paper["id"])} for paper in edition.papers]
+    return {**edition[resource], "papers": papers}
+
+
 def check_resource(resource: str) -> str:
     if resource not in API_RESOURCES:
         raise NotFound(f"No resource {resource!r}. Resources: {', '.join(API_RESOURCES)}.")
@@ -250,9 +258,9 @@ def check_resource(resource: str) -> str:
 def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
     check_resource(resource)
     if resource == "site":
-        data: Mapping[str, Any] = {section_key(name): edition[name] for name in RESOURCE_SCHEMAS}
+        data: Mapping[str, Any] = {section_key(name): _served_section(edition, name) for name in RESOURCE_SCHEMAS}
     else:
-        data = edition[resource]
+        data = _served_section(edition, resource)
     # Dumped through the schema the OpenAPI document shows: one description of the envelope.
     return envelope_schema(content, resource)().dump(
         {

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import mimetypes
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +35,15 @@ from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWa
 
 from workshop.catalogue import api_urls
 from workshop.content import dump_edition
-from workshop.model import Content
+from workshop.model import Content, Edition
 from workshop.store import get_content
 
-# Python knows .ics only from the system's /etc/mime.types, and some of those map .xml to
-# text/xml: say both here, so that the type check below holds on any machine (it stays
+# Python knows .ics and .bib only from the system's /etc/mime.types, and some of those map .xml
+# to text/xml: say them here, so that the type check below holds on any machine (it stays
 # strict for every other file).
 mimetypes.add_type("text/calendar", ".ics")
 mimetypes.add_type("application/xml", ".xml")
+mimetypes.add_type("text/x-bibtex", ".bib")
 
 
 # The blueprints whose routes are pages (the API's documents come from its catalogue).
@@ -65,15 +66,28 @@ class ExportError(Exception):
 # --- URL generators ----------------------------------------------------------------
 
 
+# The values of a page's other arguments, per edition: one page per paper.
+PAGE_ITEMS: dict[str, Callable[[Edition], list[str]]] = {
+    "paper_id": lambda edition: [paper["id"] for paper in edition.papers],
+}
+
+
 def page_urls(app: Flask, content: Content) -> Iterator[tuple[str, dict[str, str]]]:
     """(endpoint, values) of every page: each GET route of the page blueprints (the pages and /api/)
-    whose only argument is the edition, for every edition. Photos and PDFs are files of the data
-    folder, listed from the content (:func:`photo_urls`, :func:`paper_pdf_urls`)."""
+    whose arguments are the edition and at most one of :data:`PAGE_ITEMS`, for every edition (and
+    item). Photos and PDFs are files of the data folder, listed from the content (:func:`photo_urls`,
+    :func:`paper_pdf_urls`)."""
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] not in PAGE_BLUEPRINTS or "GET" not in (rule.methods or ()):
             continue
-        if rule.arguments == {"edition"}:
-            yield from ((rule.endpoint, {"edition": edition}) for edition in content.editions)
+        items = rule.arguments - {"edition"}
+        if "edition" in rule.arguments and len(items) <= 1 and items <= set(PAGE_ITEMS):
+            for name, edition in content.editions.items():
+                if not items:
+                    yield rule.endpoint, {"edition": name}
+                    continue
+                (item,) = items
+                yield from ((rule.endpoint, {"edition": name, item: value}) for value in PAGE_ITEMS[item](edition))
         elif not rule.arguments:
             yield rule.endpoint, {}
 

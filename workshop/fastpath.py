@@ -3,7 +3,7 @@
 Every page, API document and static file is the same bytes for every visitor
 until the content changes. The first time Flask answers a plain GET for one of
 them, this WSGI middleware keeps the finished response (status, every header,
-body, and a gzip copy); later requests for that path under the same content
+body, and a gzip copy of text: workshop/compression.py); later requests for that path under the same content
 version are answered from memory: 200, HEAD, 304 (If-None-Match, If-Modified-Since)
 and, where Flask serves ranges (static files), 206. Each is decided as Flask
 decides it, with werkzeug's own parsers and conditional logic. What only Flask
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gzip
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from werkzeug.http import parse_date, parse_range_header, remove_entity_headers
 from werkzeug.sansio.http import is_resource_modified
 
+from workshop.compression import gzip_body, gzip_etag, worth_compressing
 from workshop.negotiation import DISTINCT_VALUES, accepts_gzip, admits
 
 if TYPE_CHECKING:
@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 REPLAYABLE = "workshop.replayable"
 # Headers that describe a moment, not the content: never replayed.
 MOMENT_HEADERS = frozenset({"date", "expires"})
-MIN_GZIP_SIZE = 1024
+# Set by the fast path on a request whose answer it may keep: Flask leaves that answer
+# uncompressed (the fast path needs the plain bytes, and sends its own gzip copy).
+LEARNING = "workshop.fastpath.learning"
 # WSGI status lines, as werkzeug writes them.
 STATUS_LINES = {200: "200 OK", 206: "206 PARTIAL CONTENT", 304: "304 NOT MODIFIED"}
 
@@ -129,12 +131,12 @@ class ReplayedResponse:
         names = {name.lower(): value for name, value in self.headers}
         self.last_modified = parse_date(names.get("last-modified"))
         self.serves_ranges = names.get("accept-ranges") == "bytes"
-        if len(self.body) >= MIN_GZIP_SIZE:
-            self.gzipped = gzip.compress(self.body, compresslevel=9, mtime=0)
+        if worth_compressing(self.mimetype, self.body):
+            self.gzipped = gzip_body(self.body)
         self._plain = self._variant(self.body, f'"{self.etag}"', gzipped=False)
         self._zipped = None
         if self.gzipped is not None:
-            self._zipped = self._variant(self.gzipped, f'"{self.etag}-gzip"', gzipped=True)
+            self._zipped = self._variant(self.gzipped, f'"{gzip_etag(self.etag)}"', gzipped=True)
         self._validators = frozenset(variant.etag for variant in (self._plain, self._zipped) if variant is not None)
 
     def _variant(self, body: bytes, etag: str, *, gzipped: bool) -> Variant:
@@ -268,9 +270,10 @@ class ReplayedResponses:
             captured.update(status=status, headers=headers, exc_info=exc_info)
             return written.append
 
+        environ[LEARNING] = True
         chunks = self.wsgi_app(environ, capture)
         # Kept only when served from the same content version the table is for.
-        if environ.get(REPLAYABLE) == version and captured.get("status", "").startswith("200") and not written:
+        if environ.get(REPLAYABLE) is not None and captured.get("status", "").startswith("200") and not written:
             try:
                 body = b"".join(chunks)
             finally:
@@ -280,7 +283,9 @@ class ReplayedResponses:
             chunks = [body]
             prepared = replayed_response(captured["headers"], body)
             if prepared is not None:
-                table[request.key] = prepared
+                if environ[REPLAYABLE] == version:
+                    table[request.key] = prepared
+                # Sent as prepared even when not kept (the content changed meanwhile): gzipped when accepted.
                 reply = prepared.reply(request)
                 if reply is not None:
                     start_response(STATUS_LINES[reply.status], reply.headers.copy())

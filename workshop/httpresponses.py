@@ -1,5 +1,5 @@
 """HTTP concerns in one place: conditional responses, caching and security
-headers, and the single error shape.
+headers, gzip of what the fast path does not keep, and the single error shape.
 
 Views hand a prepared :class:`~workshop.documents.Document` to :func:`respond`
 and set no headers themselves.
@@ -14,10 +14,12 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 
+from workshop.compression import compressible, gzip_body, gzip_etag, worth_compressing
 from workshop.documents import Document, Served, encode_json
-from workshop.fastpath import REPLAYABLE
+from workshop.fastpath import LEARNING, REPLAYABLE
 from workshop.model import Edition
-from workshop.negotiation import admits
+from workshop.negotiation import accepts_gzip, admits
+from workshop.staticfiles import IMMUTABLE_MAX_AGE, STATIC_ENDPOINTS
 from workshop.store import get_content
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -76,8 +78,6 @@ def respond(document: Document, *, fresh_for: int | None = None, replayable: boo
         response.last_modified = document.last_modified
     if document.alternates:
         response.headers["Link"] = link_header(document.alternates)
-    # The fast path may send the same document gzipped.
-    response.vary.add("Accept-Encoding")
     if replayable:
         mark_replayable()
     response.cache_control.public = True
@@ -128,9 +128,45 @@ def _handle_unexpected_error(error: Exception) -> Response:
     return _handle_http_error(InternalServerError("The server failed to answer this request; it has been logged."))
 
 
-def _mark_static_replayable(response: Response) -> Response:
-    if request.endpoint == "static" and response.status_code == 200:
+def _static_file_caching(response: Response) -> Response:
+    """Static files are replayable; under their versioned URL (the "static" endpoint), cached for a year."""
+    if request.endpoint not in STATIC_ENDPOINTS or response.status_code not in (200, 206, 304):
+        return response
+    if response.status_code == 200:
         mark_replayable()
+    if request.endpoint == "static":
+        response.cache_control.public = True
+        response.cache_control.max_age = IMMUTABLE_MAX_AGE
+        response.cache_control.immutable = True
+        response.cache_control.no_cache = False
+    return response
+
+
+def _compress(response: Response) -> Response:
+    """Every compressible answer gzipped for a client that accepts it (the rule: workshop/compression.py).
+
+    Except the one the fast path is learning: it keeps the plain bytes and sends its own gzip copy.
+    """
+    if not compressible(response.mimetype or "") or "Content-Encoding" in response.headers:
+        return response
+    response.vary.add("Accept-Encoding")
+    learned = request.environ.get(LEARNING) and request.environ.get(REPLAYABLE) is not None
+    if (learned and response.status_code == 200 and "ETag" in response.headers) or response.status_code in (206, 304):
+        return response
+    if not accepts_gzip(request.headers.get("Accept-Encoding", "")):
+        return response
+    # A file (send_file) is read here: only small static files are text, and the fast path keeps them anyway.
+    response.direct_passthrough = False
+    body = response.get_data()
+    if not worth_compressing(response.mimetype or "", body):
+        return response
+    response.set_data(gzip_body(body))
+    response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag:
+        response.set_etag(gzip_etag(etag), weak=weak)
+        # The client may hold this representation's ETag (answered 200 above against the plain one's).
+        response.make_conditional(request)
     return response
 
 
@@ -154,5 +190,7 @@ def init_app(app: Flask) -> None:
     )
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected_error)
+    # Run last (after_request functions run in reverse order): on the finished answer.
+    app.after_request(_compress)
     app.after_request(_add_security_headers)
-    app.after_request(_mark_static_replayable)
+    app.after_request(_static_file_caching)

@@ -93,7 +93,9 @@ class ApiConverter(OpenAPIConverter):
         document = super().fields2jsonschema(field_map, partial=partial)
         # Loading fills every optional field (null or its default) and derives the dump_only ones,
         # so every field is in every response: clients need not test for presence.
-        document["required"] = list(document["properties"])
+        # Except in formats whose rules forbid null (CSL-JSON): there, a field marked may_be_absent is left out.
+        absent = {field.data_key or name for name, field in field_map.items() if field.metadata.get("may_be_absent")}
+        document["required"] = [name for name in document["properties"] if name not in absent]
         return document
 
     def schema2jsonschema(self, schema: Any) -> dict[str, Any]:

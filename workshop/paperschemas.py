@@ -142,6 +142,10 @@ class PaperSchema(StrictSchema):
     slides = WebUrl("The slides.", load_default=None)
     poster = WebUrl("The poster.", load_default=None)
     code = WebUrl("The code.", load_default=None)
+    html_url = fields.String(
+        dump_only=True,
+        metadata={"description": "The paper's page on this site, /<edition>/papers/<id>/.", "format": "uri-reference"},
+    )
     source = fields.Nested(
         PaperSourceSchema,
         load_default=None,

@@ -81,12 +81,15 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 @contextmanager
-def scratch_copy(data_dir: Path) -> Iterator[Path]:
-    """A copy of the data folder (hard-linked files where possible) with the same name, removed afterwards."""
+def scratch_copy(data_dir: Path, purpose: str = "import-papers") -> Iterator[Path]:
+    """A copy of the data folder (hard-linked files where possible) with the same name, removed afterwards.
+
+    Its files are links to the real ones: replace a file in it (write_atomic), never write into one.
+    """
     try:
-        parent = Path(tempfile.mkdtemp(prefix=".import-papers-", dir=data_dir.parent))
+        parent = Path(tempfile.mkdtemp(prefix=f".{purpose}-", dir=data_dir.parent))
     except OSError:
-        parent = Path(tempfile.mkdtemp(prefix="import-papers-"))
+        parent = Path(tempfile.mkdtemp(prefix=f"{purpose}-"))
     try:
         copy = parent / data_dir.name
         shutil.copytree(data_dir, copy, symlinks=True, copy_function=_link_or_copy)

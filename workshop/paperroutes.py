@@ -1,0 +1,170 @@
+"""The catalogue's entries for the papers: each paper as JSON, BibTeX and CSL-JSON, and all of an
+edition's papers as BibTeX and CSL-JSON (workshop/catalogue.py says how an entry is read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any
+
+from flask import url_for
+from marshmallow import Schema, fields, validate
+
+from workshop import citations
+from workshop.catalogue import Described, Endpoint, Route, SchemaSpec, item_endpoint
+from workshop.documents import API_VERSION, Served, paper_url
+from workshop.envelopes import CONTENT_VERSION_PATTERN
+from workshop.model import Content, Edition
+from workshop.outputfields import described, edition_id, site_path, text
+from workshop.paperschemas import PaperSchema
+
+BIBTEX_SCHEMA = {"type": "string", "description": "BibTeX entries (@inproceedings), UTF-8.", "pattern": "^@"}
+
+
+def paper_document_schema(content: Content) -> type[Schema]:
+    return Schema.from_dict(
+        {
+            "api_version": text("Version of the API.", validate=validate.OneOf([API_VERSION])),
+            "content_version": text(
+                "Version of the content: changes whenever the data files do.",
+                validate=validate.Regexp(CONTENT_VERSION_PATTERN),
+            ),
+            "edition": edition_id(content, "The edition of the paper (its folder name)."),
+            "url": site_path("This document's own URL."),
+            "html_url": site_path("The paper's page."),
+            "data": fields.Nested(PaperSchema, **described("The paper, as an item of papers.json.")),
+        },
+        name="PaperDocumentSchema",
+    )
+
+
+def paper_payload(content: Content, edition: Edition, paper_id: str) -> dict[str, Any]:
+    paper = citations.find_paper(edition, paper_id)
+    page = paper_url(edition.name, paper_id)
+    return paper_document_schema(content)().dump(
+        {
+            "api_version": API_VERSION,
+            "content_version": content.version,
+            "edition": edition.name,
+            "url": url_for("api.paper", edition=edition.name, paper_id=paper_id),
+            "html_url": page,
+            "data": {**paper, "html_url": page},
+        }
+    )
+
+
+PAPER = Served(
+    "paper",
+    "application/json",
+    lambda content, edition, paper_id: paper_payload(content, edition, paper_id),  # noqa: PLW0108
+    alternates=lambda content, edition, paper_id: ((paper_url(edition.name, paper_id), "text/html"),),
+)
+
+
+def _paper_ids(edition: Edition) -> Sequence[str]:
+    return [paper["id"] for paper in edition.papers]
+
+
+def _per_paper(
+    content: Content,
+    route: Route,
+    *,
+    name: str,
+    summary: str,
+    description: str,
+    schema: Callable[[Content], SchemaSpec],
+) -> Iterator[Endpoint]:
+    yield item_endpoint(
+        content,
+        route,
+        noun="paper",
+        listed_in="the id of an item of its papers.json",
+        operation_id=f"get{name}",
+        tag="Papers",
+        summary=summary,
+        description=description,
+        schema=schema(content),
+        link=route.key == "paper",
+    )
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        "paper",
+        "papers/<paper_id>.json",
+        PAPER,
+        "edition",
+        describe=partial(
+            _per_paper,
+            name="Paper",
+            summary="One paper of an edition",
+            description="An accepted paper, as its item of papers.json, with its page's URL.",
+            schema=paper_document_schema,
+        ),
+        arguments={"paper_id": _paper_ids},
+    ),
+    Route(
+        "paper_bib",
+        "papers/<paper_id>.bib",
+        citations.PAPER_BIB,
+        "edition",
+        describe=partial(
+            _per_paper,
+            name="PaperBibtex",
+            summary="One paper of an edition as BibTeX",
+            description="An @inproceedings entry keyed <edition>-<paper id>, for BibTeX and biber (UTF-8).",
+            schema=lambda content: BIBTEX_SCHEMA,
+        ),
+        arguments={"paper_id": _paper_ids},
+    ),
+    Route(
+        "paper_csl",
+        "papers/<paper_id>.csl.json",
+        citations.PAPER_CSL,
+        "edition",
+        describe=partial(
+            _per_paper,
+            name="PaperCsl",
+            summary="One paper of an edition as CSL-JSON",
+            description="A CSL-JSON item (type paper-conference) for Zotero, Pandoc and citeproc.",
+            schema=lambda content: citations.CslItemSchema,
+        ),
+        arguments={"paper_id": _paper_ids},
+    ),
+    Route(
+        "papers_bib",
+        "papers.bib",
+        citations.PAPERS_BIB,
+        "both",
+        described=(
+            Described(
+                name="PapersBibtex",
+                example="papers.bib",
+                summary="Papers of {edition} as BibTeX",
+                description="Every accepted paper as an @inproceedings entry keyed <edition>-<paper id>, "
+                "in the order of papers.json (empty while none is accepted).",
+                tag="Papers",
+                schema=lambda content: {**BIBTEX_SCHEMA, "pattern": "^(@|$)"},
+                payload=citations.papers_bibtex,
+            ),
+        ),
+    ),
+    Route(
+        "papers_csl",
+        "papers.csl.json",
+        citations.PAPERS_CSL,
+        "both",
+        described=(
+            Described(
+                name="PapersCsl",
+                example="papers.csl.json",
+                summary="Papers of {edition} as CSL-JSON",
+                description="Every accepted paper as a CSL-JSON item, in the order of papers.json.",
+                tag="Papers",
+                schema=lambda content: {"type": "array", "items": {"$ref": "#/components/schemas/CslItem"}},
+                payload=citations.papers_csl,
+            ),
+        ),
+    ),
+)
