@@ -54,6 +54,8 @@ def hard_app(tmp_path: Path) -> Flask:
     start = text.index("    authors:\n")
     end = text.index("    abstract:")
     papers.write_text(text[:start] + HARD_AUTHORS + text[end:], encoding="utf-8")
+    # The poster session names who presents the paper: one of its authors, now these.
+    edit_data_file(data / "example" / "program.yaml", "name: Alan Example", "name: Tom Anderson")
     return build_app(data, SITE_URL=SITE_URL)
 
 
