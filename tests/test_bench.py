@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROJECT_ROOT
 
 BENCH = PROJECT_ROOT / "scripts" / "bench.py"
@@ -78,6 +80,7 @@ def test_bench_at_scale_times_the_reload(tmp_path: Path) -> None:
     assert_stopped(report["pids"])
 
 
+@pytest.mark.browser  # the filter's keystroke is measured in Chromium
 def test_bench_papers_runs_and_prints_every_measure() -> None:
     # A small edition and one run: that the script works end to end, not how fast anything is.
     small = ["--papers", "20", "--sessions", "4", "--repeat", "1"]
