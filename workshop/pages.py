@@ -11,7 +11,7 @@ from workshop import documents, paperpage
 from workshop.httpresponses import serve
 from workshop.model import Edition
 from workshop.routing import current_edition
-from workshop.storedfiles import PAPER_FOLDER, PHOTO_FOLDER, paper_file, photo_file
+from workshop.storedfiles import PAPER_FOLDER, PAPER_SUFFIXES, PHOTO_FOLDER, PHOTO_SUFFIXES, stored_file
 
 bp = Blueprint("pages", __name__)
 
@@ -38,10 +38,7 @@ def social_card(edition: Edition) -> Response:
 
 @bp.get(f"/<edition:edition>/{PHOTO_FOLDER}/<path:filename>")
 def photo(edition: Edition, filename: str) -> Response:
-    path = photo_file(Path(current_app.config["DATA_DIR"]), edition.name, filename)
-    if path is None:
-        raise NotFound(f"No photo {filename!r} in the {PHOTO_FOLDER}/ folder of {edition.name}.")
-    return send_file(path)
+    return send_stored(edition, PHOTO_FOLDER, filename, PHOTO_SUFFIXES, "photo")
 
 
 @bp.get(f"/<edition:edition>/{PAPER_FOLDER}/<paper_id>/")
@@ -55,7 +52,12 @@ def paper_pdf(edition: Edition, filename: str) -> Response:
     """A paper's PDF stored with the edition (``pdf: papers/<id>.pdf`` in papers.yaml)."""
     if filename in edition.by_id["papers"]:  # the page's URL without its slash, as a static host answers it
         return redirect(documents.paper_url(edition.name, filename), code=308)
-    path = paper_file(Path(current_app.config["DATA_DIR"]), edition.name, filename)
+    return send_stored(edition, PAPER_FOLDER, filename, PAPER_SUFFIXES, "PDF")
+
+
+def send_stored(edition: Edition, folder: str, name: str, suffixes: frozenset[str], noun: str) -> Response:
+    """A file stored with the edition, if workshop/storedfiles.py's rules let the site serve it; else 404."""
+    path = stored_file(Path(current_app.config["DATA_DIR"]), edition.name, folder, name, suffixes)
     if path is None:
-        raise NotFound(f"No PDF {filename!r} in the {PAPER_FOLDER}/ folder of {edition.name}.")
+        raise NotFound(f"No {noun} {name!r} in the {folder}/ folder of {edition.name}.")
     return send_file(path)
