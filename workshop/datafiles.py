@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from werkzeug.security import safe_join
-
 # (path relative to the data folder, size in bytes, modification time in ns)
 FileState = tuple[str, int, int]
 
@@ -62,18 +60,6 @@ def relative_name(data_dir: Path, path: Path | str) -> str:
 def is_inside(root: Path, path: Path | str) -> bool:
     """Whether ``path``, links resolved, is ``root`` (itself resolved) or under it."""
     return Path(os.path.realpath(path)).is_relative_to(root)
-
-
-def file_inside(data_dir: Path, *parts: str) -> Path | None:
-    """``data_dir/parts`` if it is, links resolved, inside the data folder; else None.
-
-    For what is read from the disk while serving (photos): a link planted after the
-    content was loaded must not serve a file from elsewhere.
-    """
-    path = safe_join(str(data_dir), *parts)
-    if path is None or not is_inside(Path(os.path.realpath(data_dir)), path):
-        return None
-    return Path(path)
 
 
 def link_refusal(root: Path, link: Path) -> str | None:
