@@ -295,6 +295,10 @@ def replace_workers(arbiter: Arbiter, booted_pipe: BootedPipe) -> None:
     count = arbiter.num_workers
     booted_pipe.booted(0)  # forget earlier announcements (workers replaced for other reasons)
     _signal(arbiter, signal.SIGTTIN, count)
+    # gunicorn's main loop handles the signals later: until it has, a worker it forked for another
+    # reason (past max_requests) would pass for a new one, and the TTOUs below would be counted
+    # before the TTINs, leaving one worker more for good.
+    _wait(lambda: arbiter.num_workers >= 2 * count, "gunicorn to take the new worker count")
     new: set[int] = set()
 
     def all_forked() -> bool:
