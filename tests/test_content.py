@@ -558,7 +558,7 @@ def test_version_changes_when_a_value_changes(content: Content, data_dir: Path) 
 
 def test_existing_photo_gets_a_url_and_others_get_initials(data_dir: Path) -> None:
     edition = data_dir / "icml2023"
-    (edition / "photos").mkdir()
+    (edition / "photos").mkdir(exist_ok=True)
     (edition / "photos" / "marc.png").write_bytes(tiny_png())
     edit_data_file(
         edition / "committee.yaml", "    affiliation: IAC\n", "    affiliation: IAC\n    photo: photos/marc.png\n"

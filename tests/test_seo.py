@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 from playwright.sync_api import Browser
 
-from tests.conftest import EXAMPLE_DATA, LiveServer, build_app, static_url
+from tests.conftest import EXAMPLE_DATA, LiveServer, build_app
 from tests.dom import Element, parse_html
 from workshop.config import DefaultConfig
 
@@ -131,8 +131,8 @@ def test_link_previews_and_canonical_url_are_absolute(client: FlaskClient) -> No
     assert meta(head, "twitter:card") == "summary_large_image"
     # The current edition's page at / names the edition's own URL.
     assert meta(head_of(client, "/icml2023/"), "og:url") == page_url
-    # The favicon stays.
-    assert head.find_all("link", rel="icon", href=static_url(client.application, "favicon.svg"))
+    # The favicon stays: the theme's (site.yaml).
+    assert head.find_all("link", rel="icon", href="/icml2023/photos/favicon.svg")
 
 
 def test_link_previews_show_the_editions_social_card(client: FlaskClient) -> None:

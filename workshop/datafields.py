@@ -30,6 +30,7 @@ from workshop.storedfiles import (
     PAPER_FOLDER,
 )
 from workshop.textrules import VisibleText
+from workshop.theme import ColourError, css_colour, parse_colour
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Papers' PDFs stored with an edition (workshop/storedfiles.py): papers/<name>.pdf.
@@ -161,6 +162,21 @@ class TimeZoneName(fields.String):
         name = super()._deserialize(value, attr, data, **kwargs)
         timezone_named(name)
         return name
+
+
+class Colour(fields.String):
+    """A CSS colour in sRGB, kept as ``#rrggbb`` (``#rrggbbaa`` when ``translucent`` allows a see-through one)."""
+
+    def __init__(self, description: str, *, translucent: bool = False, **kwargs: Any) -> None:
+        super().__init__(**_described(description, kwargs))
+        self.translucent = translucent
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return css_colour(parse_colour(text, translucent=self.translucent))
+        except ColourError as error:
+            raise ValidationError(str(error)) from None
 
 
 def _unique_ids(items: list[Mapping[str, Any]], field_name: str) -> None:

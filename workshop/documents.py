@@ -23,7 +23,7 @@ from flask_caching import Cache
 from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
-from workshop import names, seo, socialcard
+from workshop import names, seo, socialcard, theme
 from workshop.content import Problem, section_key
 from workshop.documentcache import document_key
 from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
@@ -312,6 +312,8 @@ PAGE = Served(
 SOCIAL_CARD = Served(
     "social-card", socialcard.MIMETYPE, lambda content, edition: socialcard.render(seo.card_text(edition))
 )
+# The edition's colours (site.yaml's theme) as CSS custom properties, for static/css/site.css.
+THEME_CSS = Served("theme-css", "text/css", lambda content, edition: theme.stylesheet(edition["site"]["theme"]))
 ROBOTS_TXT = Served("robots.txt", "text/plain", lambda content, edition: seo.ROBOTS_TXT)
 
 

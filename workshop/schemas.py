@@ -24,6 +24,7 @@ from marshmallow import (
 )
 
 from workshop.datafields import (
+    Colour,
     Id,
     Link,
     Markdown,
@@ -41,6 +42,12 @@ from workshop.storedfiles import (
     is_photo_name,
     photo_file,
 )
+from workshop.theme import (
+    DEFAULT_ACCENT,
+    DEFAULT_HEADER_BACKGROUND,
+    DEFAULT_HEADER_TEXT,
+    contrast_problems,
+)
 from workshop.timeschemas import DatesSchema, ProgramSchema
 
 
@@ -57,6 +64,88 @@ class VenueSchema(StrictSchema):
     )
 
 
+def _theme_file(description: str) -> fields.String:
+    return fields.String(load_default=None, metadata={"description": description})
+
+
+def _file_url(description: str) -> fields.String:
+    return fields.String(dump_only=True, allow_none=True, metadata={"description": description})
+
+
+class HeaderSchema(StrictSchema):
+    background = Colour(
+        "Background colour of the header and its menu (a CSS colour, kept as #rrggbb); under the image, if any.",
+        load_default=DEFAULT_HEADER_BACKGROUND,
+    )
+    text = Colour("Colour of the header's text, menu and button label.", load_default=DEFAULT_HEADER_TEXT)
+    image = _theme_file(
+        f"Background image of the header, a file in the edition's {PHOTO_FOLDER}/ folder (e.g. "
+        f"{PHOTO_FOLDER}/header.jpg). Needs an overlay."
+    )
+    overlay = Colour(
+        "With an image: a colour drawn over it, see-through or not (e.g. '#0b1026cc', 'rgb(0 0 0 / 60%)'). "
+        "The text must keep its contrast on the overlay over the image's darkest and lightest pixels.",
+        translucent=True,
+        load_default=None,
+    )
+    image_url = _file_url("URL of the header's image, or null.")
+
+    @validates_schema
+    def _check_image(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        check_photo(data.get("image"), "image")
+        if data.get("image") is not None and data.get("overlay") is None:
+            raise ValidationError(
+                "A header image needs an overlay colour that keeps the text readable on any part of the image, "
+                "e.g. overlay: '#0b1026cc'.",
+                "overlay",
+            )
+
+    @post_load
+    def _derive(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        data["image_url"] = photo_url(data["image"])
+        return data
+
+
+class ThemeSchema(StrictSchema):
+    accent = Colour(
+        "Colour of links and buttons in light mode (a CSS colour, kept as #rrggbb); "
+        "dark mode's is derived from it, lightened until it reads on the dark page.",
+        load_default=DEFAULT_ACCENT,
+    )
+    header = fields.Nested(
+        HeaderSchema,
+        load_default=lambda: HeaderSchema().load({}),
+        metadata={"description": "The header's colours, or its image; the same in light and dark mode."},
+    )
+    logo = _theme_file(f"Logo shown in the header, a file in the edition's {PHOTO_FOLDER}/ folder.")
+    favicon = _theme_file(
+        f"The icon browsers show in tabs and bookmarks, a file in the edition's {PHOTO_FOLDER}/ folder "
+        "(.svg or .png). Without one, a plain icon."
+    )
+    logo_url = _file_url("URL of the logo, or null.")
+    favicon_url = _file_url("URL of the icon, or null.")
+
+    @validates_schema
+    def _check(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        check_photo(data.get("logo"), "logo")
+        check_photo(data.get("favicon"), "favicon")
+        messages: dict[str, Any] = {}
+        for path, problems in contrast_problems(data).items():
+            *parents, name = path
+            target = messages
+            for parent in parents:
+                target = target.setdefault(parent, {})
+            target[name] = problems
+        if messages:
+            raise ValidationError(messages)
+
+    @post_load
+    def _derive(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        data["logo_url"] = photo_url(data["logo"])
+        data["favicon_url"] = photo_url(data["favicon"])
+        return data
+
+
 class SiteSchema(StrictSchema):
     title = Text("Workshop title.")
     venue = fields.Nested(VenueSchema, required=True, metadata={"description": "The host conference."})
@@ -64,6 +153,11 @@ class SiteSchema(StrictSchema):
     goal = Markdown("The goal statement shown in bold (Markdown).")
     approach = Markdown("How the workshop pursues its goal (Markdown).")
     call_to_action = fields.Nested(LinkSchema, required=True, metadata={"description": "Button below the topics."})
+    theme = fields.Nested(
+        ThemeSchema,
+        load_default=lambda: ThemeSchema().load({}),
+        metadata={"description": "The site's look: accent colour, header, logo and icon. Without it: the default."},
+    )
 
 
 class TopicSchema(StrictSchema):
@@ -84,6 +178,37 @@ class TopicsSchema(StrictSchema):
     unique_ids_in = ("items",)
 
 
+def check_photo(photo: str | None, field_name: str) -> None:
+    """A file the data names in the edition's photos/ folder is one the site serves (workshop/storedfiles.py)."""
+    if photo is None:
+        return
+    folder, _, name = photo.partition("/")
+    if folder != PHOTO_FOLDER or not is_photo_name(name):
+        raise ValidationError(
+            f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
+            f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}, with no part of its path starting with '.'.",
+            field_name,
+        )
+    context = load_context.get(None)
+    if context is None:
+        return
+    where = f"{context.edition_dir.name}/{photo}"
+    if not (context.edition_dir / photo).exists():
+        raise ValidationError(f"No such file: {where}.", field_name)
+    if photo_file(context.edition_dir.parent, context.edition_dir.name, name) is None:
+        raise ValidationError(
+            f"The site does not serve {where}: a photo is a regular image file, and a symbolic link "
+            "must lead to one inside the data folder.",
+            field_name,
+        )
+
+
+def photo_url(photo: str | None) -> str | None:
+    """Where the site serves a file of the photos/ folder: ``/<edition>/photos/<name>``."""
+    context = load_context.get(None)
+    return f"/{context.edition}/{photo}" if photo and context else None
+
+
 class PersonSchema(StrictSchema):
     id = Id()
     name = Text("Full name as the person writes it.")
@@ -101,34 +226,11 @@ class PersonSchema(StrictSchema):
 
     @validates_schema
     def _check_photo(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        photo = data.get("photo")
-        if photo is None:
-            return
-        folder, _, name = photo.partition("/")
-        if folder != PHOTO_FOLDER or not is_photo_name(name):
-            raise ValidationError(
-                f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
-                f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}, with no part of its path starting with '.'.",
-                "photo",
-            )
-        context = load_context.get(None)
-        if context is None:
-            return
-        where = f"{context.edition_dir.name}/{photo}"
-        if not (context.edition_dir / photo).exists():
-            raise ValidationError(f"No such file: {where}.", "photo")
-        if photo_file(context.edition_dir.parent, context.edition_dir.name, name) is None:
-            raise ValidationError(
-                f"The site does not serve {where}: a photo is a regular image file, and a symbolic link "
-                "must lead to one inside the data folder.",
-                "photo",
-            )
+        check_photo(data.get("photo"), "photo")
 
     @post_load
     def _derive(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        context = load_context.get(None)
-        photo = data["photo"]
-        data["photo_url"] = f"/{context.edition}/{photo}" if photo and context else None
+        data["photo_url"] = photo_url(data["photo"])
         data["initials"] = initials(data["name"])
         return data
 
