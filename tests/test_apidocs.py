@@ -12,10 +12,11 @@ from flask.testing import FlaskClient
 from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app, static_url
 from tests.dom import Element, normalize, parse_html
 from workshop.apidocs import markdown_sections
+from workshop.config import DefaultConfig
 
 DOCS = PROJECT_ROOT / "docs" / "api.md"
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-SITE_URL = "https://ml4astro.github.io"
+SITE_URL = DefaultConfig.SITE_URL
 
 
 @pytest.fixture(params=["shipped", "example"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import shutil
 from pathlib import Path
 
@@ -53,8 +54,11 @@ def test_the_new_edition_passes_check_and_is_served_beside_the_current_one(data_
     assert client.get("/icml2024/").status_code == 200
     site = client.get("/api/v1/editions/icml2024/site.json").get_json()["data"]
     old = client.get("/api/v1/editions/icml2023/site.json").get_json()["data"]
+    # The same, with the files the new edition carries (the theme's images) at its own URLs.
+    old = json.loads(json.dumps(old).replace("/icml2023/photos/", "/icml2024/photos/"))
     for key in ("site", "topics", "committee", "logistics", "posters", "call_for_abstracts"):
         assert site[key] == old[key], key
+    assert client.get(site["site"]["theme"]["header"]["image_url"]).status_code == 200
     assert site["program"]["status"] == "to-be-announced"
     workshop_day = next(item for item in site["dates"]["items"] if item["id"] == "workshop")
     assert workshop_day["date"] == "2024-07-28"  # the first of OLD's candidate days, one year later

@@ -51,6 +51,7 @@ from flask import Flask, current_app, url_for
 from icalendar import Calendar, Event, Timezone, vDuration
 from werkzeug.exceptions import NotFound
 
+from workshop.config import calendar_uid_domain
 from workshop.datafields import AOE_NAME, timezone_named
 from workshop.documents import Served
 from workshop.filters import instant_range, long_date, long_instant, weekday_and_day
@@ -58,7 +59,8 @@ from workshop.model import Content, Edition
 from workshop.richtext import RichText
 
 MIMETYPE = "text/calendar"
-PRODID = "-//Machine Learning for Astrophysics//Workshop site//EN"
+# The product that writes the calendars (RFC 5545 3.7.3): this software, whatever the workshop.
+PRODID = "-//Workshop site//Calendars//EN"
 # How often a subscribed calendar should look for changes (a hint; clients choose).
 REFRESH_INTERVAL = dt.timedelta(hours=6)
 GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
@@ -174,7 +176,7 @@ class _EditionFacts:
 
 def _facts(edition: Edition) -> _EditionFacts:
     config = current_app.config
-    return _EditionFacts(edition, config["SITE_URL"].rstrip("/"), config["CALENDAR_UID_DOMAIN"])
+    return _EditionFacts(edition, config["SITE_URL"].rstrip("/"), calendar_uid_domain(config))
 
 
 def _when_text(item: Mapping[str, Any], timezone: str, venue_timezone: str) -> str:

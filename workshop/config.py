@@ -7,9 +7,10 @@ prefix (``WORKSHOP_CACHE_TYPE=RedisCache``, ``WORKSHOP_CACHE_REDIS_URL=...``,
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The example edition that uses every feature: the field reference's examples, and the tests' second data folder.
@@ -29,6 +30,11 @@ def resolve_paths(config: MutableMapping[str, Any]) -> None:
     """
     for name in PATH_SETTINGS:
         config[name] = str(Path(config[name]).absolute())
+
+
+def calendar_uid_domain(config: Mapping[str, Any]) -> str:
+    """The domain of calendar events' UIDs: CALENDAR_UID_DOMAIN, else the host of SITE_URL."""
+    return config["CALENDAR_UID_DOMAIN"] or urlsplit(config["SITE_URL"]).hostname or "localhost"
 
 
 class DefaultConfig:
@@ -63,11 +69,12 @@ class DefaultConfig:
     # scheme and host (and path, when it is not served at the root of its domain).
     # The page's canonical link, OpenGraph and JSON-LD are built on it too (never on
     # the request, as pages are cached).
-    SITE_URL = "https://ml4astro.github.io"
-    # The domain in every calendar event's UID (icml2023-date-submission-deadline@<domain>).
-    # Calendars recognize an event by its UID: never change it once calendars subscribed,
-    # even when the site moves to another address.
-    CALENDAR_UID_DOMAIN = "ml4astro.github.io"
+    # The default is where `make run` serves: set it wherever the site is published.
+    SITE_URL = "http://127.0.0.1:8000"
+    # The domain in every calendar event's UID (<edition>-date-submission-deadline@<domain>);
+    # None: SITE_URL's host. Calendars recognize an event by its UID: never change it once
+    # calendars subscribed, even when the site moves to another address.
+    CALENDAR_UID_DOMAIN = None
 
     # The license of the content the API serves (an SPDX identifier), in openapi.json's info.license:
     # the organizers' choice. CC-BY-4.0 lets other sites reuse the documents with attribution.

@@ -31,7 +31,7 @@ class ProblemSchema(Schema):
 
 
 class DataProblemSchema(Schema):
-    file = text("The data file or folder, relative to the data folder, e.g. icml2023/dates.yaml ('.': the folder).")
+    file = text("The data file or folder, relative to the data folder, e.g. <edition>/dates.yaml ('.': the folder).")
     line = fields.Integer(allow_none=True, **described("Line in the file, when YAML tells it."))
     field = fields.String(allow_none=True, **described("Path of the field, e.g. items[0].at; null for the file."))
     message = text("What is wrong, and how to write it instead.")
@@ -123,7 +123,7 @@ def index_schema(content: Content) -> type[Schema]:
     edition_entry = Schema.from_dict(
         {
             "id": edition_id(content, "The edition's id: its folder name, used in URLs."),
-            "title": text("The workshop's title and its venue, e.g. 'Machine Learning for Astrophysics (ICML 2023)'."),
+            "title": text("The workshop's title and its venue: '<title> (<venue>)'."),
             "current": fields.Boolean(**described("Whether this is the current edition.")),
             "html_url": site_path("The edition's page."),
             "resources": fields.Nested(urls, **described("URL of each resource of this edition.")),

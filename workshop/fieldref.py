@@ -59,7 +59,8 @@ def _presence(field: fields.Field) -> str:
     if field.required:
         return "required"
     default = field.load_default
-    if default is None or default == ():
+    # A computed default (a mapping whose own fields have theirs, listed below it) is not shown.
+    if default is None or default == () or callable(default):
         return "optional"
     return f"optional (default `{default}`)"
 

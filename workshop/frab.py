@@ -100,13 +100,13 @@ class FrabRoomSchema(Schema):
 
 
 class FrabConferenceSchema(Schema):
-    acronym = text("The edition's id, e.g. icml2023.")
+    acronym = text("The edition's id: the name of its data folder.")
     title = text("The workshop and its venue.")
     start = fields.Date(**described("First day: of the sessions, or of the workshop date while none is published."))
     end = fields.Date(**described("Last day."))
     daysCount = fields.Integer(**described("Number of days from start to end."))  # noqa: N815 (frab's name)
     timeslot_duration = text("Grid of the schedule, HH:MM.")
-    time_zone_name = text("IANA time zone of the venue, e.g. Pacific/Honolulu.")
+    time_zone_name = text("IANA time zone of the venue, e.g. Europe/Paris.")
     url = absolute_url_field("The edition's page.")
     rooms = fields.List(fields.Nested(FrabRoomSchema), **described("The rooms (one)."))
     days = fields.List(

@@ -2,7 +2,8 @@
 
 What carries over is copied as the organizers wrote it (comments included), under a
 comment that says what to review: site.yaml (title, venue and texts: the site-level
-settings that exist today), topics.yaml, committee.yaml (and the members' photos),
+settings and the theme, with its logo, icon and header image), topics.yaml, committee.yaml
+(and the members' photos),
 logistics.yaml, posters.yaml and call-for-abstracts.yaml (its format and review; its
 submission link and the deadline it names are this year's to set). What does not carry
 over is cleared (workshop/scaffold.py: dates, program, speakers, papers, announcements).
@@ -64,9 +65,12 @@ def _carried_over(data_dir: Path, old: Edition) -> dict[str, bytes]:
         text = (data_dir / old.name / name).read_text(encoding="utf-8-sig")  # a BOM may only start a file
         header = f"# Carried over from {old.name} by new-edition.\n# {TODO}: review {review}.\n"
         files[name] = (header + text).encode("utf-8")
-    for member in old["committee"]["members"]:
-        if member["photo"] is not None:  # validated: a regular image file inside the edition
-            files[member["photo"]] = (data_dir / old.name / member["photo"]).read_bytes()
+    theme = old["site"]["theme"]
+    photos = [member["photo"] for member in old["committee"]["members"]]
+    photos += [theme["logo"], theme["favicon"], theme["header"]["image"]]
+    for photo in photos:
+        if photo is not None:  # validated: a regular image file inside the edition
+            files[photo] = (data_dir / old.name / photo).read_bytes()
     return files
 
 

@@ -111,7 +111,7 @@ class ApiPlugin(MarshmallowPlugin):
 
 def _new_spec(content: Content) -> APISpec:
     spec = APISpec(
-        title="Machine Learning for Astrophysics workshop API",
+        title=f"{content.current_edition['site']['title']} workshop API",
         version=API_VERSION,
         openapi_version=OPENAPI_VERSION,
         plugins=[ApiPlugin()],
@@ -153,7 +153,7 @@ def _info(content: Content) -> dict[str, Any]:
 
 def _info_description(content: Content) -> str:
     return (
-        "Read-only JSON (and iCalendar) documents of the Machine Learning for Astrophysics workshop, "
+        f"Read-only JSON (and iCalendar) documents of the {content.current_edition['site']['title']} workshop, "
         "for other sites to build on. Every resource document has the same envelope "
         "(api_version, content_version, edition, resource, url, html_url, data); rich text is "
         "{markdown, html}; every instant is ISO 8601 with its offset, and whole days stay dates.\n\n"

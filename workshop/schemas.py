@@ -57,7 +57,7 @@ class LinkSchema(StrictSchema):
 
 
 class VenueSchema(StrictSchema):
-    name = Text("The host conference, e.g. 'ICML 2023'.")
+    name = Text("The host conference or event and its year, shown as '<name> workshop'.")
     city = Text("Where the venue is.", load_default=None)
     timezone = TimeZoneName(
         required=True, metadata={"description": "IANA time zone of the venue (program times are in it)."}
@@ -292,7 +292,7 @@ class AnnouncementsSchema(StrictSchema):
 
 class SubmissionFormatSchema(StrictSchema):
     kind = Text("What authors submit, e.g. 'extended abstract'.")
-    style = Text("Name of the required format, e.g. 'ICML 2023'.")
+    style = Text("Name of the required format, e.g. the host conference's template and year.")
     instructions_url = WebUrl("Author instructions for the format.")
     style_files_url = WebUrl("LaTeX style files.")
     anonymized = fields.Boolean(required=True, metadata={"description": "Whether submissions must be anonymized."})

@@ -1,0 +1,122 @@
+"""Nothing of the shipped workshop is left in the code: a second, unrelated workshop (French text,
+another time zone, other sections and its own theme) shows no ML4Astro, ICML or Honolulu anywhere
+in its pages, API documents, static files or export."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from tests.conftest import build_app, tiny_png
+from workshop.cli import main
+from workshop.export import site_urls
+from workshop.store import get_content
+
+# What belongs to the shipped workshop only, in any case.
+SHIPPED_WORDS = re.compile(r"ml4astro|icml|honolulu|hawaii|machine learning for astrophysics|astrophysi", re.IGNORECASE)
+EDITION = "oceans-2026"
+SITE = """\
+title: Apprentissage profond pour l'océanographie
+venue:
+  name: Journées Mer et Données 2026
+  city: Brest, France
+  timezone: Europe/Paris
+rationale: |
+  Les campagnes en mer produisent des volumes de données sans précédent : courants, salinité, plancton.
+goal: |
+  **Réunir chercheurs en apprentissage automatique et océanographes autour de problèmes ouverts.**
+approach: |
+  Des exposés invités, des affiches et une table ronde, _en français et en anglais_.
+call_to_action:
+  label: Voir l'appel à résumés
+  href: "#call-for-abstracts"
+theme:
+  accent: "#006b3c"
+  header:
+    background: "#0d3b4f"
+    text: "#ffffff"
+    image: photos/vagues.png
+    overlay: "#0d3b4fcc"
+  logo: photos/logo.png
+  favicon: photos/icone.png
+"""
+ANNOUNCEMENTS = """\
+announcements:
+  - id: ouverture
+    published: 2026-02-02
+    title: L'appel à résumés est ouvert
+    body: Soumettez vos résumés avant le 17 avril.
+"""
+
+
+@pytest.fixture(scope="module")
+def oceans(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder made by new-site, then written as its organizers would, in French."""
+    folder = tmp_path_factory.mktemp("oceans") / "site"
+    options = ["--title", "Océans 2026", "--venue-city", "Brest, France", "--timezone", "Europe/Paris"]
+    result = CliRunner().invoke(main, ["new-site", str(folder), *options, "--date", "2026-06-12", "--edition", EDITION])
+    assert result.exit_code == 0, result.output
+    edition = folder / EDITION
+    (edition / "photos").mkdir(exist_ok=True)
+    for name in ("vagues.png", "logo.png", "icone.png"):
+        (edition / "photos" / name).write_bytes(tiny_png())
+    (edition / "site.yaml").write_text(SITE, encoding="utf-8")
+    (edition / "announcements.yaml").write_text(ANNOUNCEMENTS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--data-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def shipped_words_in(text: str) -> list[str]:
+    return sorted({match.group(0) for match in SHIPPED_WORDS.finditer(text)})
+
+
+@pytest.fixture(scope="module")
+def oceans_app(oceans: Path) -> Flask:
+    # The default settings, as someone who runs the site without configuring it gets them.
+    return build_app(oceans)
+
+
+def test_every_page_and_document_is_free_of_the_shipped_workshop(oceans_app: Flask) -> None:
+    client = oceans_app.test_client()
+    with oceans_app.app_context():
+        content = get_content()
+    urls = [*site_urls(oceans_app, content), "/api/v1/status.json", "/nowhere/", "/api/v1/nothing.json"]
+    found = {}
+    for url in urls:
+        response = client.get(url)
+        if response.mimetype.startswith("image/") and not response.mimetype.endswith("svg+xml"):
+            continue
+        words = shipped_words_in(response.get_data(as_text=True))
+        if words:
+            found[url] = words
+    assert len(urls) > 40
+    assert found == {}
+
+
+def test_the_static_export_is_free_of_the_shipped_workshop(oceans: Path, tmp_path: Path) -> None:
+    destination = tmp_path / "export"
+    result = CliRunner().invoke(main, ["export", "--data-dir", str(oceans), "--destination", str(destination)])
+    assert result.exit_code == 0, result.output
+    found = {}
+    files = [path for path in destination.rglob("*") if path.is_file() and path.suffix != ".png"]
+    for path in files:
+        words = shipped_words_in(path.read_text(encoding="utf-8"))
+        if words:
+            found[str(path.relative_to(destination))] = words
+    # The stylesheets, scripts, pages, API and calendars were all searched.
+    assert {path.suffix for path in files} >= {".html", ".json", ".ics", ".xml", ".css", ".js", ".svg"}
+    assert found == {}
+
+
+def test_the_second_workshop_has_its_own_look_and_time_zone(oceans_app: Flask) -> None:
+    client = oceans_app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "Apprentissage profond pour l&#39;océanographie" in page and "Europe/Paris" in page
+    assert f'<img class="hero-logo" src="/{EDITION}/photos/logo.png" alt="">' in page
+    css = client.get(f"/{EDITION}/theme.css").get_data(as_text=True)
+    assert "--accent:#006b3c;" in css and "--header-bg:#0d3b4f;" in css
