@@ -26,6 +26,7 @@ from workshop.scaffold import (
     edition_files,
     yaml_string,
 )
+from workshop.theme import DEFAULT_ACCENT, DEFAULT_HEADER_BACKGROUND, DEFAULT_HEADER_TEXT
 
 # Weeks between the placeholder submission deadline and the workshop.
 DEADLINE_WEEKS_BEFORE = 8
@@ -68,6 +69,13 @@ def _site_files(*, title: str, venue_name: str, city: str, timezone: str) -> dic
             "call_to_action:\n"
             "  label: See the call for abstracts\n"
             '  href: "#call-for-abstracts"\n'
+            f"# {TODO}: the look: links' and buttons' colour, the header's colours (or an image from photos/\n"
+            "# under an overlay), a logo and an icon (theme.logo, theme.favicon). check measures the contrast.\n"
+            "theme:\n"
+            f'  accent: "{DEFAULT_ACCENT}"\n'
+            "  header:\n"
+            f'    background: "{DEFAULT_HEADER_BACKGROUND}"\n'
+            f'    text: "{DEFAULT_HEADER_TEXT}"\n'
         ),
         "topics": (
             f"# {TODO}: the topics of the call; at least one.\n"
