@@ -388,6 +388,20 @@ def test_broken_file_is_reported_precisely(data_dir: Path, breakage: BrokenFile)
     assert {p.file for p in problems} == {shown_file}
 
 
+def test_a_data_file_linked_from_outside_is_one_problem_and_nothing_loads(data_dir: Path, tmp_path: Path) -> None:
+    # The walk refuses the link before the edition loads: its section is missing, and only that is said.
+    outside = tmp_path / "outside-topics.yaml"
+    topics = data_dir / "icml2023" / "topics.yaml"
+    outside.write_bytes(topics.read_bytes())
+    topics.unlink()
+    topics.symlink_to(outside)
+
+    (problem,) = problems_of(data_dir)
+
+    assert problem.file == "data/icml2023/topics.yaml"
+    assert problem.message.startswith("Links outside the data folder")
+
+
 def test_problem_reads_as_file_line_field_message(data_dir: Path) -> None:
     dates = data_dir / "icml2023" / "dates.yaml"
     edit_data_file(dates, "at: 2023-05-19T23:59:00-12:00", "at: 2023-05-32T23:59:00-12:00")

@@ -63,7 +63,7 @@ def test_a_change_is_loaded_only_after_the_files_stop_changing(data_dir: Path, m
     assert store.poll() is False  # changed again: still waiting
     assert store.content.version == version
     assert store.poll() is True
-    assert store.content.editions["icml2023"]["topics"]["items"][1]["title"] == EDITED
+    assert store.content.editions["icml2023"].topics.items[1].title == EDITED
 
 
 def _yaml_syntax_error(folder: Path) -> tuple[str, str]:

@@ -358,7 +358,8 @@ def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
                 sections[resource] = data
     finally:
         load_context.reset(token)
-    if len(loader.problems) > problems_before:
+    # A file the walk refused is missing too: reported with the refusal, before this edition.
+    if len(loader.problems) > problems_before or len(sections) < len(RESOURCE_SCHEMAS):
         return None
     _cross_check(loader, edition_dir, sections, parsed_files)
     if len(loader.problems) > problems_before:
