@@ -33,6 +33,7 @@ from flask import current_app, url_for
 from marshmallow import fields
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotAcceptable, NotFound
 
+from workshop import seo
 from workshop.catalogue import HTML_DOCS_PATH, JSON, TAGS, Endpoint, Route, SchemaSpec, api_endpoints
 from workshop.datafields import SLUG_PATTERN, Markdown
 from workshop.documents import API_RESOURCES, API_VERSION, Served
@@ -111,7 +112,7 @@ class ApiPlugin(MarshmallowPlugin):
 
 def _new_spec(content: Content) -> APISpec:
     spec = APISpec(
-        title=f"{content.current_edition['site']['title']} workshop API",
+        title=f"{content.current_edition.site.title} workshop API",
         version=API_VERSION,
         openapi_version=OPENAPI_VERSION,
         plugins=[ApiPlugin()],
@@ -142,9 +143,9 @@ def _info(content: Content) -> dict[str, Any]:
     return {
         "description": _info_description(content),
         "contact": {
-            "name": f"The organizers of {edition['site']['title']}",
-            "url": f"{current_app.config['SITE_URL'].rstrip('/')}/",
-            "email": edition["logistics"]["contact"]["email"],
+            "name": f"The organizers of {edition.site.title}",
+            "url": f"{seo.site_url()}/",
+            "email": edition.logistics.contact.email,
         },
         # The API serves the organizers' content: its license is theirs to set (CONTENT_LICENSE).
         "license": {"name": current_app.config["CONTENT_LICENSE"], "identifier": current_app.config["CONTENT_LICENSE"]},
@@ -153,7 +154,7 @@ def _info(content: Content) -> dict[str, Any]:
 
 def _info_description(content: Content) -> str:
     return (
-        f"Read-only JSON (and iCalendar) documents of the {content.current_edition['site']['title']} workshop, "
+        f"Read-only JSON (and iCalendar) documents of the {content.current_edition.site.title} workshop, "
         "for other sites to build on. Every resource document has the same envelope "
         "(api_version, content_version, edition, resource, url, html_url, data); rich text is "
         "{markdown, html}; every instant is ISO 8601 with its offset, and whole days stay dates.\n\n"
@@ -366,7 +367,7 @@ def openapi_document(content: Content) -> dict[str, Any]:
     document = spec.to_dict()
     # Public: no operation needs credentials (and none are accepted).
     document["security"] = []
-    site_url = current_app.config["SITE_URL"].rstrip("/")
+    site_url = seo.site_url()
     document["servers"] = [{"url": site_url, "description": "The workshop site"}]
     document["externalDocs"] = {
         "description": "The API for people: every endpoint with examples, the stability promise and the changelog.",

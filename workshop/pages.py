@@ -49,13 +49,13 @@ def page_theme(edition: Edition | None = None) -> dict[str, str | None]:
     """
     if edition is None:
         edition = current_edition()
-    site_theme = edition["site"]["theme"]
-    favicon = site_theme["favicon_url"] or url_for("static", filename="favicon.svg")
+    site_theme = edition.site.theme
+    favicon = site_theme.favicon_url or url_for("static", filename="favicon.svg")
     return {
         "stylesheet": url_for("pages.theme_css", edition=edition.name),
         "favicon": favicon,
         "favicon_type": theme.favicon_type(favicon),
-        "logo": site_theme["logo_url"],
+        "logo": site_theme.logo_url,
     }
 
 
@@ -73,7 +73,7 @@ def paper_page(edition: Edition, paper_id: str) -> Response:
 @bp.get(f"/<edition:edition>/{PAPER_FOLDER}/<filename>")
 def paper_pdf(edition: Edition, filename: str) -> Response:
     """A paper's PDF stored with the edition (``pdf: papers/<id>.pdf`` in papers.yaml)."""
-    if filename in edition.by_id["papers"]:  # the page's URL without its slash, as a static host answers it
+    if filename in edition.by_id.papers:  # the page's URL without its slash, as a static host answers it
         return redirect(documents.paper_url(edition.name, filename), code=308)
     return send_stored(edition, PAPER_FOLDER, filename, PAPER_SUFFIXES, "PDF")
 

@@ -16,10 +16,13 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from coloraide import Color
+
+if TYPE_CHECKING:  # the theme's schema (workshop/themeschemas.py) measures with this module: types alone
+    from workshop.themeschemas import Header, Theme
 
 # WCAG 2.2 AA (success criteria 1.4.3 and 1.4.11).
 BODY_TEXT = 4.5
@@ -156,37 +159,36 @@ def _accent_pairs(accent: Color, mode: str, page: Mapping[str, str]) -> Iterator
     yield Pair(("accent",), f"buttons on the page ({mode} mode)", hex_accent, page["bg"], measured, INTERFACE)
 
 
-def contrast_pairs(theme: Mapping[str, Any]) -> Iterator[Pair]:
-    """Every pair of colours a loaded theme puts together, in light and dark mode, measured."""
-    accent = parse_colour(theme["accent"])
+def contrast_pairs(accent_colour: str, header: Header) -> Iterator[Pair]:
+    """Every pair of colours a theme's accent and header put together, in light and dark mode, measured."""
+    accent = parse_colour(accent_colour)
     yield from _accent_pairs(accent, "light", LIGHT)
     yield from _accent_pairs(dark_accent(accent), "dark (derived)", DARK)
-    header = theme["header"]
-    text, background = parse_colour(header["text"]), parse_colour(header["background"])
+    text, background = parse_colour(header.text), parse_colour(header.background)
     # The header keeps its colours in both modes: its text (title, dates, links, the menu) on its background.
     yield Pair(
         ("header", "text"),
         "the header's text, menu and button (light and dark mode)",
-        header["text"],
-        header["background"],
+        header.text,
+        header.background,
         ratio(text, background),
         BODY_TEXT,
     )
-    if header["image"] is not None:
+    if header.image is not None and header.overlay is not None:
         yield Pair(
             ("header", "overlay"),
             "the header's text over its image, through the overlay, over the image's darkest or lightest pixel",
-            header["text"],
-            f"{header['overlay']} over {header['image']}",
-            ratio_over_image(text, parse_colour(header["overlay"], translucent=True)),
+            header.text,
+            f"{header.overlay} over {header.image}",
+            ratio_over_image(text, parse_colour(header.overlay, translucent=True)),
             BODY_TEXT,
         )
 
 
-def contrast_problems(theme: Mapping[str, Any]) -> dict[tuple[str, ...], list[str]]:
+def contrast_problems(accent: str, header: Header) -> dict[tuple[str, ...], list[str]]:
     """The failing pairs of a theme, by the field to change; empty when every pair passes."""
     problems: dict[tuple[str, ...], list[str]] = {}
-    for pair in contrast_pairs(theme):
+    for pair in contrast_pairs(accent, header):
         if pair.measured < pair.required:
             problems.setdefault(pair.field, []).append(pair.message)
     return problems
@@ -204,20 +206,20 @@ def _css_url(url: str) -> str:
     return f'url("{quote(url, safe="/")}")'
 
 
-def stylesheet(theme: Mapping[str, Any]) -> str:
+def stylesheet(theme: Theme) -> str:
     """The theme as CSS custom properties: light mode, then dark mode's derived accent."""
-    accent = parse_colour(theme["accent"])
-    header = theme["header"]
+    accent = parse_colour(theme.accent)
+    header = theme.header
     header_image = "none"
-    if header["image_url"] is not None:
-        overlay = header["overlay"]
-        header_image = f"linear-gradient({overlay},{overlay}),{_css_url(header['image_url'])}"
+    if header.image_url is not None:
+        overlay = header.overlay
+        header_image = f"linear-gradient({overlay},{overlay}),{_css_url(header.image_url)}"
     light = {
         **LIGHT,
         "accent": css_colour(accent),
         "accent-text": LIGHT["bg"],
-        "header-bg": header["background"],
-        "header-text": header["text"],
+        "header-bg": header.background,
+        "header-text": header.text,
         "header-image": header_image,
     }
     dark = {**DARK, "accent": css_colour(dark_accent(accent)), "accent-text": DARK["bg"]}
