@@ -17,17 +17,16 @@ from flask.testing import FlaskClient
 from icalendar import Calendar, Event
 from werkzeug.test import TestResponse
 
-from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
+from tests.conftest import EXAMPLE_DATA, SHIPPED_SITE_URL, build_app, edit_data_file
 from tests.dom import Element, parse_html
 from tests.test_reload import settle, store_of
-from workshop.config import DefaultConfig
 
 EDITION = "icml2023"
 FEED = f"/api/v1/editions/{EDITION}/dates.ics"
 HONOLULU = ZoneInfo("Pacific/Honolulu")
 SUBMISSION_DEADLINE_UTC = dt.datetime(2023, 5, 20, 11, 59, tzinfo=dt.UTC)  # 2023-05-19 23:59 AoE
-# Without CALENDAR_UID_DOMAIN, the host of the default SITE_URL.
-UID_DOMAIN = urlsplit(DefaultConfig.SITE_URL).hostname
+# Without CALENDAR_UID_DOMAIN, the host of the shipped data's site_url.
+UID_DOMAIN = urlsplit(SHIPPED_SITE_URL).hostname
 DATE_IDS = ["submission-deadline", "author-notification", "camera-ready-paper", "camera-ready-poster", "workshop"]
 
 
@@ -345,9 +344,28 @@ def test_each_session_links_to_its_own_event() -> None:
     assert keynote["dates"] == "20300728T190000Z/20300728T194500Z"  # 09:00-09:45 in Honolulu (UTC-10)
 
 
+def test_the_shipped_calendars_keep_the_uids_and_links_they_were_published_with(client: FlaskClient) -> None:
+    # As served before the site's address was data: a subscriber's calendar must see the same events.
+    calendar = calendar_of(client.get(FEED))
+    assert {str(event["UID"]): str(event["URL"]) for event in calendar.walk("VEVENT")} == {
+        f"icml2023-date-{name}@ml4astro.github.io": f"https://ml4astro.github.io/icml2023/#date-{name}"
+        for name in DATE_IDS
+    }
+    assert str(calendar["UID"]) == "icml2023-calendar-dates@ml4astro.github.io"
+
+
+def test_without_a_site_url_uids_take_the_local_address(data_dir: Path, make_app: Callable[..., Flask]) -> None:
+    edit_data_file(data_dir / "editions.yaml", "site_url: https://ml4astro.github.io\n", "")
+    calendar = calendar_of(make_app(data_dir).test_client().get(FEED))
+    events = events_by_uid(calendar)
+    assert events and all(uid.endswith("@127.0.0.1") for uid in events), list(events)
+    assert all(str(event["URL"]).startswith("http://127.0.0.1:8000/icml2023/#") for event in events.values())
+
+
 @pytest.mark.parametrize(
     ("settings", "domain"),
     [
+        ({}, "ml4astro.github.io"),
         ({"SITE_URL": "https://oceans.example.org/"}, "oceans.example.org"),
         ({"SITE_URL": "https://oceans.example.org", "CALENDAR_UID_DOMAIN": "uids.example.net"}, "uids.example.net"),
     ],

@@ -316,6 +316,26 @@ BREAKAGES = [
         id="current-edition-folder-missing",
     ),
     pytest.param(
+        BrokenFile(
+            "editions.yaml",
+            replace("site_url: https://ml4astro.github.io", "site_url: https://ml4astro.github.io/?utm=1"),
+            "site_url",
+            "Write the address alone: no query (?...) or fragment (#...).",
+            "site_url:",
+        ),
+        id="site-url-with-a-query",
+    ),
+    pytest.param(
+        BrokenFile(
+            "editions.yaml",
+            replace("site_url: https://ml4astro.github.io", "site_url: ml4astro.github.io"),
+            "site_url",
+            "Not a valid URL.",
+            "site_url:",
+        ),
+        id="site-url-without-scheme",
+    ),
+    pytest.param(
         BrokenFile("icml2023/sponsors.yaml", write("sponsors: []\n"), "", "Unknown data file", None),
         id="unknown-extra-file",
     ),

@@ -51,7 +51,6 @@ from icalendar import Calendar, Event, Timezone, vDuration
 from werkzeug.exceptions import NotFound
 
 from workshop import seo
-from workshop.config import calendar_uid_domain
 from workshop.datafields import AOE_NAME, timezone_named
 from workshop.documents import Served
 from workshop.filters import instant_range, long_date, long_instant, weekday_and_day
@@ -177,7 +176,7 @@ class _EditionFacts:
 
 
 def _facts(edition: Edition) -> _EditionFacts:
-    return _EditionFacts(edition, seo.site_url(), calendar_uid_domain(current_app.config))
+    return _EditionFacts(edition, seo.site_url(edition), seo.calendar_uid_domain(edition))
 
 
 def _when_text(item: DateItem | PreviousDate, timezone: str, venue_timezone: str) -> str:

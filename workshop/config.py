@@ -7,10 +7,9 @@ prefix (``WORKSHOP_CACHE_TYPE=RedisCache``, ``WORKSHOP_CACHE_REDIS_URL=...``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The example edition that uses every feature: the field reference's examples, and the tests' second data folder.
@@ -32,9 +31,8 @@ def resolve_paths(config: MutableMapping[str, Any]) -> None:
         config[name] = str(Path(config[name]).absolute())
 
 
-def calendar_uid_domain(config: Mapping[str, Any]) -> str:
-    """The domain of calendar events' UIDs: CALENDAR_UID_DOMAIN, else the host of SITE_URL."""
-    return config["CALENDAR_UID_DOMAIN"] or urlsplit(config["SITE_URL"]).hostname or "localhost"
+# The site's address when neither the configuration nor editions.yaml gives one: where `make run` serves.
+LOCAL_SITE_URL = "http://127.0.0.1:8000"
 
 
 class DefaultConfig:
@@ -65,15 +63,15 @@ class DefaultConfig:
     # Static files: revalidated with their ETag rather than cached blindly.
     SEND_FILE_MAX_AGE_DEFAULT = 3600
 
-    # Calendar files (.ics) need absolute links: the public address of the site,
-    # scheme and host (and path, when it is not served at the root of its domain).
-    # The page's canonical link, OpenGraph and JSON-LD are built on it too (never on
-    # the request, as pages are cached).
-    # The default is where `make run` serves: set it wherever the site is published.
-    SITE_URL = "http://127.0.0.1:8000"
+    # The public address of the site, scheme and host (and path, when it is not served at
+    # the root of its domain): calendar files' links, the page's canonical link, OpenGraph
+    # and JSON-LD are built on it (never on the request, as pages are cached). It is a fact
+    # of the data, editions.yaml's site_url; set this (WORKSHOP_SITE_URL) only to override it
+    # for one deployment (a staging copy). None: editions.yaml's, else LOCAL_SITE_URL.
+    SITE_URL = None
     # The domain in every calendar event's UID (<edition>-date-submission-deadline@<domain>);
-    # None: SITE_URL's host. Calendars recognize an event by its UID: never change it once
-    # calendars subscribed, even when the site moves to another address.
+    # None: the site's host (workshop/seo.py, calendar_uid_domain). Calendars recognize an event
+    # by its UID: never change it once calendars subscribed, even when the site moves.
     CALENDAR_UID_DOMAIN = None
 
     # The license of the content the API serves (an SPDX identifier), in openapi.json's info.license:

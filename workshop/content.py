@@ -26,7 +26,7 @@ from workshop import names, span
 from workshop.datafields import SLUG_PATTERN, LoadContext, load_context
 from workshop.datafiles import DataFiles, is_inside, relative_name, scan
 from workshop.model import Content, Edition
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
+from workshop.schemas import RESOURCE_SCHEMAS, Editions, EditionsSchema
 
 EDITIONS_FILE = "editions.yaml"
 DATA_SUFFIX = ".yaml"
@@ -336,7 +336,7 @@ def _warn_about_names(
         )
 
 
-def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
+def _load_edition(loader: _FileLoader, edition_dir: Path, site_url: str | None) -> Edition | None:
     problems_before = len(loader.problems)
     expected = [f"{name}{DATA_SUFFIX}" for name in RESOURCE_SCHEMAS]
     for path in loader.files_in(edition_dir):
@@ -365,7 +365,7 @@ def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
     if len(loader.problems) > problems_before:
         return None
     _warn_about_names(loader, edition_dir, sections, parsed_files)
-    return Edition(name=edition_dir.name, sections=MappingProxyType(sections))
+    return Edition(name=edition_dir.name, sections=MappingProxyType(sections), site_url=site_url)
 
 
 def section_key(resource: str) -> str:
@@ -382,10 +382,11 @@ def dump_edition(edition: Edition) -> dict[str, Any]:
     return {section_key(resource): dump_section(resource, edition.sections[resource]) for resource in RESOURCE_SCHEMAS}
 
 
-def content_version(editions: Mapping[str, Edition], current: str) -> str:
-    """A short hash of what the API would serve: same data, same version, on any machine."""
+def content_version(editions: Mapping[str, Edition], settings: Editions) -> str:
+    """A short hash of what the site would serve: same data, same version, on any machine."""
+    dumped = {name: dump_edition(edition) for name, edition in sorted(editions.items())}
     canonical = json.dumps(
-        {"current": current, "editions": {name: dump_edition(edition) for name, edition in sorted(editions.items())}},
+        {"current": settings.current, "site_url": settings.site_url, "editions": dumped},
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -414,7 +415,7 @@ def load_content(data_dir: Path) -> Content:
         if not SLUG_PATTERN.match(edition_dir.name):
             loader.report(edition_dir, "Edition folder names use lower-case letters, digits and hyphens.")
             continue
-        edition = _load_edition(loader, edition_dir)
+        edition = _load_edition(loader, edition_dir, settings.site_url if settings else None)
         if edition is not None:
             editions[edition.name] = edition
     current = settings.current if settings else None
@@ -425,13 +426,13 @@ def load_content(data_dir: Path) -> Content:
             parsed.line_of(("current",)) if parsed else None,
             ("current",),
         )
-    if loader.problems or current is None:
+    if loader.problems or settings is None:
         raise ContentError(loader.problems)
     frozen = MappingProxyType(editions)
     return Content(
         editions=frozen,
-        current=current,
-        version=content_version(frozen, current),
+        current=settings.current,
+        version=content_version(frozen, settings),
         # When the data files last changed: whole seconds, as Last-Modified has them.
         modified_at=dt.datetime.fromtimestamp(files.newest_time_ns // 1_000_000_000, dt.UTC),
         warnings=tuple(loader.warnings),

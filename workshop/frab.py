@@ -216,7 +216,7 @@ def _conference_days(edition: Edition) -> tuple[dt.date, dt.date]:
 
 
 def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
-    site_url = seo.site_url()
+    site_url = seo.site_url(edition)
     room = edition.site.title  # one room: the workshop's
     first, last = _conference_days(edition)
     days = [

@@ -90,6 +90,9 @@ class Edition:
 
     name: str
     sections: Mapping[str, Any]
+    # editions.yaml's site_url: the public address the data gives the whole site (None: not given).
+    # Read through seo.site_url(edition), which lets the configuration override it.
+    site_url: str | None = None
     site: Site = field(init=False, compare=False, repr=False)
     announcements: tuple[Announcement, ...] = field(init=False, compare=False, repr=False)
     topics: Topics = field(init=False, compare=False, repr=False)

@@ -146,6 +146,22 @@ def _site_files(*, title: str, venue_name: str, city: str, timezone: str) -> dic
     }
 
 
+def _editions_file(edition: str, site_url: str | None) -> str:
+    """editions.yaml: the edition served at /, and the site's public address (a TODO until it is known)."""
+    address = (
+        f"site_url: {yaml_string(site_url)}\n"
+        if site_url
+        else f"# {TODO}: the site's public address, once known (until then, links point to where make run serves):\n"
+        "# site_url: https://workshop.example.org\n"
+    )
+    return (
+        "# The edition served at / and /api/v1/<resource>.json.\n"
+        f"current: {edition}\n"
+        "# The site's address: canonical links, feeds and calendars are built on it, and calendar\n"
+        "# events' ids carry its host: keep it once published.\n" + address
+    )
+
+
 def new_site(
     data_dir: Path,
     *,
@@ -156,6 +172,7 @@ def new_site(
     edition: str | None = None,
     venue_name: str | None = None,
     deadline: dt.date | None = None,
+    site_url: str | None = None,
 ) -> NewSite:
     """Write a new data folder ``data_dir``; raise ScaffoldError (nothing written)."""
     if timezone not in zoneinfo.available_timezones():
@@ -176,6 +193,6 @@ def new_site(
         cleared_from="Written by new-site.",
     )
     files = {f"{edition}/{name}": data for name, data in edition_files(texts).items()}
-    files[EDITIONS_FILE] = f"# The edition served at / and /api/v1/<resource>.json.\ncurrent: {edition}\n".encode()
+    files[EDITIONS_FILE] = _editions_file(edition, site_url).encode()
     create_data_dir(data_dir, files)
     return NewSite(data_dir=data_dir, edition=edition, deadline=deadline)

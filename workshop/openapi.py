@@ -144,7 +144,7 @@ def _info(content: Content) -> dict[str, Any]:
         "description": _info_description(content),
         "contact": {
             "name": f"The organizers of {edition.site.title}",
-            "url": f"{seo.site_url()}/",
+            "url": f"{seo.site_url(edition)}/",
             "email": edition.logistics.contact.email,
         },
         # The API serves the organizers' content: its license is theirs to set (CONTENT_LICENSE).
@@ -367,7 +367,7 @@ def openapi_document(content: Content) -> dict[str, Any]:
     document = spec.to_dict()
     # Public: no operation needs credentials (and none are accepted).
     document["security"] = []
-    site_url = seo.site_url()
+    site_url = seo.site_url(content.current_edition)
     document["servers"] = [{"url": site_url, "description": "The workshop site"}]
     document["externalDocs"] = {
         "description": "The API for people: every endpoint with examples, the stability promise and the changelog.",

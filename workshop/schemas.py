@@ -19,11 +19,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from marshmallow import (
     ValidationError,
     fields,
     validate,
+    validates,
     validates_schema,
 )
 
@@ -418,9 +420,10 @@ class PostersSchema(StrictSchema):
 
 @dataclass(frozen=True)
 class Editions:
-    """editions.yaml: which edition the site serves at /."""
+    """editions.yaml: what is about the whole site: the edition served at /, and the site's public URL."""
 
     current: str
+    site_url: str | None
 
 
 class EditionsSchema(StrictSchema):
@@ -429,6 +432,24 @@ class EditionsSchema(StrictSchema):
     current = fields.String(
         required=True, metadata={"description": "Folder name of the edition served at / (e.g. icml2023)."}
     )
+    site_url = WebUrl(
+        "The site's public address: scheme and host, and its path when it is not served at the root of its "
+        "domain (e.g. https://workshop.example.org). Absolute links (canonical links, link previews, feeds, "
+        "calendars) are built on it, and calendar events' ids carry its host: keep it once published. "
+        "The setting WORKSHOP_SITE_URL overrides it for one deployment; without either, the local "
+        "address of `make run`.",
+        load_default=None,
+    )
+
+    @validates("site_url")
+    def _check_site_url(self, value: str | None, **kwargs: Any) -> None:
+        if value is not None and (urlsplit(value).query or urlsplit(value).fragment):
+            raise ValidationError("Write the address alone: no query (?...) or fragment (#...).")
+
+    def derive(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data["site_url"] is not None:
+            data["site_url"] = data["site_url"].rstrip("/")  # absolute links add their path, starting with '/'
+        return data
 
 
 # Resource name (URL and file name) -> schema, in page order. The JSON key of a
