@@ -5,6 +5,7 @@ in its pages, API documents, static files or export."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from click.testing import CliRunner
 from flask import Flask
 
 from tests.conftest import build_app, tiny_png
+from tests.dom import parse_html
+from tests.test_seo import head_of, json_ld
 from workshop.cli import main
 from workshop.export import site_urls
 from workshop.store import get_content
@@ -43,7 +46,47 @@ theme:
     overlay: "#0d3b4fcc"
   logo: photos/logo.png
   favicon: photos/icone.png
+language: fr
+headings:
+  announcements: Actualités
+  rationale: Pourquoi cet atelier
+  program: Programme
+  call_for_abstracts: Appel à résumés
+  logistics: Informations pratiques
+  dates: Dates importantes
+  posters: Affiches
+  committee: Comité d'organisation
+  speakers: Orateurs invités
+  panelists: Table ronde
+  schedule: Horaires
+  papers: Contributions acceptées
+  faqs: Questions fréquentes
+menu:
+  rationale: L'atelier
+  logistics: Infos pratiques
+  dates: Dates
+  committee: Comité
 """
+FRENCH_MENU = [
+    "Actualités",
+    "L'atelier",
+    "Programme",
+    "Appel à résumés",
+    "Infos pratiques",
+    "Dates",
+    "Affiches",
+    "Comité",
+]
+FRENCH_SECTION_HEADINGS = [
+    "Actualités",
+    "Pourquoi cet atelier",
+    "Programme",
+    "Appel à résumés",
+    "Informations pratiques",
+    "Dates importantes",
+    "Affiches",
+    "Comité d'organisation",
+]
 ANNOUNCEMENTS = """\
 announcements:
   - id: ouverture
@@ -120,3 +163,32 @@ def test_the_second_workshop_has_its_own_look_and_time_zone(oceans_app: Flask) -
     assert f'<img class="hero-logo" src="/{EDITION}/photos/logo.png" alt="">' in page
     css = client.get(f"/{EDITION}/theme.css").get_data(as_text=True)
     assert "--accent:#006b3c;" in css and "--header-bg:#0d3b4f;" in css
+
+
+def test_the_second_workshop_is_in_french_with_french_headings(oceans_app: Flask) -> None:
+    client = oceans_app.test_client()
+    page = parse_html(client.get("/").get_data(as_text=True))
+    assert page.one("html").attrs["lang"] == "fr"
+    menu = page.one("nav", cls="site-nav")
+    assert [link.text() for link in menu.find_all("a")] == FRENCH_MENU
+    assert [heading.text() for heading in page.find_all("h2")][
+        : len(FRENCH_SECTION_HEADINGS)
+    ] == FRENCH_SECTION_HEADINGS
+    # What other programs read declares the language too.
+    assert json_ld(head_of(client))["inLanguage"] == "fr"
+    assert client.get("/api/v1/feed.json").json["language"] == "fr"
+    schedule = client.get("/api/v1/schedule.json").json["schedule"]["conference"]
+    events = [event for day in schedule["days"] for room in day["rooms"].values() for event in room]
+    assert all(event["language"] == "fr" for event in events)
+
+
+@pytest.mark.parametrize("tag", ["french", "fr_FR", "xx", "en--US"])
+def test_check_refuses_a_language_that_is_no_bcp_47_tag(oceans: Path, tmp_path: Path, tag: str) -> None:
+    folder = tmp_path / "site"
+    shutil.copytree(oceans, folder)
+    site = folder / EDITION / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("language: fr", f"language: {tag}"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--data-dir", str(folder)])
+    assert result.exit_code != 0
+    assert f"{EDITION}/site.yaml:" in result.output
+    assert f"language: {tag!r} is not a BCP 47 language tag" in result.output

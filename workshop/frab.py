@@ -66,7 +66,7 @@ class FrabEventSchema(Schema):
     subtitle = fields.String(**described("Always empty."))
     track = text("The session's kind, e.g. 'Keynote', 'Poster session'.")
     type = text("frab's event type: Keynote, Talk, Lightning talk, Podium or Other.")
-    language = text("Always 'en'.")
+    language = text("The workshop's language, a BCP 47 tag (site.yaml's language), e.g. 'en'.")
     abstract = fields.String(**described("Always empty."))
     description = fields.String(**described("The titles of the contributions presented, one '- ' line each."))
     logo = fields.String(allow_none=True, **described("Always null."))
@@ -198,7 +198,7 @@ def _event(edition: Edition, session: Session, room: str, site_url: str) -> dict
         "subtitle": "",
         "track": session.kind.replace("-", " ").capitalize(),
         "type": SESSION_TYPES.get(session.kind, "Other"),
-        "language": "en",
+        "language": edition.site.language,
         "abstract": "",
         "description": "\n".join(f"- {title}" for title in presented),
         "logo": None,

@@ -40,7 +40,7 @@ class JsonFeedSchema(Schema):
     home_page_url = absolute_url_field("The edition's page.")
     feed_url = absolute_url_field("This feed's own URL.")
     description = text("What the feed is.")
-    language = text("Always 'en'.")
+    language = text("The workshop's language, a BCP 47 tag (site.yaml's language), e.g. 'en'.")
     items = fields.List(fields.Nested(JsonFeedItemSchema), **described("The announcements, newest first."))
 
 
@@ -70,7 +70,7 @@ def feed_payload(edition: Edition) -> dict[str, Any]:
             "home_page_url": page,
             "feed_url": absolute_url(edition, url_for("api.edition_feed", edition=edition.name)),
             "description": f"Announcements of the {site.title} workshop at {site.venue.name}.",
-            "language": "en",
+            "language": site.language,
             "items": [_item(page, announcement) for announcement in edition.announcements],
         }
     )

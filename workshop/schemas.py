@@ -29,6 +29,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from workshop import wording
 from workshop.datafields import (
     Id,
     Link,
@@ -86,6 +87,10 @@ class Site:
     approach: RichText
     call_to_action: LabelledLink
     theme: Theme
+    language: str
+    # Every built-in heading and menu label, by heading id (workshop/wording.py): the site's, else English.
+    headings: Mapping[str, str]
+    menu: Mapping[str, str]
 
 
 class SiteSchema(StrictSchema):
@@ -102,6 +107,12 @@ class SiteSchema(StrictSchema):
         load_default=lambda: ThemeSchema().load({}),
         metadata={"description": "The site's look: accent colour, header, logo and icon. Without it: the default."},
     )
+    language = wording.language_field()
+    headings = wording.headings_field()
+    menu = wording.menu_field()
+
+    def derive(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data | wording.wording(data["headings"], data["menu"])
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,7 @@ def event(edition: Edition, page_url: str) -> dict[str, Any]:
         "name": site.title,
         "description": plain_text(site.goal),
         "url": page_url,
+        "inLanguage": site.language,
         **event_dates(edition.workshop_date),
         "eventAttendanceMode": ATTENDANCE_MODES[attendance],
         "eventStatus": f"{SCHEMA_ORG}/EventScheduled",
