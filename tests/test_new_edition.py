@@ -110,7 +110,8 @@ def test_make_current_serves_the_new_edition_at_the_root_and_keeps_the_comments(
 
     assert result.exit_code == 0, result.output
     text = (data_dir / "editions.yaml").read_text()
-    assert loaded(data_dir / "editions.yaml") == {"current": "icml2024"}
+    # Only 'current' changes: the site's address stays.
+    assert loaded(data_dir / "editions.yaml") == {"current": "icml2024", "site_url": "https://ml4astro.github.io"}
     assert [line for line in text.splitlines() if line.startswith("#")] == comments
     client = build_app(data_dir).test_client()
     assert client.get("/api/v1/index.json").get_json()["current_edition"] == "icml2024"
