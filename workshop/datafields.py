@@ -28,6 +28,10 @@ from marshmallow import (
 from workshop.richtext import RichText
 from workshop.storedfiles import (
     PAPER_FOLDER,
+    PHOTO_FOLDER,
+    PHOTO_SUFFIXES,
+    is_photo_name,
+    photo_file,
 )
 from workshop.textrules import VisibleText
 
@@ -72,6 +76,37 @@ def initials(name: str) -> str:
         return "?"
     chosen = [words[0], words[-1]] if len(words) > 1 else words[:1]
     return "".join(word[0].upper() for word in chosen)
+
+
+def check_photo(photo: str | None, field_name: str) -> None:
+    """A photo or logo a data file names: an image in the edition's photos/ folder that the site serves."""
+    if photo is None:
+        return
+    folder, _, name = photo.partition("/")
+    if folder != PHOTO_FOLDER or not is_photo_name(name):
+        raise ValidationError(
+            f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
+            f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}, with no part of its path starting with '.'.",
+            field_name,
+        )
+    context = load_context.get(None)
+    if context is None:
+        return
+    where = f"{context.edition_dir.name}/{photo}"
+    if not (context.edition_dir / photo).exists():
+        raise ValidationError(f"No such file: {where}.", field_name)
+    if photo_file(context.edition_dir.parent, context.edition_dir.name, name) is None:
+        raise ValidationError(
+            f"The site does not serve {where}: a photo is a regular image file, and a symbolic link "
+            "must lead to one inside the data folder.",
+            field_name,
+        )
+
+
+def photo_url(photo: str | None) -> str | None:
+    """The URL of a photo the data file names (checked by :func:`check_photo`), or None."""
+    context = load_context.get(None)
+    return f"/{context.edition}/{photo}" if photo and context else None
 
 
 # --- Fields -------------------------------------------------------------------

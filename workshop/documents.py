@@ -23,12 +23,12 @@ from flask_caching import Cache
 from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
-from workshop import names, seo, socialcard
+from workshop import names, pagesections, seo, socialcard
 from workshop.content import Problem, section_key
 from workshop.documentcache import document_key
 from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
 from workshop.model import Content, Edition
-from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.schemas import SERVED_SCHEMAS
 from workshop.store import ContentStatus
 
 logger = logging.getLogger(__name__)
@@ -220,17 +220,24 @@ class Served:
         return cached_document(content, name, make)
 
 
-# Sections that show on the page only when they have items, and where to point instead.
+# Parts of the program that show on the page only when they have items, and where to point instead
+# (whole sections shown only with items are workshop/pagesections.py's: not shown, the top of the page).
 _LIST_SECTIONS = {
     "speakers": ("speakers", "program"),
     "papers": ("papers", "program"),
-    "announcements": ("announcements", None),
 }
+
+
+# Resources the page shows inside another one's section (the default: a section of its own name).
+_SHOWN_IN = {"topics": "rationale", "speakers": "program", "papers": "program"}
 
 
 def _page_anchor(edition: Edition, resource: str) -> str | None:
     """The anchor of a resource's section on the page (None: the top of the page)."""
-    if resource == "site":
+    if resource == pagesections.CUSTOM_RESOURCE:
+        custom = edition[resource]["sections"]
+        return custom[0]["id"] if custom else None
+    if resource == "site" or _SHOWN_IN.get(resource, resource) not in edition.shown_sections:
         return None
     if resource == "speakers" and not any(speaker["role"] == "invited-speaker" for speaker in edition.speakers):
         # No "Invited Speakers" heading (#speakers) without invited speakers: point at the panelists.
@@ -242,7 +249,9 @@ def _page_anchor(edition: Edition, resource: str) -> str | None:
 
 
 def _served_section(edition: Edition, resource: str) -> Mapping[str, Any]:
-    """A section as the API serves it: each paper with its page's URL."""
+    """A section as the API serves it: each paper with its page's URL, the sections the page shows."""
+    if resource == "site":
+        return {**edition[resource], "sections": edition.shown_sections}
     if resource != "papers":
         return edition[resource]
     papers = [{**paper, "html_url": paper_url(edition.name, paper["id"])} for paper in edition.papers]
@@ -258,7 +267,7 @@ def check_resource(resource: str) -> str:
 def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
     check_resource(resource)
     if resource == "site":
-        data: Mapping[str, Any] = {section_key(name): _served_section(edition, name) for name in RESOURCE_SCHEMAS}
+        data: Mapping[str, Any] = {section_key(name): _served_section(edition, name) for name in SERVED_SCHEMAS}
     else:
         data = _served_section(edition, resource)
     # Dumped through the schema the OpenAPI document shows: one description of the envelope.
@@ -291,7 +300,8 @@ def page_html(content: Content, edition: Edition) -> str:
         "page.html",
         content=content,
         edition=edition,
-        sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
+        sections={section_key(resource): edition[resource] for resource in SERVED_SCHEMAS},
+        section_names=pagesections.BUILT_IN,
         by_id=edition.by_id,
         schedule=edition.schedule,
         json_url=resource_url(edition.name, "site"),

@@ -105,9 +105,11 @@ def _strings_named(value: Any, key: str) -> Iterator[str]:
 
 
 def photo_urls(content: Content) -> Iterator[str]:
-    """The ``photo_url`` of every person (committee, speakers, ...) of every edition."""
+    """The ``photo_url`` of every person (committee, speakers, ...) and the ``logo_url`` of every sponsor."""
     for edition in content.editions.values():
-        yield from _strings_named(dump_edition(edition), "photo_url")
+        dumped = dump_edition(edition)
+        yield from _strings_named(dumped, "photo_url")
+        yield from _strings_named(dumped, "logo_url")
 
 
 def site_urls(app: Flask, content: Content) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from workshop import span
+from workshop import pagesections, span
 
 if TYPE_CHECKING:  # content.py loads into this model: the import is for the type alone
     from workshop.content import Problem
@@ -87,6 +87,8 @@ class Edition:
     # When the event is, for what needs an instant before anything says when the workshop is (the
     # page's venue zone, the frab schedule's days): the workshop's span, else the last important date's.
     event_span: Span = field(init=False, compare=False, repr=False)
+    # The ids of the page's sections, in order, as the page, its navigation and site.json show them.
+    shown_sections: tuple[str, ...] = field(init=False, compare=False, repr=False)
     # Items by id, for the references between sections (checked at load time); dates as shown.
     by_id: Mapping[str, Mapping[str, Item]] = field(init=False, compare=False, repr=False)
 
@@ -105,6 +107,7 @@ class Edition:
             ),
             "workshop_date": span.workshop_date(self.sections),
             "workshop_span": span.workshop_span(self.sections),
+            "shown_sections": pagesections.shown_sections(self.sections),
         }
         derived["paper_groups"] = paper_groups(derived["papers"], derived["published_sessions"])
         last = derived["dates"][-1]
@@ -115,6 +118,7 @@ class Edition:
             "papers": derived["papers"],
             "outcomes": self.sections["call-for-abstracts"]["review"]["outcomes"],
             "sessions": derived["published_sessions"],
+            "sections": self.sections[pagesections.CUSTOM_RESOURCE]["sections"],
         }
         derived["by_id"] = MappingProxyType(
             {name: MappingProxyType({item["id"]: item for item in items}) for name, items in lists.items()}

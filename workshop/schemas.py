@@ -24,6 +24,7 @@ from marshmallow import (
 )
 
 from workshop.datafields import (
+    SLUG_PATTERN,
     Id,
     Link,
     Markdown,
@@ -31,16 +32,14 @@ from workshop.datafields import (
     Text,
     TimeZoneName,
     WebUrl,
+    check_photo,
     initials,
     load_context,
+    photo_url,
 )
+from workshop.pagesections import BUILT_IN, CUSTOM_FOLDER, CUSTOM_RESOURCE, CUSTOM_SUFFIX
 from workshop.paperschemas import PapersSchema
-from workshop.storedfiles import (
-    PHOTO_FOLDER,
-    PHOTO_SUFFIXES,
-    is_photo_name,
-    photo_file,
-)
+from workshop.sectionschemas import CustomSectionsSchema, SponsorsSchema, VenueDetailsSchema
 from workshop.timeschemas import DatesSchema, ProgramSchema
 
 
@@ -64,6 +63,40 @@ class SiteSchema(StrictSchema):
     goal = Markdown("The goal statement shown in bold (Markdown).")
     approach = Markdown("How the workshop pursues its goal (Markdown).")
     call_to_action = fields.Nested(LinkSchema, required=True, metadata={"description": "Button below the topics."})
+    sections = fields.List(
+        fields.String(),
+        load_default=None,
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "The page's sections, in order: built-in ids "
+            f"({', '.join(BUILT_IN)}) and the ids of the edition's own sections "
+            f"({CUSTOM_FOLDER}/<id>{CUSTOM_SUFFIX}). A section left out is not shown. Without this list: the "
+            "built-in order, then the edition's own sections. In the API: the sections the page shows, in order."
+        },
+    )
+
+    @validates_schema
+    def _check_sections(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        listed = data.get("sections") or ()
+        context = load_context.get(None)
+        problems: dict[int, list[str]] = {}
+        first: dict[str, int] = {}
+        for index, section_id in enumerate(listed):
+            if section_id in first:
+                problems[index] = [f"Listed twice (also item {first[section_id]}): list a section once."]
+            elif section_id not in BUILT_IN and (
+                not SLUG_PATTERN.match(section_id)
+                or (context and not (context.edition_dir / CUSTOM_FOLDER / f"{section_id}{CUSTOM_SUFFIX}").is_file())
+            ):
+                own = f"{CUSTOM_FOLDER}/{section_id}{CUSTOM_SUFFIX}"
+                where = f"{context.edition_dir.name}/{own}" if context else own
+                problems[index] = [
+                    f"No section {section_id!r}: the built-in sections are {', '.join(BUILT_IN)}, "
+                    f"and an edition's own section is a Markdown file; {where} does not exist."
+                ]
+            first.setdefault(section_id, index)
+        if problems:
+            raise ValidationError({"sections": problems})
 
 
 class TopicSchema(StrictSchema):
@@ -101,34 +134,11 @@ class PersonSchema(StrictSchema):
 
     @validates_schema
     def _check_photo(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        photo = data.get("photo")
-        if photo is None:
-            return
-        folder, _, name = photo.partition("/")
-        if folder != PHOTO_FOLDER or not is_photo_name(name):
-            raise ValidationError(
-                f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
-                f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}, with no part of its path starting with '.'.",
-                "photo",
-            )
-        context = load_context.get(None)
-        if context is None:
-            return
-        where = f"{context.edition_dir.name}/{photo}"
-        if not (context.edition_dir / photo).exists():
-            raise ValidationError(f"No such file: {where}.", "photo")
-        if photo_file(context.edition_dir.parent, context.edition_dir.name, name) is None:
-            raise ValidationError(
-                f"The site does not serve {where}: a photo is a regular image file, and a symbolic link "
-                "must lead to one inside the data folder.",
-                "photo",
-            )
+        check_photo(data.get("photo"), "photo")
 
     @post_load
     def _derive(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        context = load_context.get(None)
-        photo = data["photo"]
-        data["photo_url"] = f"/{context.edition}/{photo}" if photo and context else None
+        data["photo_url"] = photo_url(data["photo"])
         data["initials"] = initials(data["name"])
         return data
 
@@ -326,8 +336,14 @@ RESOURCE_SCHEMAS: dict[str, type[StrictSchema]] = {
     "speakers": SpeakersSchema,
     "papers": PapersSchema,
     "call-for-abstracts": CallForAbstractsSchema,
+    "venue": VenueDetailsSchema,
     "logistics": LogisticsSchema,
     "dates": DatesSchema,
     "posters": PostersSchema,
     "committee": CommitteeSchema,
+    "sponsors": SponsorsSchema,
 }
+# Data files an edition may leave out: a missing one loads as an empty file (every field has a default).
+OPTIONAL_RESOURCES = frozenset({"venue", "sponsors"})
+# Every resource the API serves: the data files', and the edition's own sections (sections/<id>.md).
+SERVED_SCHEMAS: dict[str, type[StrictSchema]] = {**RESOURCE_SCHEMAS, CUSTOM_RESOURCE: CustomSectionsSchema}
