@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from workshop import calendarfiles, frab, newsfeed
+from workshop import calendarfiles, frab, newsfeed, sectionroutes
 from workshop.catalogue import Described, Endpoint, Route, item_endpoint
 from workshop.documents import API_RESOURCES, RESOURCE, resource_payload
 from workshop.envelopes import envelope_schema
@@ -152,6 +152,7 @@ EDITION_ROUTES: tuple[Route, ...] = (
         described=tuple(map(_resource_described, RESOURCES)),
         arguments={"resource": lambda edition: API_RESOURCES},
     ),
+    *sectionroutes.ROUTES,  # each of an edition's own sections: documented beside the resources
     Route(
         "calendar",
         "dates.ics",

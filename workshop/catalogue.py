@@ -334,9 +334,9 @@ def item_endpoint(
 def all_routes() -> tuple[Route, ...]:
     """Every route of the API, in the order the documentation lists them."""
     # Declared beside what they build, which describes these routes in turn: imported when asked for.
-    from workshop import apiindex, apiroutes, openapi, paperroutes, sectionroutes
+    from workshop import apiindex, apiroutes, openapi, paperroutes
 
-    return (*apiindex.ROUTES, *openapi.ROUTES, *apiroutes.EDITION_ROUTES, *sectionroutes.ROUTES, *paperroutes.ROUTES)
+    return (*apiindex.ROUTES, *openapi.ROUTES, *apiroutes.EDITION_ROUTES, *paperroutes.ROUTES)
 
 
 def api_endpoints(content: Content) -> list[Endpoint]:
