@@ -134,11 +134,11 @@ def _resource_described(resource: Resource) -> Described:
 
 
 def _date_ids(edition: Edition) -> Sequence[str]:
-    return [item["id"] for item in edition.dates]
+    return [item.id for item in edition.dates.items]
 
 
 def _session_ids(edition: Edition) -> Sequence[str]:
-    return list(edition.by_id["sessions"])
+    return list(edition.by_id.sessions)
 
 
 # The API's own documents (index, status, OpenAPI) are declared in workshop/apiindex.py and

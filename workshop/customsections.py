@@ -14,15 +14,16 @@ Each problem names the file, and the line where it is known.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from frontmatter.default_handlers import YAMLHandler
 from marshmallow import ValidationError
 
 from workshop.datafields import SLUG_PATTERN
-from workshop.pagesections import BUILT_IN, CUSTOM_FOLDER, CUSTOM_SUFFIX
-from workshop.sectionschemas import CustomSectionSchema, SectionFrontMatterSchema
+from workshop.pagesections import BUILT_IN, CUSTOM_FOLDER, CUSTOM_SUFFIX, shown_custom
+from workshop.sectionschemas import CustomSection, CustomSections, CustomSectionSchema, SectionFrontMatterSchema
 
 if TYPE_CHECKING:  # content.py hands its loader in: the import is for the type alone
     from workshop.content import _FileLoader
@@ -53,7 +54,7 @@ def _name_problem(path: Path) -> str | None:
     return None
 
 
-def _load_one(loader: _FileLoader, path: Path) -> dict[str, Any] | None:
+def _load_one(loader: _FileLoader, path: Path) -> CustomSection | None:
     problem = _name_problem(path)
     text = None if problem else loader.text(path)
     split = None if text is None else split_front_matter(text)
@@ -66,13 +67,14 @@ def _load_one(loader: _FileLoader, path: Path) -> dict[str, Any] | None:
         return None  # unreadable: reported
     front, body = split
     parsed = loader.parse(path, front)
-    if parsed is None or loader.validate(path, parsed, SectionFrontMatterSchema()) is None:
+    front_matter = None if parsed is None else loader.validate(path, parsed, SectionFrontMatterSchema())
+    if front_matter is None:
         return None
     if not body.strip():
         loader.report(path, "The section has no text after its front matter.")
         return None
     try:
-        item = {"id": path.name.removesuffix(CUSTOM_SUFFIX), "title": parsed.data["title"], "body": body}
+        item = {"id": path.name.removesuffix(CUSTOM_SUFFIX), "title": front_matter.title, "body": body}
         return CustomSectionSchema().load(item)
     except ValidationError as error:  # the text itself (e.g. an invisible character)
         for field_name, messages in error.normalized_messages().items():
@@ -80,11 +82,16 @@ def _load_one(loader: _FileLoader, path: Path) -> dict[str, Any] | None:
         return None
 
 
-def load(loader: _FileLoader, edition_dir: Path) -> dict[str, dict[str, Any]]:
+def load(loader: _FileLoader, edition_dir: Path) -> dict[str, CustomSection]:
     """Every valid section file of the edition, by id (each problem is reported to ``loader``)."""
     found = {}
     for path in loader.files_in(edition_dir / CUSTOM_FOLDER):
         section = _load_one(loader, path)
         if section is not None:
-            found[section["id"]] = section
+            found[section.id] = section
     return found
+
+
+def shown(loader: _FileLoader, custom: Mapping[str, CustomSection], listed: Sequence[str] | None) -> CustomSections:
+    """The resource of the edition's own sections: the ones the page shows, in its order."""
+    return CustomSections(sections=shown_custom(custom, listed))

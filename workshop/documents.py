@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from workshop.content import Problem, section_key
 from workshop.documentcache import document_key
 from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
 from workshop.model import Content, Edition
+from workshop.paperschemas import Paper
 from workshop.schemas import SERVED_SCHEMAS
 from workshop.store import ContentStatus
 
@@ -220,11 +221,11 @@ class Served:
         return cached_document(content, name, make)
 
 
-# Parts of the program that show on the page only when they have items, and where to point instead
-# (whole sections shown only with items are workshop/pagesections.py's: not shown, the top of the page).
-_LIST_SECTIONS = {
-    "speakers": ("speakers", "program"),
-    "papers": ("papers", "program"),
+# Parts of the program that show on the page only when they have items: their items, and where to point
+# instead (whole sections shown only with content are workshop/pagesections.py's: not shown, the top of the page).
+_LIST_SECTIONS: dict[str, tuple[Callable[[Edition], Sequence[Any]], str | None]] = {
+    "speakers": (lambda edition: edition.speakers, "program"),
+    "papers": (lambda edition: edition.papers, "program"),
 }
 
 
@@ -235,27 +236,32 @@ _SHOWN_IN = {"topics": "rationale", "speakers": "program", "papers": "program"}
 def _page_anchor(edition: Edition, resource: str) -> str | None:
     """The anchor of a resource's section on the page (None: the top of the page)."""
     if resource == pagesections.CUSTOM_RESOURCE:
-        custom = edition[resource]["sections"]
-        return custom[0]["id"] if custom else None
+        return edition.custom_sections[0].id if edition.custom_sections else None
     if resource == "site" or _SHOWN_IN.get(resource, resource) not in edition.shown_sections:
         return None
-    if resource == "speakers" and not any(speaker["role"] == "invited-speaker" for speaker in edition.speakers):
+    if resource == "speakers" and not any(speaker.role == "invited-speaker" for speaker in edition.speakers):
         # No "Invited Speakers" heading (#speakers) without invited speakers: point at the panelists.
         return "panelists" if edition.speakers else "program"
     if resource in _LIST_SECTIONS:
-        items_key, fallback = _LIST_SECTIONS[resource]
-        return resource if edition[resource][items_key] else fallback
+        items, fallback = _LIST_SECTIONS[resource]
+        return resource if items(edition) else fallback
     return resource
 
 
-def _served_section(edition: Edition, resource: str) -> Mapping[str, Any]:
-    """A section as the API serves it: each paper with its page's URL, the sections the page shows."""
+def served_paper(edition: Edition, paper: Paper) -> dict[str, Any]:
+    """A paper as the API serves it (PaperSchema dumps it): its fields, and its page's URL."""
+    fields = {field.name: getattr(paper, field.name) for field in dataclasses.fields(paper)}
+    return {**fields, "html_url": paper_url(edition.name, paper.id)}
+
+
+def _served_section(edition: Edition, resource: str) -> Any:
+    """A section as the API serves it (its schema dumps it): each paper with its page's URL, and the
+    sections the page shows, in order, as site's ``sections``."""
     if resource == "site":
-        return {**edition[resource], "sections": edition.shown_sections}
+        return dataclasses.replace(edition.site, sections=edition.shown_sections)
     if resource != "papers":
-        return edition[resource]
-    papers = [{**paper, "html_url": paper_url(edition.name, paper["id"])} for paper in edition.papers]
-    return {**edition[resource], "papers": papers}
+        return edition.sections[resource]
+    return {"papers": [served_paper(edition, paper) for paper in edition.papers]}
 
 
 def check_resource(resource: str) -> str:
@@ -267,7 +273,7 @@ def check_resource(resource: str) -> str:
 def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
     check_resource(resource)
     if resource == "site":
-        data: Mapping[str, Any] = {section_key(name): _served_section(edition, name) for name in SERVED_SCHEMAS}
+        data: Any = {section_key(name): _served_section(edition, name) for name in SERVED_SCHEMAS}
     else:
         data = _served_section(edition, resource)
     # Dumped through the schema the OpenAPI document shows: one description of the envelope.
@@ -300,7 +306,7 @@ def page_html(content: Content, edition: Edition) -> str:
         "page.html",
         content=content,
         edition=edition,
-        sections={section_key(resource): edition[resource] for resource in SERVED_SCHEMAS},
+        sections={section_key(resource): edition.sections[resource] for resource in SERVED_SCHEMAS},
         section_names=pagesections.BUILT_IN,
         by_id=edition.by_id,
         schedule=edition.schedule,

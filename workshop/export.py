@@ -68,7 +68,7 @@ class ExportError(Exception):
 
 # The values of a page's other arguments, per edition: one page per paper.
 PAGE_ITEMS: dict[str, Callable[[Edition], list[str]]] = {
-    "paper_id": lambda edition: [paper["id"] for paper in edition.papers],
+    "paper_id": lambda edition: [paper.id for paper in edition.papers],
 }
 
 
@@ -147,8 +147,8 @@ def paper_pdf_urls(content: Content) -> Iterator[str]:
     """The ``pdf`` of every paper whose PDF is stored with its edition (served by the site itself)."""
     for edition in content.editions.values():
         for paper in edition.papers:
-            if paper["pdf"] is not None and paper["pdf"].startswith("/"):
-                yield paper["pdf"]
+            if paper.pdf is not None and paper.pdf.startswith("/"):
+                yield paper.pdf
 
 
 # --- Export ------------------------------------------------------------------------

@@ -8,8 +8,10 @@ details) is left out. The page, its navigation and site.json read the one order 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Built-in section id (its anchor on the page) -> its name in the navigation, in the default order.
 BUILT_IN: dict[str, str] = {
@@ -31,32 +33,17 @@ CUSTOM_SUFFIX = ".md"
 CUSTOM_RESOURCE = "sections"
 
 
-# Sections shown only when a list of theirs has items: section id -> (resource, the list's field).
-SHOWN_WITH_ITEMS: dict[str, tuple[str, str]] = {
-    "announcements": ("announcements", "announcements"),
-    "sponsors": ("sponsors", "sponsors"),
-}
-
-
-def _has_content(sections: Mapping[str, Any], section_id: str) -> bool:
-    """Whether a section has something to show: items in a list that may be empty, or the venue's details."""
-    if section_id in SHOWN_WITH_ITEMS:
-        resource, items = SHOWN_WITH_ITEMS[section_id]
-        return bool(sections[resource][items])
-    if section_id == "venue":
-        return any(value is not None for value in sections["venue"].values())
-    return True
-
-
-def shown_sections(sections: Mapping[str, Any]) -> tuple[str, ...]:
-    """The ids of the sections the page shows, in order (the loaded custom sections are the listed ones)."""
-    custom = tuple(section["id"] for section in sections[CUSTOM_RESOURCE]["sections"])
-    listed = sections["site"]["sections"]
+def shown_sections(
+    listed: Sequence[str] | None, custom: Sequence[str], with_content: Mapping[str, bool]
+) -> tuple[str, ...]:
+    """The ids of the sections the page shows, in order: ``listed`` (site.yaml's ``sections:``), else the
+    built-in order then ``custom`` (the ids of the own sections loaded); ``with_content`` says, of each
+    section that may have nothing to show (news, venue, sponsors: workshop/model.py), whether it has some."""
     order = tuple(listed) if listed is not None else (*BUILT_IN, *custom)
-    return tuple(section_id for section_id in order if section_id in custom or _has_content(sections, section_id))
+    return tuple(section_id for section_id in order if with_content.get(section_id, True))
 
 
-def shown_custom(custom: Mapping[str, Any], listed: tuple[str, ...] | None) -> list[Any]:
+def shown_custom(custom: Mapping[str, T], listed: Sequence[str] | None) -> tuple[T, ...]:
     """The edition's own sections the page shows, in its order: the listed ones, else all (by id)."""
     order = listed if listed is not None else sorted(custom)
-    return [custom[section_id] for section_id in order if section_id in custom]
+    return tuple(custom[section_id] for section_id in order if section_id in custom)

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from workshop import citations
 from workshop.catalogue import Described, Endpoint, Route, SchemaSpec, item_endpoint
-from workshop.documents import API_VERSION, Served, paper_url
+from workshop.documents import API_VERSION, Served, paper_url, served_paper
 from workshop.envelopes import CONTENT_VERSION_PATTERN
 from workshop.model import Content, Edition
 from workshop.outputfields import described, edition_id, site_path, text
@@ -49,7 +49,7 @@ def paper_payload(content: Content, edition: Edition, paper_id: str) -> dict[str
             "edition": edition.name,
             "url": url_for("api.paper", edition=edition.name, paper_id=paper_id),
             "html_url": page,
-            "data": {**paper, "html_url": page},
+            "data": served_paper(edition, paper),
         }
     )
 
@@ -63,7 +63,7 @@ PAPER = Served(
 
 
 def _paper_ids(edition: Edition) -> Sequence[str]:
-    return [paper["id"] for paper in edition.papers]
+    return [paper.id for paper in edition.papers]
 
 
 def _per_paper(

@@ -15,7 +15,6 @@ from workshop.documents import API_VERSION, Served, page_url
 from workshop.envelopes import CONTENT_VERSION_PATTERN
 from workshop.model import Content, Edition
 from workshop.outputfields import described, edition_id, site_path, text
-from workshop.pagesections import CUSTOM_RESOURCE
 from workshop.sectionschemas import CustomSectionSchema
 
 
@@ -37,9 +36,9 @@ def section_document_schema(content: Content) -> type[Schema]:
 
 
 def section_payload(content: Content, edition: Edition, section_id: str) -> dict[str, Any]:
-    section = edition.by_id[CUSTOM_RESOURCE].get(section_id)
+    section = edition.by_id.custom_sections.get(section_id)
     if section is None:
-        shown = ", ".join(edition.by_id[CUSTOM_RESOURCE]) or "none"
+        shown = ", ".join(edition.by_id.custom_sections) or "none"
         raise NotFound(f"No section {section_id!r} of its own in {edition.name} (its own sections: {shown}).")
     return section_document_schema(content)().dump(
         {
@@ -62,7 +61,7 @@ SECTION = Served(
 
 
 def _section_ids(edition: Edition) -> Sequence[str]:
-    return list(edition.by_id[CUSTOM_RESOURCE])
+    return list(edition.by_id.custom_sections)
 
 
 def _describe(content: Content, route: Route) -> Iterator[Endpoint]:
