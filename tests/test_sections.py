@@ -189,6 +189,40 @@ def test_script_in_an_own_section_is_never_markup(example_dir: Path) -> None:
     assert "<script>alert" not in nav[: nav.index("</nav>")]
 
 
+def test_headings_in_an_own_section_nest_under_its_title(example_dir: Path) -> None:
+    (example_dir / EXAMPLE_EDITION / "sections" / "code-of-conduct.md").write_text(
+        "---\ntitle: Code of Conduct\n---\n# Reporting\n\nWrite to us.\n\n## Travel\n\nBy bus.\n\n"
+        "#### Late buses\n\nRare.\n\n###### Night buses\n\nNone.\n",
+        encoding="utf-8",
+    )
+    client = build_app(example_dir).test_client()
+    section = next(
+        element for element in page_of(client).find_all("section") if element.attrs["id"] == "code-of-conduct"
+    )
+    headings = [(heading.tag, heading.text()) for heading in section.find_all("h1", "h2", "h3", "h4", "h5", "h6")]
+    # Under the section's h2: # and ## are h3, deeper ones follow without skipping a level.
+    assert headings == [
+        ("h2", "Code of Conduct"),
+        ("h3", "Reporting"),
+        ("h3", "Travel"),
+        ("h4", "Late buses"),
+        ("h5", "Night buses"),
+    ]
+    body = client.get(f"/api/v1/editions/{EXAMPLE_EDITION}/sections/code-of-conduct.json").get_json()["data"]["body"]
+    assert "<h3>Travel</h3>" in body["html"] and "## Travel" in body["markdown"]
+
+
+def test_headings_elsewhere_stay_text(example_dir: Path) -> None:
+    # Only an own section has a title for its headings to sit under: elsewhere a heading is not one.
+    edit_data_file(
+        example_dir / EXAMPLE_EDITION / "posters.yaml", "notes: Please", "notes: |\n  ## Printing\n\n  Please"
+    )
+    client = build_app(example_dir).test_client()
+    posters = next(element for element in page_of(client).find_all("section") if element.attrs["id"] == "posters")
+    assert [heading.tag for heading in posters.find_all("h3", "h4", "h5", "h6")] == []
+    assert "Printing" in posters.text()
+
+
 # --- Venue and sponsors ----------------------------------------------------------------------------
 
 

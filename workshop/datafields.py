@@ -158,15 +158,20 @@ class Markdown(fields.Field):
 
     default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Not a valid string of Markdown."}
 
-    def __init__(self, description: str, *, inline: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, description: str, *, inline: bool = False, headings_under: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**_described(description, kwargs))
         self.inline = inline
+        # The level of the heading the text is shown under: its own headings nest below it
+        # (workshop/richtext.py). None: a heading in the text is shown as a paragraph's text.
+        self.headings_under = headings_under
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> RichText:
         if not isinstance(value, str) or not value.strip():
             raise self.make_error("invalid")
         MARKDOWN_TEXT(value)  # before rendering: what the source holds is served too
-        return RichText.from_markdown(value, inline=self.inline)
+        return RichText.from_markdown(value, inline=self.inline, headings_under=self.headings_under)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> dict[str, str] | None:
         if value is None:

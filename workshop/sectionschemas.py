@@ -165,7 +165,12 @@ class CustomSectionSchema(StrictSchema):
 
     id = Id("The section's id: its file name without .md, and its anchor on the page.")
     title = Text("The section's heading, and its name in the navigation.")
-    body = Markdown("The section's text (Markdown), after its front matter.")
+    # Shown under the section's h2: its headings (# and ## alike) start at h3.
+    body = Markdown(
+        "The section's text (Markdown), after its front matter. Its headings are shown under the "
+        "section's title: # and ## as the first level below it, ### and deeper below those.",
+        headings_under=2,
+    )
 
 
 @dataclass(frozen=True)
