@@ -149,6 +149,18 @@ def test_an_own_section_not_listed_is_not_shown_nor_served(example_dir: Path) ->
     assert client.get(f"/api/v1/editions/{EXAMPLE_EDITION}/sections/code-of-conduct.json").status_code == 404
 
 
+def test_check_warns_about_an_own_section_the_list_leaves_out(example_dir: Path) -> None:
+    list_sections(example_dir / EXAMPLE_SITE, "rationale", "program")
+    exit_code, output = check(example_dir)
+    assert exit_code == 0, output  # a warning, not an error: the site is served
+    warnings = [line for line in output.splitlines() if line.startswith("warning: ")]
+    assert warnings == [
+        f"warning: example-data/{EXAMPLE_EDITION}/sections/code-of-conduct.md: Not shown: site.yaml's sections: "
+        "does not list 'code-of-conduct'. Add it to the list to show it, or delete the file."
+    ]
+    assert "1 warning(s)" in output
+
+
 def test_without_a_list_own_sections_follow_the_built_in_ones(example_dir: Path) -> None:
     site = example_dir / EXAMPLE_SITE
     site.write_text(site.read_text(encoding="utf-8").split("# The page's sections")[0], encoding="utf-8")

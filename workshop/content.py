@@ -209,6 +209,11 @@ class _FileLoader:
         if problem not in self.problems:
             self.problems.append(problem)
 
+    def warn(self, path: Path, message: str, line: int | None = None, field_path: FieldPath = ()) -> None:
+        """Say what is probably a mistake in ``path`` but may be right: it loads all the same."""
+        name = relative_name(self.data_dir, path)
+        self.warnings.append(Problem(name, line, format_field(field_path), message, self.data_dir.name))
+
     def files_in(self, folder: Path) -> list[Path]:
         """The files (and links) directly in ``folder``, as the walk found them."""
         prefix = "" if folder == self.data_dir else f"{relative_name(self.data_dir, folder)}/"
@@ -331,15 +336,12 @@ def _warn_about_names(
 ) -> None:
     uses = names.name_uses(sections["speakers"], sections["committee"], sections["papers"], sections["program"])
     for use, other in names.near_duplicates(list(uses)):
-        loader.warnings.append(
-            Problem(
-                relative_name(loader.data_dir, edition_dir / f"{other.resource}{DATA_SUFFIX}"),
-                parsed[other.resource].line_of(other.field_path),
-                format_field(other.field_path),
-                f"{other.name!r} is nearly {use.name!r} ({use.resource}{DATA_SUFFIX}, "
-                f"{format_field(use.field_path)}): one person written two ways? Write the name one way everywhere.",
-                loader.data_dir.name,
-            )
+        loader.warn(
+            edition_dir / f"{other.resource}{DATA_SUFFIX}",
+            f"{other.name!r} is nearly {use.name!r} ({use.resource}{DATA_SUFFIX}, "
+            f"{format_field(use.field_path)}): one person written two ways? Write the name one way everywhere.",
+            parsed[other.resource].line_of(other.field_path),
+            other.field_path,
         )
 
 
@@ -371,7 +373,7 @@ def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
     # A file the walk refused is missing too: reported with the refusal, before this edition.
     if len(loader.problems) > problems_before or len(sections) < len(RESOURCE_SCHEMAS):
         return None
-    sections[CUSTOM_RESOURCE] = customsections.shown(loader, custom, sections["site"].sections)
+    sections[CUSTOM_RESOURCE] = customsections.shown(loader, edition_dir, custom, sections["site"].sections)
     _cross_check(loader, edition_dir, sections, parsed_files)
     if len(loader.problems) > problems_before:
         return None

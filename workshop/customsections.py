@@ -92,6 +92,15 @@ def load(loader: _FileLoader, edition_dir: Path) -> dict[str, CustomSection]:
     return found
 
 
-def shown(loader: _FileLoader, custom: Mapping[str, CustomSection], listed: Sequence[str] | None) -> CustomSections:
-    """The resource of the edition's own sections: the ones the page shows, in its order."""
+def shown(
+    loader: _FileLoader, edition_dir: Path, custom: Mapping[str, CustomSection], listed: Sequence[str] | None
+) -> CustomSections:
+    """The resource of the edition's own sections: the ones the page shows, in its order. A valid
+    section that ``site.yaml``'s ``sections:`` does not list is not shown: a warning says so."""
+    for section_id in sorted(set(custom) - set(listed or custom)):
+        loader.warn(
+            edition_dir / CUSTOM_FOLDER / f"{section_id}{CUSTOM_SUFFIX}",
+            f"Not shown: site.yaml's sections: does not list {section_id!r}. "
+            "Add it to the list to show it, or delete the file.",
+        )
     return CustomSections(sections=shown_custom(custom, listed))
