@@ -20,7 +20,7 @@ import yaml
 from tests.conftest import SHIPPED_DATA, build_app, edit_data_file, tiny_png
 from workshop.content import ContentError, Problem, load_content
 from workshop.model import Content
-from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.schemas import SERVED_SCHEMAS
 from workshop.timeschemas import DateItem
 
 UTC_MINUS_12 = dt.timedelta(hours=-12)
@@ -336,7 +336,7 @@ BREAKAGES = [
         id="site-url-without-scheme",
     ),
     pytest.param(
-        BrokenFile("icml2023/sponsors.yaml", write("sponsors: []\n"), "", "Unknown data file", None),
+        BrokenFile("icml2023/partners.yaml", write("partners: []\n"), "", "Unknown data file", None),
         id="unknown-extra-file",
     ),
     pytest.param(
@@ -506,7 +506,7 @@ def date_item(content: Content, item_id: str) -> DateItem:
 def test_shipped_data_loads_every_section(content: Content) -> None:
     assert content.current == "icml2023"
     edition = content.current_edition
-    assert set(edition.sections) == set(RESOURCE_SCHEMAS)
+    assert set(edition.sections) == set(SERVED_SCHEMAS)
     assert edition.title == "Machine Learning for Astrophysics (ICML 2023)"
     assert [item.id for item in edition.dates.items] == [
         "submission-deadline",

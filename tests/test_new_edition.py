@@ -209,3 +209,27 @@ def test_across_file_systems_the_folder_is_copied_into_place(data_dir: Path, mon
         path.name for path in (data_dir / "icml2023").iterdir()
     )
     assert run("check", "--data-dir", str(data_dir)).exit_code == 0
+
+
+def test_the_venue_sponsors_own_sections_and_their_order_carry_over(example_dir: Path) -> None:
+    result = run(
+        "new-edition", "next", "--from", "example", "--date", "2031-03-04", "--deadline", "2031-01-10",
+        "--data-dir", str(example_dir),
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    folder = example_dir / "next"
+    for name in ("venue.yaml", "sponsors.yaml"):
+        assert "TODO: review" in (folder / name).read_text(encoding="utf-8"), name
+    own = "sections/code-of-conduct.md"
+    assert (folder / own).read_bytes() == (example_dir / "example" / own).read_bytes()
+    logo = "photos/example-data-lab.svg"
+    assert (folder / logo).read_bytes() == (example_dir / "example" / logo).read_bytes()
+    client = build_app(example_dir).test_client()
+    old, new = (client.get(f"/api/v1/editions/{name}/site.json").get_json()["data"] for name in ("example", "next"))
+    assert new["venue"] == old["venue"]
+    assert [s["name"] for s in new["sponsors"]["sponsors"]] == [s["name"] for s in old["sponsors"]["sponsors"]]
+    assert new["sections"] == old["sections"]
+    # The same order, but for the news, cleared (an empty list shows no section).
+    assert new["site"]["sections"] == [section for section in old["site"]["sections"] if section != "announcements"]
+    assert 'id="code-of-conduct"' in client.get("/next/").get_data(as_text=True)

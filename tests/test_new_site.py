@@ -133,3 +133,11 @@ def test_an_empty_folder_is_filled(tmp_path: Path) -> None:
     result = run("new-site", str(target), *OPTIONS)
     assert result.exit_code == 0, result.output
     assert (target / "editions.yaml").is_file()
+
+
+def test_its_page_lists_every_built_in_section_with_something_to_show(site_dir: Path) -> None:
+    client = build_app(site_dir).test_client()
+    shown = client.get("/api/v1/site.json").get_json()["data"]["site"]["sections"]
+    # News, venue and sponsors show once their files have something to show.
+    assert shown == ["rationale", "program", "call-for-abstracts", "logistics", "dates", "posters", "committee"]
+    assert "sections: [announcements, rationale, program" in (site_dir / EDITION / "site.yaml").read_text()

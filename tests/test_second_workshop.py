@@ -1,6 +1,6 @@
 """Nothing of the shipped workshop is left in the code: a second, unrelated workshop (French text,
-another time zone, other sections and its own theme) shows no ML4Astro, ICML or Honolulu anywhere
-in its pages, API documents, static files or export."""
+another time zone, its own order of sections with one of its own, and its own theme) shows no
+ML4Astro, ICML or Honolulu anywhere in its pages, API documents, static files or export."""
 
 from __future__ import annotations
 
@@ -51,11 +51,14 @@ headings:
   announcements: Actualités
   rationale: Pourquoi cet atelier
   program: Programme
-  call_for_abstracts: Appel à résumés
+  call-for-abstracts: Appel à résumés
+  venue: Lieu
+  accessibility: Accès et accessibilité
   logistics: Informations pratiques
   dates: Dates importantes
   posters: Affiches
   committee: Comité d'organisation
+  sponsors: Partenaires
   speakers: Orateurs invités
   panelists: Table ronde
   schedule: Horaires
@@ -66,27 +69,72 @@ menu:
   logistics: Infos pratiques
   dates: Dates
   committee: Comité
+# Another order, the posters left out, a section of its own (sections/charte.md).
+sections:
+  - rationale
+  - program
+  - venue
+  - charte
+  - call-for-abstracts
+  - announcements
+  - dates
+  - logistics
+  - committee
+  - sponsors
 """
 FRENCH_MENU = [
-    "Actualités",
     "L'atelier",
     "Programme",
+    "Lieu",
+    "Charte de bonne conduite",
     "Appel à résumés",
-    "Infos pratiques",
+    "Actualités",
     "Dates",
-    "Affiches",
+    "Infos pratiques",
     "Comité",
+    "Partenaires",
 ]
 FRENCH_SECTION_HEADINGS = [
-    "Actualités",
     "Pourquoi cet atelier",
     "Programme",
+    "Lieu",
+    "Charte de bonne conduite",
     "Appel à résumés",
-    "Informations pratiques",
+    "Actualités",
     "Dates importantes",
-    "Affiches",
+    "Informations pratiques",
     "Comité d'organisation",
+    "Partenaires",
 ]
+OWN_SECTION = """\
+---
+title: Charte de bonne conduite
+---
+Chaque participant, sur place ou en ligne, s'engage à respecter la charte du colloque.
+
+## Signaler un problème
+
+Écrivez aux organisateurs à tout moment : **chaque signalement reste confidentiel**.
+"""
+VENUE = """\
+name: Le Quartz, centre de congrès
+room: Salle Méridienne
+address: 60 rue du Château, 29200 Brest
+accessibility:
+  step_free_access: Entrée de plain-pied côté rue du Château ; ascenseur vers chaque étage.
+  transit: Tramway A, arrêt Liberté.
+"""
+SPONSORS = """\
+sponsors:
+  - id: institut-de-la-mer
+    name: Institut de la mer
+    url: https://example.org/institut-de-la-mer
+    logo: photos/logo.png
+    tier: Partenaire principal
+  - id: region
+    name: Région Bretagne
+    tier: Soutien
+"""
 ANNOUNCEMENTS = """\
 announcements:
   - id: ouverture
@@ -109,6 +157,10 @@ def oceans(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (edition / "photos" / name).write_bytes(tiny_png())
     (edition / "site.yaml").write_text(SITE, encoding="utf-8")
     (edition / "announcements.yaml").write_text(ANNOUNCEMENTS, encoding="utf-8")
+    (edition / "venue.yaml").write_text(VENUE, encoding="utf-8")
+    (edition / "sponsors.yaml").write_text(SPONSORS, encoding="utf-8")
+    (edition / "sections").mkdir()
+    (edition / "sections" / "charte.md").write_text(OWN_SECTION, encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "--data-dir", str(folder)])
     assert result.exit_code == 0, result.output
     return folder
@@ -171,9 +223,12 @@ def test_the_second_workshop_is_in_french_with_french_headings(oceans_app: Flask
     assert page.one("html").attrs["lang"] == "fr"
     menu = page.one("nav", cls="site-nav")
     assert [link.text() for link in menu.find_all("a")] == FRENCH_MENU
-    assert [heading.text() for heading in page.find_all("h2")][
-        : len(FRENCH_SECTION_HEADINGS)
-    ] == FRENCH_SECTION_HEADINGS
+    main_part = page.one("main")
+    assert [heading.text() for heading in main_part.find_all("h2")] == FRENCH_SECTION_HEADINGS
+    assert "Accès et accessibilité" in [heading.text() for heading in main_part.find_all("h3")]
+    assert "Signaler un problème" in [heading.text() for heading in main_part.find_all("h3")]
+    # The section left out of sections: is not shown, in French or in English.
+    assert "posters" not in page.ids() and "Affiches" not in page.text()
     # What other programs read declares the language too.
     assert json_ld(head_of(client))["inLanguage"] == "fr"
     assert client.get("/api/v1/feed.json").json["language"] == "fr"

@@ -201,6 +201,10 @@ class CslItemSchema(Schema):
     keyword = text("Keywords, separated by commas.", required=False, metadata={"may_be_absent": True})
 
 
+# One instance for every item: building a schema copies its fields, which costs more than a dump.
+_CSL_ITEM = CslItemSchema()
+
+
 def csl_item(edition: Edition, paper: Paper) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": citation_key(edition, paper),
@@ -219,7 +223,7 @@ def csl_item(edition: Edition, paper: Paper) -> dict[str, Any]:
         item["abstract"] = seo.plain_text(paper.abstract)
     if paper.keywords:
         item["keyword"] = ", ".join(paper.keywords)
-    return CslItemSchema().dump(item)
+    return _CSL_ITEM.dump(item)
 
 
 def paper_csl(content: Content, edition: Edition, paper_id: str) -> dict[str, Any]:

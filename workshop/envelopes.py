@@ -12,11 +12,11 @@ from marshmallow import Schema, fields, validate
 from workshop.content import section_key
 from workshop.model import Content
 from workshop.outputfields import camel, described, edition_id, site_path, text
-from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.schemas import SERVED_SCHEMAS
 
 API_VERSION = "1"
 # Every section can be fetched on its own; "site" is all of them in one document.
-API_RESOURCES: tuple[str, ...] = tuple(RESOURCE_SCHEMAS)
+API_RESOURCES: tuple[str, ...] = tuple(SERVED_SCHEMAS)
 OPENAPI_VERSION = "3.1.0"
 CONTENT_VERSION_PATTERN = r"^[0-9a-f]{16}$"
 
@@ -179,7 +179,7 @@ def sections_schema() -> type[Schema]:
                 schema,
                 **described(f"The {resource} section: the data of /api/v1/{resource}.json."),
             )
-            for resource, schema in RESOURCE_SCHEMAS.items()
+            for resource, schema in SERVED_SCHEMAS.items()
         },
         name="EditionSectionsSchema",
     )
@@ -187,7 +187,7 @@ def sections_schema() -> type[Schema]:
 
 def envelope_schema(content: Content, resource: str, title: str = "", description: str = "") -> type[Schema]:
     """The document of one resource: the envelope, with the resource's schema as ``data``."""
-    data_schema = sections_schema() if resource == "site" else RESOURCE_SCHEMAS[resource]
+    data_schema = sections_schema() if resource == "site" else SERVED_SCHEMAS[resource]
     return Schema.from_dict(
         {
             "api_version": text(

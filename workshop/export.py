@@ -110,7 +110,7 @@ PHOTO_URL_KEYS = ("photo_url", "logo_url", "favicon_url", "image_url")
 
 def photo_urls(content: Content) -> Iterator[str]:
     """Every file of the photos/ folders the data names: people's photos (committee, speakers, ...),
-    the theme's logo, icon and header image, of every edition."""
+    the sponsors' logos, the theme's logo, icon and header image, of every edition."""
     for edition in content.editions.values():
         dumped = dump_edition(edition)
         for key in PHOTO_URL_KEYS:
@@ -126,26 +126,6 @@ def site_urls(app: Flask, content: Content) -> list[str]:
     with app.test_request_context():
         documents = [url_for(endpoint, **values) for endpoint, values in (*page_urls(app, content), *api_urls(content))]
     return [*documents, *photo_urls(content), *paper_pdf_urls(content)]
-
-
-def unbuilt_urls(app: Flask) -> tuple[int, list[str]]:
-    """Request every URL of :func:`site_urls`; return how many there are, and a line for each that fails.
-
-    A failure is an answer other than 2xx or 3xx (a 500's error is logged), or an
-    exception the app's error handlers did not turn into an answer.
-    """
-    urls = site_urls(app, _content_of(app))
-    client = app.test_client()
-    failures = []
-    for url in urls:
-        try:
-            status = client.get(url).status_code
-        except Exception as error:  # whatever fails is reported, with what it was
-            failures.append(f"{url}: cannot be built from the data files ({type(error).__name__}: {error}).")
-            continue
-        if not 200 <= status < 400:
-            failures.append(f"{url}: answered {status}.")
-    return len(urls), failures
 
 
 def paper_pdf_urls(content: Content) -> Iterator[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workshop.content import EDITIONS_FILE
+from workshop.pagesections import BUILT_IN
 from workshop.scaffold import (
     TODO,
     ScaffoldError,
@@ -76,6 +77,9 @@ def _site_files(*, title: str, venue_name: str, city: str, timezone: str) -> dic
             "  header:\n"
             f'    background: "{DEFAULT_HEADER_BACKGROUND}"\n'
             f'    text: "{DEFAULT_HEADER_TEXT}"\n'
+            "# The page's sections, in order: leave one out to hide it, or add your own (sections/<id>.md).\n"
+            "# Venue and sponsors show once venue.yaml and sponsors.yaml have something to show.\n"
+            f"sections: [{', '.join(BUILT_IN)}]\n"
         ),
         "topics": (
             f"# {TODO}: the topics of the call; at least one.\n"

@@ -10,7 +10,8 @@ sections and items, read by attribute (``site.venue.name``), dumped by the same 
 ``metadata["description"]`` on each field is the text of the field reference
 (``data/README.md``) and of the API description. The fields they are built from are
 in workshop/datafields.py; papers.yaml's schema in workshop/paperschemas.py, the people's
-in workshop/peopleschemas.py, site.yaml's theme in workshop/themeschemas.py.
+in workshop/peopleschemas.py, the venue's, the sponsors' and an edition's own sections' in
+workshop/sectionschemas.py, site.yaml's theme in workshop/themeschemas.py.
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from marshmallow import (
     ValidationError,
     fields,
     validate,
-    validates,
     validates_schema,
 )
 
@@ -34,14 +33,17 @@ from workshop.datafields import (
     Id,
     Link,
     Markdown,
+    SiteUrl,
     StrictSchema,
     Text,
     TimeZoneName,
     WebUrl,
 )
+from workshop.pagesections import BUILT_IN, CUSTOM_FOLDER, CUSTOM_RESOURCE, CUSTOM_SUFFIX
 from workshop.paperschemas import PapersSchema
 from workshop.peopleschemas import CommitteeSchema, SpeakersSchema
 from workshop.richtext import RichText
+from workshop.sectionschemas import CustomSectionsSchema, SponsorsSchema, VenueDetailsSchema, section_order_problems
 from workshop.themeschemas import Theme, ThemeSchema
 from workshop.timeschemas import DatesSchema, ProgramSchema
 
@@ -91,6 +93,8 @@ class Site:
     # Every built-in heading and menu label, by heading id (workshop/wording.py): the site's, else English.
     headings: Mapping[str, str]
     menu: Mapping[str, str]
+    # As site.yaml lists them (None: not listed); the page shows Edition.shown_sections.
+    sections: tuple[str, ...] | None
 
 
 class SiteSchema(StrictSchema):
@@ -110,6 +114,23 @@ class SiteSchema(StrictSchema):
     language = wording.language_field()
     headings = wording.headings_field()
     menu = wording.menu_field()
+    sections = fields.List(
+        fields.String(),
+        load_default=None,
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "The page's sections, in order: built-in ids "
+            f"({', '.join(BUILT_IN)}) and the ids of the edition's own sections "
+            f"({CUSTOM_FOLDER}/<id>{CUSTOM_SUFFIX}). A section left out is not shown. Without this list: the "
+            "built-in order, then the edition's own sections. In the API: the sections the page shows, in order."
+        },
+    )
+
+    @validates_schema
+    def _check_sections(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        problems = section_order_problems(data.get("sections") or ())
+        if problems:
+            raise ValidationError({"sections": problems})
 
     def derive(self, data: dict[str, Any]) -> dict[str, Any]:
         return data | wording.wording(data["headings"], data["menu"])
@@ -443,7 +464,7 @@ class EditionsSchema(StrictSchema):
     current = fields.String(
         required=True, metadata={"description": "Folder name of the edition served at / (e.g. icml2023)."}
     )
-    site_url = WebUrl(
+    site_url = SiteUrl(
         "The site's public address: scheme and host, and its path when it is not served at the root of its "
         "domain (e.g. https://workshop.example.org). Absolute links (canonical links, link previews, feeds, "
         "calendars) are built on it, and calendar events' ids carry its host: keep it once published. "
@@ -451,16 +472,6 @@ class EditionsSchema(StrictSchema):
         "address of `make run`.",
         load_default=None,
     )
-
-    @validates("site_url")
-    def _check_site_url(self, value: str | None, **kwargs: Any) -> None:
-        if value is not None and (urlsplit(value).query or urlsplit(value).fragment):
-            raise ValidationError("Write the address alone: no query (?...) or fragment (#...).")
-
-    def derive(self, data: dict[str, Any]) -> dict[str, Any]:
-        if data["site_url"] is not None:
-            data["site_url"] = data["site_url"].rstrip("/")  # absolute links add their path, starting with '/'
-        return data
 
 
 # Resource name (URL and file name) -> schema, in page order. The JSON key of a
@@ -473,8 +484,14 @@ RESOURCE_SCHEMAS: dict[str, type[StrictSchema]] = {
     "speakers": SpeakersSchema,
     "papers": PapersSchema,
     "call-for-abstracts": CallForAbstractsSchema,
+    "venue": VenueDetailsSchema,
     "logistics": LogisticsSchema,
     "dates": DatesSchema,
     "posters": PostersSchema,
     "committee": CommitteeSchema,
+    "sponsors": SponsorsSchema,
 }
+# Data files an edition may leave out: a missing one loads as an empty file (every field has a default).
+OPTIONAL_RESOURCES = frozenset({"venue", "sponsors"})
+# Every resource the API serves: the data files', and the edition's own sections (sections/<id>.md).
+SERVED_SCHEMAS: dict[str, type[StrictSchema]] = {**RESOURCE_SCHEMAS, CUSTOM_RESOURCE: CustomSectionsSchema}

@@ -18,25 +18,34 @@ import langcodes
 from marshmallow import ValidationError, fields
 
 from workshop.datafields import StrictSchema, Text
+from workshop.pagesections import BUILT_IN
 
 DEFAULT_LANGUAGE = "en"
-# Heading id (the section's or sub-section's id on the page, with '_' for '-') ->
-# its English heading, and its English label in the page's menu (None: not in the menu).
-ENGLISH: Mapping[str, tuple[str, str | None]] = {
-    "announcements": ("News", "News"),
-    "rationale": ("Rationale", "Rationale"),
-    "program": ("Program", "Program"),
-    "speakers": ("Invited Speakers", None),
-    "panelists": ("Panelists", None),
-    "schedule": ("Schedule", None),
-    "papers": ("Accepted Contributions", None),
-    "call_for_abstracts": ("Call for Abstracts", "Call for Abstracts"),
-    "logistics": ("Logistics and FAQs", "Logistics"),
-    "faqs": ("Frequently asked questions", None),
-    "dates": ("Important Dates", "Dates"),
-    "posters": ("Instructions for Posters", "Posters"),
-    "committee": ("Organizing Committee", "Committee"),
+# The headings inside the built-in sections: section id -> heading id (its id on the page) -> English heading.
+SUB_HEADINGS: Mapping[str, Mapping[str, str]] = {
+    "program": {
+        "speakers": "Invited Speakers",
+        "panelists": "Panelists",
+        "schedule": "Schedule",
+        "papers": "Accepted Contributions",
+    },
+    "venue": {"accessibility": "Getting there and accessibility"},
+    "logistics": {"faqs": "Frequently asked questions"},
 }
+
+
+def _english() -> dict[str, tuple[str, str | None]]:
+    """Each built-in section's English heading and menu label (workshop/pagesections.py), then its sub-headings'."""
+    table: dict[str, tuple[str, str | None]] = {}
+    for section_id, words in BUILT_IN.items():
+        table[section_id] = words
+        table.update((sub_id, (heading, None)) for sub_id, heading in SUB_HEADINGS.get(section_id, {}).items())
+    return table
+
+
+# Heading id (its id on the page) -> its English heading, and its English label in the page's menu (None: not
+# in the menu), in the page's order; headings: and menu: accept these ids and no other.
+ENGLISH: Mapping[str, tuple[str, str | None]] = MappingProxyType(_english())
 _TAG_CHARACTERS = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 
 
@@ -81,8 +90,9 @@ def headings_field() -> fields.Nested:
         HeadingsSchema,
         load_default=dict,
         metadata={
-            "description": "The built-in sections' headings, by section, in the page's language "
-            "(e.g. program: Programme). Not given: the English default."
+            "description": "The built-in sections' headings and the headings inside them, by id, in the page's "
+            "language (e.g. program: Programme). Not given: the English default. An own section's title is "
+            "its front matter's."
         },
     )
 
@@ -92,8 +102,8 @@ def menu_field() -> fields.Nested:
         MenuSchema,
         load_default=dict,
         metadata={
-            "description": "The sections' labels in the page's menu (e.g. dates: Dates). Not given: the section's "
-            "heading when headings retitles it, else the English default."
+            "description": "The built-in sections' labels in the page's menu, by section id (e.g. dates: Dates). "
+            "Not given: the section's heading when headings retitles it, else the English default."
         },
     )
 
