@@ -247,3 +247,22 @@ def test_check_refuses_a_language_that_is_no_bcp_47_tag(oceans: Path, tmp_path: 
     assert result.exit_code != 0
     assert f"{EDITION}/site.yaml:" in result.output
     assert f"language: {tag!r} is not a BCP 47 language tag" in result.output
+
+
+@pytest.mark.parametrize(
+    ("key", "wrong"),
+    [("headings", "charte: Notre charte"), ("menu", "call_for_abstracts: Appel"), ("menu", "speakers: Orateurs")],
+)
+def test_check_refuses_a_heading_or_label_of_no_built_in_section(
+    oceans: Path, tmp_path: Path, key: str, wrong: str
+) -> None:
+    # An own section's title is its front matter's; the menu lists sections, not the headings inside them.
+    folder = tmp_path / "site"
+    shutil.copytree(oceans, folder)
+    site = folder / EDITION / "site.yaml"
+    text = site.read_text(encoding="utf-8").replace(f"{key}:\n", f"{key}:\n  {wrong}\n", 1)
+    site.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--data-dir", str(folder)])
+    assert result.exit_code != 0
+    assert f"{EDITION}/site.yaml:" in result.output
+    assert f"{key}.{wrong.partition(':')[0]}: Unknown field" in result.output
