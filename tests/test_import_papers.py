@@ -202,7 +202,9 @@ def test_camera_ready_zip_with_backslash_paths_is_stored_served_and_exported(
     assert served.data == pdfs[2]
     api = client.get("/api/v1/papers.json").json["data"]["papers"]
     assert api[0]["pdf"] == f"/{EDITION}/papers/cmt-1.pdf"
-    assert f'href="/{EDITION}/papers/cmt-1.pdf"' in client.get(f"/{EDITION}/").get_data(as_text=True)
+    # The list on the page links each paper's page; its PDF is linked there.
+    assert f'href="/{EDITION}/papers/cmt-1/"' in client.get(f"/{EDITION}/").get_data(as_text=True)
+    assert f'href="/{EDITION}/papers/cmt-1.pdf"' in client.get(f"/{EDITION}/papers/cmt-1/").get_data(as_text=True)
 
     destination = tmp_path / "site"
     urls = export_site(app, destination)
