@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from werkzeug.http import parse_date, parse_range_header, remove_entity_headers
 from werkzeug.sansio.http import is_resource_modified
 
+from workshop import clock
 from workshop.compression import gzip_body, gzip_etag, worth_compressing
 from workshop.negotiation import DISTINCT_VALUES, accepts_gzip, admits
 
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 # Set by the app on a response that may be replayed (see http.mark_replayable).
 REPLAYABLE = "workshop.replayable"
+# Set with it on a response right only until an instant (a POSIX timestamp): the workshop's next phase.
+VALID_UNTIL = "workshop.valid_until"
 # Headers that describe a moment, not the content: never replayed.
 MOMENT_HEADERS = frozenset({"date", "expires"})
 # Set by the fast path on a request whose answer it may keep: Flask leaves that answer
@@ -117,6 +120,8 @@ class ReplayedResponse:
     etag: str
     mimetype: str
     gzipped: bytes | None = field(default=None)
+    # Until when it may be replayed (a POSIX timestamp; None: as long as the content version holds).
+    valid_until: float | None = field(default=None)
     # Read from the headers: If-Modified-Since is judged against it.
     last_modified: dt.datetime | None = field(init=False, default=None)
     # Flask serves ranges of this response (it said Accept-Ranges: static files, not documents).
@@ -147,6 +152,10 @@ class ReplayedResponse:
         # What a 304 leaves out, as werkzeug leaves it out of Flask's.
         remove_entity_headers(not_modified)
         return Variant(etag, Reply.of(200, ok, body), Reply.of(200, ok, b""), Reply.of(304, not_modified, b""))
+
+    def expired(self) -> bool:
+        """Whether its moment has passed: Flask prepares it again (workshop/phases.py)."""
+        return self.valid_until is not None and clock.now().timestamp() >= self.valid_until
 
     def reply(self, request: RequestView) -> Reply | None:
         """Flask's answer to this GET or HEAD request, or None when only Flask gives it (406, 412, 416)."""
@@ -230,7 +239,7 @@ class ReplayedResponses:
     def reply(self, request: RequestView) -> Reply | None:
         """Flask's answer to this GET or HEAD request from the prepared responses, if they hold it."""
         prepared = self._table(self.store.content.version).get(request.key)
-        return None if prepared is None else prepared.reply(request)
+        return None if prepared is None or prepared.expired() else prepared.reply(request)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
@@ -239,6 +248,8 @@ class ReplayedResponses:
         version = self.store.content.version
         table = self._table(version)
         prepared = table.get(request.key)
+        if prepared is not None and prepared.expired():
+            prepared = None  # learned again, for its next moment
         reply = None if prepared is None else prepared.reply(request)
         if reply is not None:
             # A copy: a WSGI server may change the list it is given (PEP 3333).
@@ -281,7 +292,7 @@ class ReplayedResponses:
                 if close is not None:
                     close()
             chunks = [body]
-            prepared = replayed_response(captured["headers"], body)
+            prepared = replayed_response(captured["headers"], body, environ.get(VALID_UNTIL))
             if prepared is not None:
                 if environ[REPLAYABLE] == version:
                     table[request.key] = prepared
@@ -296,7 +307,9 @@ class ReplayedResponses:
         return chunks
 
 
-def replayed_response(headers: list[tuple[str, str]], body: bytes) -> ReplayedResponse | None:
+def replayed_response(
+    headers: list[tuple[str, str]], body: bytes, valid_until: float | None = None
+) -> ReplayedResponse | None:
     """A finished 200 of Flask's, ready to replay; None without an ETag (nothing to revalidate with)."""
     kept = [(k, v) for k, v in headers if k.lower() not in MOMENT_HEADERS]
     lookup = {k.lower(): v for k, v in kept}
@@ -308,6 +321,7 @@ def replayed_response(headers: list[tuple[str, str]], body: bytes) -> ReplayedRe
         body=body,
         etag=etag,
         mimetype=lookup.get("content-type", "").split(";")[0],
+        valid_until=valid_until,
     )
 
 

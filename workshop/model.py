@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from workshop import span
+from workshop.phases import Moment, PhaseWindow, moment_at, news_until, timeline
 
 if TYPE_CHECKING:  # content.py loads into this model: the import is for the type alone
     from workshop.content import Problem
@@ -87,6 +88,10 @@ class Edition:
     # When the event is, for what needs an instant before anything says when the workshop is (the
     # page's venue zone, the frab schedule's days): the workshop's span, else the last important date's.
     event_span: Span = field(init=False, compare=False, repr=False)
+    # The workshop's phases in order, each with its window (workshop/phases.py); see moment().
+    phases: tuple[PhaseWindow, ...] = field(init=False, compare=False, repr=False)
+    # Until when the news takes the first screen (None: for good).
+    news_until: dt.datetime | None = field(init=False, compare=False, repr=False)
     # Items by id, for the references between sections (checked at load time); dates as shown.
     by_id: Mapping[str, Mapping[str, Item]] = field(init=False, compare=False, repr=False)
 
@@ -105,7 +110,10 @@ class Edition:
             ),
             "workshop_date": span.workshop_date(self.sections),
             "workshop_span": span.workshop_span(self.sections),
+            "phases": timeline(self.sections),
         }
+        published = [item["published"] for item in self.sections["announcements"]["announcements"]]
+        derived["news_until"] = news_until(derived["phases"], published)
         derived["paper_groups"] = paper_groups(derived["papers"], derived["published_sessions"])
         last = derived["dates"][-1]
         derived["event_span"] = derived["workshop_span"] or (last["starts_at"], last["ends_at"])
@@ -124,6 +132,10 @@ class Edition:
 
     def __getitem__(self, resource: str) -> Mapping[str, Any]:
         return self.sections[resource]
+
+    def moment(self, instant: dt.datetime) -> Moment:
+        """What ``instant`` of the workshop is about: its phase, the sessions now and next, until when."""
+        return moment_at(self.phases, self.published_sessions, instant)
 
     def speaker(self, item_id: str) -> Item:
         return self.by_id["speakers"][item_id]
@@ -151,3 +163,8 @@ class Content:
     @property
     def current_edition(self) -> Edition:
         return self.editions[self.current]
+
+    def next_edition(self, edition: Edition) -> Edition | None:
+        """The edition that takes place next after ``edition`` (by when each takes place), if any."""
+        later = [other for other in self.editions.values() if other.event_span[0] > edition.event_span[1]]
+        return min(later, key=lambda other: other.event_span[0], default=None)

@@ -35,6 +35,7 @@ from workshop.datafields import (
     load_context,
 )
 from workshop.paperschemas import PapersSchema
+from workshop.phases import PHASES
 from workshop.storedfiles import (
     PHOTO_FOLDER,
     PHOTO_SUFFIXES,
@@ -63,7 +64,19 @@ class SiteSchema(StrictSchema):
     rationale = Markdown("Why the workshop exists (Markdown).")
     goal = Markdown("The goal statement shown in bold (Markdown).")
     approach = Markdown("How the workshop pursues its goal (Markdown).")
-    call_to_action = fields.Nested(LinkSchema, required=True, metadata={"description": "Button below the topics."})
+    call_to_action = fields.Nested(
+        LinkSchema,
+        required=True,
+        metadata={"description": "Button below the topics, and the header's while the call for abstracts is open."},
+    )
+    phase = fields.String(
+        load_default=None,
+        validate=validate.OneOf(PHASES),
+        metadata={
+            "description": f"Fixes the page's phase ({', '.join(PHASES)}) instead of following the dates and the "
+            "program, e.g. during a postponement. Leave it out otherwise."
+        },
+    )
 
 
 class TopicSchema(StrictSchema):
@@ -263,6 +276,7 @@ class LogisticsSchema(StrictSchema):
     online = Markdown("How to take part remotely (Markdown).", inline=True, load_default=None)
     stream_url = WebUrl("Where remote participants watch the talks, once known.", load_default=None)
     virtual_posters_url = WebUrl("Where remote participants see the posters, once known.", load_default=None)
+    chat_url = WebUrl("Where participants ask questions and chat during the event (Q&A).", load_default=None)
     registration = fields.Nested(RegistrationSchema, required=True, metadata={"description": "How to register."})
     contact = fields.Nested(ContactSchema, required=True, metadata={"description": "Who to write to."})
     faqs = fields.List(

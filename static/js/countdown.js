@@ -1,5 +1,6 @@
-// A live countdown to the next deadline that has not passed. A date-only
-// deadline lasts until the end of its day AoE (the API's ends_at).
+// A live countdown to a deadline (the element's data-deadline: the submission deadline, in
+// the header while the call is open), in the visitor's time. A date-only deadline lasts until
+// the end of its day AoE (the API's ends_at).
 import { describeDuration, formatInstant, timeUntil } from "./time.js";
 
 /** The deadline with the earliest end still in the future, or null. */
@@ -12,7 +13,11 @@ export function nextDeadline(items, now = Date.now()) {
 }
 
 export function showCountdown(element, dates, { now, timeZone }) {
-  const deadline = nextDeadline(dates.items, now);
+  const named = element.dataset.deadline;
+  const deadline = nextDeadline(
+    dates.items.filter((item) => !named || item.id === named),
+    now,
+  );
   if (!deadline) {
     element.hidden = true;
     element.replaceChildren();
@@ -25,6 +30,5 @@ export function showCountdown(element, dates, { now, timeZone }) {
   left.className = "countdown-left";
   left.textContent = describeDuration(timeUntil(deadline.ends_at, now));
   element.replaceChildren(`${deadline.title}: `, left, " left (until ", when, ", your time).");
-  element.dataset.deadline = deadline.id;
   element.hidden = false;
 }

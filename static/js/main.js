@@ -4,6 +4,7 @@ import { showCountdown } from "./countdown.js";
 import { enhanceDates } from "./dates.js";
 import { followPage } from "./live.js";
 import { enhancePaperFilter } from "./papers.js";
+import { showPhase } from "./phase.js";
 import { enhanceSchedule, markNowAndNext } from "./schedule.js";
 import { visitorTimeZone } from "./time.js";
 
@@ -51,7 +52,20 @@ function main() {
     }
   }
 
+  let boundary = null;
+
+  /** The phase, now, and again at its next change (to the millisecond, not at the next tick). */
+  function followPhase() {
+    clearTimeout(boundary);
+    const now = Date.now();
+    const next = showPhase(document, { now, timeZone });
+    if (next !== null && next - now < 2 ** 31 - 1) {
+      boundary = setTimeout(tick, next - now);
+    }
+  }
+
   function tick() {
+    followPhase();
     const now = Date.now();
     const countdown = document.getElementById("countdown");
     if (countdown && dates) {
