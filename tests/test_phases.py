@@ -40,6 +40,8 @@ SHIPPED_BOUNDARIES = [
 ]
 # During the coffee break of the example edition (10:15-10:45 in Honolulu).
 COFFEE_BREAK = dt.datetime(2030, 7, 28, 10, 30, tzinfo=HONOLULU)
+# The example edition's phases (its program is published before the deadline: no review).
+PHASES = ["call", "program", "live", "archive"]
 
 
 class FrozenClock:
@@ -140,10 +142,11 @@ def test_the_first_screen_leads_to_what_the_phase_is_about(
     (shown,) = [block for block in header.find_all(cls="phase") if "hidden" not in block.attrs]
     assert says in shown.text()
     assert [link.attrs["href"] for link in shown.find_all(cls="button")] == [button]
-    # The deadline's countdown is in the call's block only: gone with it.
-    assert "countdown" in page.one(cls="phase-call").ids()
-    banner = page.by_id("live-banner")
-    assert ("hidden" in banner.attrs) == (phase != "live")
+    # The deadline's countdown is in the call's block only: gone with it; phases past are not sent.
+    assert ("countdown" in shown.ids()) == (phase == "call") and ("countdown" in page.ids()) == (phase == "call")
+    assert [block.attrs["data-phase"] for block in page.find_all(cls="phase")] == PHASES[PHASES.index(phase) :]
+    shown_banners = [banner for banner in page.find_all(id="live-banner") if "hidden" not in banner.attrs]
+    assert len(shown_banners) == (phase == "live")
 
 
 def test_the_live_banner_names_the_session_now_the_next_and_the_remote_links(
@@ -153,8 +156,8 @@ def test_the_live_banner_names_the_session_now_the_next_and_the_remote_links(
     page, header = header_of(example_client)
     banner = page.by_id("live-banner")
     assert next(child for child in header.children if isinstance(child, Element)) is banner
-    assert " ".join(banner.one(cls="live-now").text().split()) == "Now: Coffee break 10:15\u201310:45 HST"
-    assert " ".join(banner.one(cls="live-next").text().split()) == "Next: Poster session 10:45\u201312:00 HST"
+    assert " ".join(banner.one(cls="live-now").text().split()) == "Now: Coffee break (10:15\u201310:45 HST)"
+    assert " ".join(banner.one(cls="live-next").text().split()) == "Next: Poster session (10:45\u201312:00 HST)"
     links = {link.text(): link.attrs["href"] for link in banner.find_all("a")}
     assert links["Watch the stream"] == "https://example.org/live"
     assert links["Virtual posters"] == "https://example.org/posters"
@@ -186,7 +189,12 @@ def test_the_archive_links_the_next_edition(tmp_path: Path, frozen: FrozenClock)
     frozen.instant = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     page = parse_html(client.get("/icml2023/").get_data(as_text=True))
     assert shown_phase(page) == "archive"
-    links = {link.attrs["href"]: link.text() for link in page.one(cls="phase-archive").find_all("a")}
+    links = {
+        link.attrs["href"]: link.text()
+        for link in next(
+            block for block in page.find_all(cls="phase") if "archive" in (block.attrs["data-phase"] or "")
+        ).find_all("a")
+    }
     assert links["/example/"].startswith("Next edition: Example Workshop")
 
 

@@ -1,6 +1,5 @@
-// Entry point: local times, countdown, schedule switch, the papers' filter and live updates.
+// Entry point: local times, the phase, schedule switch, the papers' filter and live updates.
 // Everything here enhances a page that is complete without JavaScript.
-import { showCountdown } from "./countdown.js";
 import { enhanceDates } from "./dates.js";
 import { followPage } from "./live.js";
 import { enhancePaperFilter } from "./papers.js";
@@ -54,26 +53,17 @@ function main() {
 
   let boundary = null;
 
-  /** The phase, now, and again at its next change (to the millisecond, not at the next tick). */
-  function followPhase() {
-    clearTimeout(boundary);
-    const now = Date.now();
-    const next = showPhase(document, { now, timeZone });
-    if (next !== null && next - now < 2 ** 31 - 1) {
-      boundary = setTimeout(tick, next - now);
-    }
-  }
-
+  // Again at the phase's next change, not at the next tick.
   function tick() {
-    followPhase();
     const now = Date.now();
-    const countdown = document.getElementById("countdown");
-    if (countdown && dates) {
-      showCountdown(countdown, dates, { now, timeZone });
-    }
     const program = document.getElementById("program");
     if (program) {
       markNowAndNext(program, now);
+    }
+    clearTimeout(boundary);
+    const next = showPhase(document, { now, timeZone });
+    if (next && next - now < 2 ** 31) {
+      boundary = setTimeout(tick, next - now);
     }
   }
 
