@@ -3,42 +3,37 @@ import { describeDuration, formatClock, formatInstant, timeUntil } from "./time.
 
 const at = (iso, otherwise) => (iso ? Date.parse(iso) : otherwise);
 
-function make(tag, text, className = "") {
-  const made = document.createElement(tag);
-  made.textContent = text;
-  made.className = className;
-  return made;
-}
-
-// A banner line, rewritten only when its session changes (it is announced).
+// Rewritten only when its session changes (it is announced).
 function showSession(line, label, row, venueZone, timeZone) {
-  const key = row?.id ?? "";
-  if (line.dataset.shown !== key) {
-    line.dataset.shown = key;
+  if (line.dataset.shown !== (row?.id ?? "")) {
+    line.dataset.shown = row?.id ?? "";
     line.replaceChildren();
     if (row) {
       const [start, end] = [...row.querySelectorAll(".session-time time")].map((time) => time.dateTime);
       const when = (zone) => `${formatClock(start, zone)}–${formatClock(end, zone)}`;
       const local = timeZone === venueZone ? "" : `, ${when(timeZone)} your time`;
-      const title = make("strong", row.querySelector(".session-title").textContent);
+      const title = document.createElement("strong");
+      title.textContent = row.querySelector(".session-title").textContent;
       line.append(`${label}: `, title, ` (${when(venueZone)} venue time${local})`);
     }
   }
 }
 
-/** Show what `now` is about; returns when that changes next (epoch ms), or null. */
+/** Shows what `now` is about; returns when that changes (epoch ms) or null. */
 export function showPhase(root, { now, timeZone }) {
-  const changes = [];
-  for (const block of root.querySelectorAll("[data-phase]")) {
-    const from = at(block.dataset.from, -Infinity);
-    const until = at(block.dataset.until, Infinity);
-    block.hidden = !(from <= now && now < until);
-    changes.push(from, until);
+  const blocks = [...root.querySelectorAll("[data-phase]")];
+  const changes = blocks.flatMap((block) => [at(block.dataset.from, -Infinity), at(block.dataset.until, Infinity)]);
+  const holds = (block, index) => changes[2 * index] <= now && now < changes[2 * index + 1];
+  // None holds if this clock is behind the server's: as served.
+  if (blocks.some(holds)) {
+    blocks.forEach((block, index) => (block.hidden = !holds(block, index)));
   }
   const countdown = root.querySelector("#countdown");
   if (countdown) {
     const until = countdown.parentElement.dataset.until; // the deadline
-    const left = make("strong", describeDuration(timeUntil(until, now)), "countdown-left");
+    const left = document.createElement("strong");
+    left.className = "countdown-left";
+    left.textContent = describeDuration(timeUntil(until, now));
     countdown.replaceChildren(left, ` left (until ${formatInstant(until, timeZone)}, your time).`);
     countdown.hidden = false;
   }
