@@ -121,7 +121,6 @@ def test_a_document_added_to_the_api_is_listed_without_another_list(monkeypatch:
                 description="The program as a table.",
                 tag="Other formats",
                 schema=lambda content: {"type": "string"},
-                payload=lambda content, edition: "id,title\n",
             ),
         ),
     )

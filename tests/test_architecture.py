@@ -117,6 +117,26 @@ def walk_through(root: Path, title: str, *urls: str) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
+def read_model(root: Path, expression: str) -> Any:
+    """``expression`` evaluated in the copy, on ``edition``: its shipped current edition, as code reads it."""
+    script = (
+        "import json, sys\nfrom workshop.content import load_content\n"
+        "edition = load_content('data').current_edition\nprint(json.dumps(eval(sys.argv[1])))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    result = subprocess.run(
+        [sys.executable, "-c", script, expression],
+        check=False,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
 def body(got: dict[str, Any], url: str) -> Any:
     status, mimetype, text = got[url]
     assert status == 200, f"{url}: {status} {text[:300]}"
@@ -138,6 +158,8 @@ def test_adding_a_field(project: Path) -> None:
     schema = body(served, "/api/v1/openapi.json")["components"]["schemas"]["Site"]
     assert "hashtag" in schema["properties"]
     assert "#ML4Astro" in schema["properties"]["hashtag"]["description"]
+    # Code reads it from the typed model.
+    assert read_model(project, "edition.site.hashtag") == "#ML4Astro"
     # The field reference, regenerated as the page says, lists it.
     env = {**os.environ, "PYTHONPATH": str(project)}
     command = [sys.executable, "-m", "workshop", "field-reference", "--write"]
@@ -158,6 +180,9 @@ def test_adding_a_resource(project: Path) -> None:
     assert 'id="sponsors"' not in body(example, "/")  # an empty list shows no section
     assert "Sponsors" in body(shipped, "/api/")
     assert "/api/v1/editions/icml2023/sponsors.json" in shipped["urls"]
+    assert read_model(project, "[type(s).__name__ + ':' + s.name for s in edition.sponsors]") == [
+        "Sponsor:Astro Data Lab"
+    ]
 
 
 def test_adding_a_page_section(project: Path) -> None:

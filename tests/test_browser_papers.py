@@ -80,6 +80,11 @@ def test_typing_filters_the_papers_and_announces_the_count(browser: Browser, pap
     expect(status).to_have_text("1 of 30 papers shown.")
     expect(page.locator("#paper-fast-emulators")).to_be_visible()
 
+    # By the track of a paper a session presents, which its item does not show (9 generated papers have it too).
+    field.fill("extended abstracts")
+    expect(status).to_have_text("10 of 30 papers shown.")
+    expect(page.locator("#paper-fast-emulators")).to_be_visible()
+
     field.fill("")
     expect(status).to_have_text("All 30 papers shown.")
     assert shown(page) == 30

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from tests.conftest import SHIPPED_DATA, build_app, edit_data_file, tiny_png
 from workshop.content import ContentError, Problem, load_content
 from workshop.model import Content
 from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.timeschemas import DateItem
 
 UTC_MINUS_12 = dt.timedelta(hours=-12)
 AOE_ZONE = dt.timezone(UTC_MINUS_12)
@@ -387,6 +388,20 @@ def test_broken_file_is_reported_precisely(data_dir: Path, breakage: BrokenFile)
     assert {p.file for p in problems} == {shown_file}
 
 
+def test_a_data_file_linked_from_outside_is_one_problem_and_nothing_loads(data_dir: Path, tmp_path: Path) -> None:
+    # The walk refuses the link before the edition loads: its section is missing, and only that is said.
+    outside = tmp_path / "outside-topics.yaml"
+    topics = data_dir / "icml2023" / "topics.yaml"
+    outside.write_bytes(topics.read_bytes())
+    topics.unlink()
+    topics.symlink_to(outside)
+
+    (problem,) = problems_of(data_dir)
+
+    assert problem.file == "data/icml2023/topics.yaml"
+    assert problem.message.startswith("Links outside the data folder")
+
+
 def test_problem_reads_as_file_line_field_message(data_dir: Path) -> None:
     dates = data_dir / "icml2023" / "dates.yaml"
     edit_data_file(dates, "at: 2023-05-19T23:59:00-12:00", "at: 2023-05-32T23:59:00-12:00")
@@ -464,8 +479,8 @@ def content() -> Content:
     return load_content(SHIPPED_DATA)
 
 
-def date_item(content: Content, item_id: str) -> dict:
-    return next(item for item in content.current_edition["dates"]["items"] if item["id"] == item_id)
+def date_item(content: Content, item_id: str) -> DateItem:
+    return next(item for item in content.current_edition.dates.items if item.id == item_id)
 
 
 def test_shipped_data_loads_every_section(content: Content) -> None:
@@ -473,16 +488,16 @@ def test_shipped_data_loads_every_section(content: Content) -> None:
     edition = content.current_edition
     assert set(edition.sections) == set(RESOURCE_SCHEMAS)
     assert edition.title == "Machine Learning for Astrophysics (ICML 2023)"
-    assert [item["id"] for item in edition["dates"]["items"]] == [
+    assert [item.id for item in edition.dates.items] == [
         "submission-deadline",
         "author-notification",
         "camera-ready-paper",
         "camera-ready-poster",
         "workshop",
     ]
-    assert edition["call-for-abstracts"]["submission"]["deadline"] == "submission-deadline"
-    assert len(edition["topics"]["items"]) == 8
-    assert len(edition["committee"]["members"]) == 8
+    assert edition.call_for_abstracts.submission.deadline == "submission-deadline"
+    assert len(edition.topics.items) == 8
+    assert len(edition.committee.members) == 8
 
 
 def test_app_starts_on_a_valid_copy(data_dir: Path) -> None:
@@ -494,13 +509,13 @@ def test_app_starts_on_a_valid_copy(data_dir: Path) -> None:
 def test_date_only_item_stays_a_date(content: Content) -> None:
     notification = date_item(content, "author-notification")
 
-    assert type(notification["date"]) is dt.date
-    assert notification["date"] == dt.date(2023, 6, 16)
-    assert notification["at"] is None
+    assert type(notification.date) is dt.date
+    assert notification.date == dt.date(2023, 6, 16)
+    assert notification.at is None
 
 
 def test_timed_deadline_keeps_its_utc_offset(content: Content) -> None:
-    deadline = date_item(content, "submission-deadline")["at"]
+    deadline = date_item(content, "submission-deadline").at
 
     assert isinstance(deadline, dt.datetime)
     assert deadline.utcoffset() == UTC_MINUS_12
@@ -510,31 +525,36 @@ def test_timed_deadline_keeps_its_utc_offset(content: Content) -> None:
 def test_whole_aoe_day_spans_its_first_to_last_second_at_utc_minus_12(content: Content) -> None:
     notification = date_item(content, "author-notification")
 
-    assert notification["starts_at"] == dt.datetime(2023, 6, 16, 0, 0, 0, tzinfo=AOE_ZONE)
-    assert notification["ends_at"] == dt.datetime(2023, 6, 16, 23, 59, 59, tzinfo=AOE_ZONE)
-    assert notification["starts_at"].utcoffset() == notification["ends_at"].utcoffset() == UTC_MINUS_12
+    assert notification.starts_at == dt.datetime(2023, 6, 16, 0, 0, 0, tzinfo=AOE_ZONE)
+    assert notification.ends_at == dt.datetime(2023, 6, 16, 23, 59, 59, tzinfo=AOE_ZONE)
+    assert notification.starts_at.utcoffset() == notification.ends_at.utcoffset() == UTC_MINUS_12
 
 
 def test_undecided_workshop_day_spans_all_its_options(content: Content) -> None:
     workshop = date_item(content, "workshop")
 
-    assert workshop["date_options"] == (dt.date(2023, 7, 28), dt.date(2023, 7, 29))
-    assert workshop["starts_at"] == dt.datetime(2023, 7, 28, 0, 0, 0, tzinfo=AOE_ZONE)
-    assert workshop["ends_at"] == dt.datetime(2023, 7, 29, 23, 59, 59, tzinfo=AOE_ZONE)
+    assert workshop.date_options == (dt.date(2023, 7, 28), dt.date(2023, 7, 29))
+    assert workshop.starts_at == dt.datetime(2023, 7, 28, 0, 0, 0, tzinfo=AOE_ZONE)
+    assert workshop.ends_at == dt.datetime(2023, 7, 29, 23, 59, 59, tzinfo=AOE_ZONE)
 
 
 def test_content_is_immutable(content: Content) -> None:
-    dates = content.current_edition["dates"]
+    edition = content.current_edition
+    dates = edition.dates
 
+    with pytest.raises(FrozenInstanceError):
+        dates.note = "Changed at runtime"  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        dates.items[0].title = "Changed at runtime"  # type: ignore[misc]
     with pytest.raises(TypeError):
-        dates["note"] = "Changed at runtime"  # type: ignore[index]
+        dates.items[0] = dates.items[1]  # type: ignore[index]
+    with pytest.raises(FrozenInstanceError):
+        edition.site.venue.name = "Changed at runtime"  # type: ignore[misc]
     with pytest.raises(TypeError):
-        dates["items"][0]["title"] = "Changed at runtime"  # type: ignore[index]
-    with pytest.raises(TypeError):
-        dates["items"][0] = {}  # type: ignore[index]
+        edition.sections["dates"] = dates  # type: ignore[index]
     with pytest.raises(TypeError):
         content.editions["icml2024"] = content.current_edition  # type: ignore[index]
-    assert dates["note"] == "Dates are still preliminary and subject to change."
+    assert dates.note == "Dates are still preliminary and subject to change."
 
 
 def test_version_is_stable_for_the_same_data(content: Content, data_dir: Path) -> None:
@@ -564,12 +584,12 @@ def test_existing_photo_gets_a_url_and_others_get_initials(data_dir: Path) -> No
         edition / "committee.yaml", "    affiliation: IAC\n", "    affiliation: IAC\n    photo: photos/marc.png\n"
     )
 
-    members = load_content(data_dir).current_edition["committee"]["members"]
+    members = load_content(data_dir).current_edition.committee.members
 
-    assert members[1]["photo"] == "photos/marc.png"
-    assert members[1]["photo_url"] == "/icml2023/photos/marc.png"
-    assert members[0]["photo_url"] is None
-    assert members[0]["initials"] == "FL"
+    assert members[1].photo == "photos/marc.png"
+    assert members[1].photo_url == "/icml2023/photos/marc.png"
+    assert members[0].photo_url is None
+    assert members[0].initials == "FL"
 
 
 @pytest.mark.parametrize(
@@ -594,9 +614,9 @@ def test_merge_key_shares_fields_between_items(data_dir: Path) -> None:
         "  - <<: *iac\n    id: brice-menard\n    name: Brice Ménard\n",
     )
 
-    member = load_content(data_dir).current_edition["committee"]["members"][2]
+    member = load_content(data_dir).current_edition.committee.members[2]
 
-    assert (member["id"], member["name"], member["affiliation"]) == ("brice-menard", "Brice Ménard", "IAC")
+    assert (member.id, member.name, member.affiliation) == ("brice-menard", "Brice Ménard", "IAC")
 
 
 class _Markup(HTMLParser):
@@ -626,7 +646,7 @@ def test_markdown_is_rendered_inert_and_source_kept(data_dir: Path) -> None:
     edit_yaml(lambda data: data["items"][3].update(details=HOSTILE_MARKDOWN))(edition / "dates.yaml")
 
     loaded = load_content(data_dir).current_edition
-    for text in (loaded["site"]["rationale"], loaded["dates"]["items"][3]["details"]):
+    for text in (loaded.site.rationale, loaded.dates.items[3].details):
         markup = _Markup(text.html)
         assert text.markdown == HOSTILE_MARKDOWN
         assert "script" not in markup.tags
@@ -637,7 +657,7 @@ def test_markdown_is_rendered_inert_and_source_kept(data_dir: Path) -> None:
 def test_shipped_markdown_renders(content: Content) -> None:
     edition = content.current_edition
 
-    assert edition["site"]["goal"].html.startswith("<p><strong>The goal of this ICML 2023 workshop")
-    poster_details = date_item(content, "camera-ready-poster")["details"]
+    assert edition.site.goal.html.startswith("<p><strong>The goal of this ICML 2023 workshop")
+    poster_details = date_item(content, "camera-ready-poster").details
     assert poster_details.markdown == "see [instructions below](#posters)"
     assert poster_details.html == 'see <a href="#posters" rel="noopener noreferrer">instructions below</a>'

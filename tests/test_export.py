@@ -252,8 +252,12 @@ def test_every_route_of_the_catalogue_is_exported_without_another_list(monkeypat
     # Routes added later to the catalogue, as other features will: one for the API, one per edition and item.
     extra = Served("extra", "application/json", lambda content, edition: {"extra": True})
     per_item = Served("per-item", "application/json", lambda content, edition, item: {edition.name: item})
-    described = (
-        Described("Extra", "extra", "Extra of {edition}", "More.", "Other formats", lambda c: {}, lambda c, e: {}),
+    described = (Described("Extra", "extra", "Extra of {edition}", "More.", "Other formats", lambda c: {}),)
+    # Its example is the document of one item.
+    described_item = (
+        Described(
+            "Items", "items", "Items of {edition}", "More.", "Other formats", lambda c: {}, path_values={"item": "a"}
+        ),
     )
     routes = (
         Route("extra", "extra.json", extra, "api", described=described),
@@ -262,7 +266,7 @@ def test_every_route_of_the_catalogue_is_exported_without_another_list(monkeypat
             "items/<item>.json",
             per_item,
             "edition",
-            described=described,
+            described=described_item,
             arguments={"item": lambda edition: ["a", "b"]},
         ),
     )
@@ -290,7 +294,7 @@ def test_a_page_added_to_the_pages_blueprint_is_exported_without_another_list(ap
 
 def test_a_route_whose_arguments_have_no_values_is_refused_where_it_is_declared() -> None:
     served = Served("paper", "application/json", lambda content, edition, paper: {})
-    described = (Described("Paper", "paper", "A paper", "One paper.", "Other formats", lambda c: {}, lambda c, e: {}),)
+    described = (Described("Paper", "paper", "A paper", "One paper.", "Other formats", lambda c: {}),)
     with pytest.raises(ValueError, match=r"papers/<paper>\.json takes paper"):
         Route("paper", "papers/<paper>.json", served, "edition", described=described)
 
@@ -393,7 +397,7 @@ def test_a_document_a_static_host_would_serve_with_another_type_stops_the_export
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     notes = Served("notes", "text/plain", lambda content, edition: "hi")
-    described = (Described("Notes", "notes", "Notes", "Notes.", "Other formats", lambda c: {}, lambda c, e: "hi"),)
+    described = (Described("Notes", "notes", "Notes", "Notes.", "Other formats", lambda c: {}),)
     route = Route("notes", "notes.json", notes, "api", described=described)
     monkeypatch.setattr(apiroutes, "EDITION_ROUTES", (*apiroutes.EDITION_ROUTES, route))
     app = build_app()

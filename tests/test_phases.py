@@ -86,11 +86,11 @@ def test_the_phase_changes_exactly_at_each_boundary(
 def test_while_live_the_moment_names_the_session_now_and_next_and_changes_at_their_boundary() -> None:
     model = edition_of(build_app(EXAMPLE_DATA), "example")
     moment = model.moment(COFFEE_BREAK)
-    assert (moment.phase.name, moment.current_session["id"], moment.next_session["id"]) == ("live", "coffee", "posters")
+    assert (moment.phase.name, moment.current_session.id, moment.next_session.id) == ("live", "coffee", "posters")
     assert moment.changes_at == dt.datetime(2030, 7, 28, 10, 45, tzinfo=HONOLULU)
     # Between the posters (until 12:00) and the panel (from 16:00): nothing now, the panel next.
     gap = model.moment(dt.datetime(2030, 7, 28, 13, 0, tzinfo=HONOLULU))
-    assert (gap.current_session, gap.next_session["id"]) == (None, "panel")
+    assert (gap.current_session, gap.next_session.id) == (None, "panel")
     assert gap.changes_at == dt.datetime(2030, 7, 28, 16, 0, tzinfo=HONOLULU)
 
 

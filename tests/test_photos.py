@@ -154,6 +154,6 @@ def test_a_link_to_a_photo_inside_the_data_folder_is_accepted(photo_app: Flask, 
     for link_out in ("passwd.jpg", "etcdir", "outside"):
         (data_dir / "icml2023" / "photos" / link_out).unlink()
     person_with_photo(data_dir, "photos/alias.png")
-    members = load_content(data_dir).current_edition["committee"]["members"]
-    assert members[1]["photo_url"] == "/icml2023/photos/alias.png"
+    members = load_content(data_dir).current_edition.committee.members
+    assert members[1].photo_url == "/icml2023/photos/alias.png"
     assert (data_dir / "icml2023" / "photos" / "alias.png").is_symlink()

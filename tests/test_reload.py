@@ -64,7 +64,7 @@ def test_a_change_is_loaded_only_after_the_files_stop_changing(data_dir: Path, m
     assert store.poll() is False  # changed again: still waiting
     assert store.content.version == version
     assert store.poll() is True
-    assert store.content.editions["icml2023"]["topics"]["items"][1]["title"] == EDITED
+    assert store.content.editions["icml2023"].topics.items[1].title == EDITED
 
 
 def _yaml_syntax_error(folder: Path) -> tuple[str, str]:
@@ -263,3 +263,22 @@ def test_an_edit_drops_the_old_versions_documents_from_the_in_process_cache(
     assert cache.get(document_key(app, new, page)) is not None
     assert cache.get(document_key(app, old, page)) is None
     assert cache.get(document_key(app, old, site)) is None
+
+
+def test_a_list_that_loses_half_its_items_is_loaded_and_warned_about(
+    data_dir: Path, make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A file saved while still being written is valid too when it stops between two items.
+    app = make_app(data_dir)
+    store = store_of(app)
+    committee = data_dir / "icml2023" / "committee.yaml"
+    text = committee.read_text(encoding="utf-8")
+    cut = [index for index in range(len(text)) if text.startswith("\n  - id:", index)][4]
+    committee.write_text(text[: cut + 1], encoding="utf-8")
+    touch_later(committee)
+
+    with caplog.at_level(logging.WARNING, logger="workshop.store"):
+        settle(store)
+
+    assert len(store.content.editions["icml2023"].committee.members) == 4
+    assert "icml2023/committee.yaml: members went from 8 items to 4." in caplog.text

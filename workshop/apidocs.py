@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, render_template, url_for
 
+from workshop import seo
 from workshop.catalogue import JSON, TAGS, Endpoint, api_endpoints
 from workshop.config import PROJECT_ROOT
 from workshop.documents import Served
@@ -126,10 +127,10 @@ def api_page_html(content: Content, edition: None = None) -> str:
     return render_template(
         "api.html",
         content=content,
-        site=content.current_edition["site"],
+        site=content.current_edition.site,
         groups=[(tag, items) for tag, items in groups if items],
         endpoint_count=len(endpoints),
-        site_url=current_app.config["SITE_URL"].rstrip("/"),
+        site_url=seo.site_url(),
         openapi_url=url_for("api.openapi"),
         docs=api_md_sections(),
         curl_example=curl_example,

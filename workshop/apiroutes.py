@@ -14,7 +14,7 @@ from functools import partial
 
 from workshop import calendarfiles, frab, newsfeed
 from workshop.catalogue import Described, Endpoint, Route, item_endpoint
-from workshop.documents import API_RESOURCES, RESOURCE, resource_payload
+from workshop.documents import API_RESOURCES, RESOURCE
 from workshop.envelopes import envelope_schema
 from workshop.model import Content, Edition
 from workshop.outputfields import camel
@@ -107,7 +107,6 @@ def _resource_described(resource: Resource) -> Described:
         tag="Current edition",
         edition_tag="Any edition",
         schema=lambda content: envelope_schema(content, resource.name, resource.title, resource.description),
-        payload=lambda content, edition: resource_payload(content, edition, resource.name),
         current_note=lambda current: (
             f" The same bytes as /api/v1/editions/{current}/{resource.name}.json while {current} is current."
         ),
@@ -117,11 +116,11 @@ def _resource_described(resource: Resource) -> Described:
 
 
 def _date_ids(edition: Edition) -> Sequence[str]:
-    return [item["id"] for item in edition.dates]
+    return [item.id for item in edition.dates.items]
 
 
 def _session_ids(edition: Edition) -> Sequence[str]:
-    return list(edition.by_id["sessions"])
+    return list(edition.by_id.sessions)
 
 
 # The API's own documents (index, status, OpenAPI) are declared in workshop/apiindex.py and
@@ -151,7 +150,6 @@ EDITION_ROUTES: tuple[Route, ...] = (
                 "calendar moves an event instead of adding a second one.",
                 tag="Calendars",
                 schema=lambda content: CALENDAR_SCHEMA,
-                payload=lambda content, edition: calendarfiles.FEED.document(content, edition).body.decode(),
             ),
         ),
     ),
@@ -190,7 +188,6 @@ EDITION_ROUTES: tuple[Route, ...] = (
                 "is published), with stable guids and ids per session.",
                 tag="Other formats",
                 schema=lambda content: frab.FrabScheduleSchema,
-                payload=frab.schedule_payload,
             ),
         ),
     ),
@@ -213,7 +210,6 @@ EDITION_ROUTES: tuple[Route, ...] = (
                 "schedule.json.",
                 tag="Other formats",
                 schema=lambda content: SCHEDULE_XML_SCHEMA,
-                payload=lambda content, edition: frab.SCHEDULE_XML.document(content, edition).body.decode(),
             ),
         ),
     ),
@@ -231,7 +227,6 @@ EDITION_ROUTES: tuple[Route, ...] = (
                 "for feed readers.",
                 tag="Other formats",
                 schema=lambda content: newsfeed.JsonFeedSchema,
-                payload=lambda content, edition: newsfeed.feed_payload(edition),
             ),
         ),
     ),

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from workshop.fastpath import ReplayedResponses
+    from workshop.fastpath import ReplayedResponses, Reply
 
     Scope = MutableMapping[str, Any]
     Message = MutableMapping[str, Any]
@@ -57,16 +57,26 @@ class SiteASGI:
         self.flask = FlaskBridge(flask_app, workers=int(flask_app.config["ASGI_FLASK_THREADS"]))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith("/"):
-            origin_form(scope)
-        if self.replayed is not None and scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            reply = self.replayed.reply(self.request_view(scope))
+        if scope["type"] == "http":
+            reply = self.prepared_reply(scope)
             if reply is not None:
                 await send({"type": "http.response.start", "status": reply.status, "headers": reply.raw_headers})
                 await send({"type": "http.response.body", "body": reply.body})
                 return
         # Lifespan and websocket scopes too: a2wsgi completes the one and refuses the other.
         await self.flask(scope, receive, send)
+
+    def prepared_reply(self, scope: Scope) -> Reply | None:
+        """The fast path's answer to an http scope, or None when Flask answers it.
+
+        Also called by the project's gunicorn worker (workshop/gunicorn_worker.py), which
+        writes such an answer itself, without a call of this application.
+        """
+        if not scope["path"].startswith("/"):
+            origin_form(scope)
+        if self.replayed is None or scope["method"] not in ("GET", "HEAD"):
+            return None
+        return self.replayed.reply(self.request_view(scope))
 
     def request_view(self, scope: Scope) -> RequestView:
         fields: dict[bytes, str] = {}

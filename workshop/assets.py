@@ -21,8 +21,17 @@ STATIC_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^"';]*?["'](\.{1,2}/[^"']
 
 def static_imports(entry: str) -> list[str]:
     """Every module that ``entry`` (a path under static/, e.g. ``js/main.js``) imports,
-    directly or not, as paths under static/, in the order they are found."""
-    static_folder = Path(current_app.static_folder or "")
+    directly or not, as paths under static/, in the order they are found.
+
+    Read once per app, as the documents' cache key reads the static files once (at start).
+    """
+    known: dict[str, list[str]] = current_app.extensions.setdefault("workshop.static_imports", {})
+    if entry not in known:
+        known[entry] = _imports_of(Path(current_app.static_folder or ""), entry)
+    return list(known[entry])
+
+
+def _imports_of(static_folder: Path, entry: str) -> list[str]:
     found: list[str] = []
     pending = [entry]
     while pending:

@@ -42,7 +42,6 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urlencode, urljoin
 from zoneinfo import ZoneInfo
 
@@ -51,11 +50,14 @@ from flask import Flask, current_app, url_for
 from icalendar import Calendar, Event, Timezone, vDuration
 from werkzeug.exceptions import NotFound
 
+from workshop import seo
 from workshop.datafields import AOE_NAME, timezone_named
 from workshop.documents import Served
 from workshop.filters import instant_range, long_date, long_instant, weekday_and_day
 from workshop.model import Content, Edition
 from workshop.richtext import RichText
+from workshop.schemas import Venue
+from workshop.timeschemas import DateItem, PreviousDate, Session
 
 MIMETYPE = "text/calendar"
 PRODID = "-//Machine Learning for Astrophysics//Workshop site//EN"
@@ -149,15 +151,15 @@ class _EditionFacts:
 
     @property
     def title(self) -> str:
-        return self.edition["site"]["title"]
+        return self.edition.site.title
 
     @property
-    def venue(self) -> Mapping[str, Any]:
-        return self.edition["site"]["venue"]
+    def venue(self) -> Venue:
+        return self.edition.site.venue
 
     @property
     def location(self) -> str:
-        return ", ".join(part for part in (self.venue["name"], self.venue["city"]) if part)
+        return ", ".join(part for part in (self.venue.name, self.venue.city) if part)
 
     def uid(self, kind: str, item_id: str) -> str:
         return f"{self.edition.name}-{kind}-{item_id}@{self.uid_domain}"
@@ -169,86 +171,88 @@ class _EditionFacts:
         return f"{title} \u00b7 {self.title}"
 
     def footer(self, url: str) -> str:
-        return f"{self.title}, a workshop at {self.venue['name']}: {url}"
+        return f"{self.title}, a workshop at {self.venue.name}: {url}"
 
 
 def _facts(edition: Edition) -> _EditionFacts:
-    config = current_app.config
-    return _EditionFacts(edition, config["SITE_URL"].rstrip("/"), config["CALENDAR_UID_DOMAIN"])
+    return _EditionFacts(edition, seo.site_url(), current_app.config["CALENDAR_UID_DOMAIN"])
 
 
-def _when_text(item: Mapping[str, Any], timezone: str, venue_timezone: str) -> str:
+def _when_text(item: DateItem | PreviousDate, timezone: str, venue_timezone: str) -> str:
     """The date as the page writes it, for readers whose calendar shows only their own zone."""
-    if item.get("at") is not None:
-        if item.get("end") is not None:
-            return instant_range(item["at"], item["end"], venue_timezone)
-        return long_instant(item["at"], venue_timezone)
-    if item.get("date") is not None:
-        return f"{long_date(item['date'])}, {_zone_text(timezone)}"
-    days = [weekday_and_day(day) for day in item["date_options"]]
+    end = item.end if isinstance(item, DateItem) else None
+    if item.at is not None:
+        if end is not None:
+            return instant_range(item.at, end, venue_timezone)
+        return long_instant(item.at, venue_timezone)
+    if item.date is not None:
+        return f"{long_date(item.date)}, {_zone_text(timezone)}"
+    options = item.date_options if isinstance(item, DateItem) and item.date_options else ()
+    days = [weekday_and_day(day) for day in options]
     listed = ", ".join(days[:-1]) + " or " + days[-1]
-    return f"{listed}, {item['date_options'][-1].year}, {_zone_text(timezone)}"
+    return f"{listed}, {options[-1].year}, {_zone_text(timezone)}"
 
 
-def date_event(edition: Edition, item: Mapping[str, Any]) -> CalendarEvent:
+def date_event(edition: Edition, item: DateItem) -> CalendarEvent:
     """The event of one important date."""
     facts = _facts(edition)
-    timezone, venue_timezone = edition["dates"]["timezone"], facts.venue["timezone"]
-    url = facts.page_url(f"date-{item['id']}")
-    tentative = item["date_options"] is not None
+    timezone, venue_timezone = edition.dates.timezone, facts.venue.timezone
+    url = facts.page_url(f"date-{item.id}")
+    tentative = item.date_options is not None
     start: dt.date | dt.datetime
     end: dt.date | dt.datetime | None
-    if item["at"] is not None:
-        start = _calendar_time(item["at"], venue_timezone)
+    if item.at is not None:
+        start = _calendar_time(item.at, venue_timezone)
         # Without an end (a deadline), the event is the moment itself: DTSTART alone (see the module).
-        end = _calendar_time(item["end"], venue_timezone) if item["end"] is not None else None
-    elif item["date"] is not None:
-        start, end = item["date"], item["date"] + ONE_DAY
+        end = _calendar_time(item.end, venue_timezone) if item.end is not None else None
+    elif item.date is not None:
+        start, end = item.date, item.date + ONE_DAY
     else:
-        start, end = item["date_options"][0], item["date_options"][-1] + ONE_DAY
+        options = item.date_options or ()
+        start, end = options[0], options[-1] + ONE_DAY
 
     lines = [
         f"{'To be confirmed: one of ' if tentative else ''}{_when_text(item, timezone, venue_timezone)}.",
-        _plain_text(item["details"], url),
+        _plain_text(item.details, url),
     ]
-    if item["previously"]:
-        earlier = "; ".join(_when_text(previous, timezone, venue_timezone) for previous in item["previously"])
-        lines.append(f"{'Extended' if item['kind'] == 'deadline' else 'Moved'} from {earlier}.")
+    if item.previously:
+        earlier = "; ".join(_when_text(previous, timezone, venue_timezone) for previous in item.previously)
+        lines.append(f"{'Extended' if item.kind == 'deadline' else 'Moved'} from {earlier}.")
     lines.append(facts.footer(url))
     return CalendarEvent(
-        uid=facts.uid("date", item["id"]),
-        summary=facts.summary(f"{item['title']} (to be confirmed)" if tentative else item["title"]),
+        uid=facts.uid("date", item.id),
+        summary=facts.summary(f"{item.title} (to be confirmed)" if tentative else item.title),
         start=start,
         end=end,
         description="\n".join(line for line in lines if line),
         url=url,
-        ics_url=url_for("api.date_calendar", edition=edition.name, item_id=item["id"]),
-        location=facts.location if item["kind"] == "event" else None,
+        ics_url=url_for("api.date_calendar", edition=edition.name, item_id=item.id),
+        location=facts.location if item.kind == "event" else None,
         tentative=tentative,
         # Deadlines and announcements do not fill the day; an undecided day does not either.
-        busy=item["kind"] == "event" and not tentative,
-        sequence=len(item["previously"]),
+        busy=item.kind == "event" and not tentative,
+        sequence=len(item.previously),
     )
 
 
-def session_event(edition: Edition, session: Mapping[str, Any]) -> CalendarEvent:
+def session_event(edition: Edition, session: Session) -> CalendarEvent:
     """The event of one session of the program, in the program's time zone."""
     facts = _facts(edition)
-    venue_timezone = edition["program"]["timezone"]
-    url = facts.page_url(f"session-{session['id']}")
-    lines = [session["kind"].replace("-", " ").capitalize() + "."]
-    if session["speakers"]:
-        lines.append("With " + ", ".join(edition.speaker(person)["name"] for person in session["speakers"]) + ".")
-    lines.extend(f"\u2022 {edition.paper(paper)['title']}" for paper in session["papers"])
+    venue_timezone = edition.program.timezone
+    url = facts.page_url(f"session-{session.id}")
+    lines = [session.kind.replace("-", " ").capitalize() + "."]
+    if session.speakers:
+        lines.append("With " + ", ".join(edition.speaker(person).name for person in session.speakers) + ".")
+    lines.extend(f"\u2022 {edition.paper(paper).title}" for paper in session.papers)
     lines.append(facts.footer(url))
     return CalendarEvent(
-        uid=facts.uid("session", session["id"]),
-        summary=facts.summary(session["title"]),
-        start=_calendar_time(session["starts_at"], venue_timezone),
-        end=_calendar_time(session["ends_at"], venue_timezone),
+        uid=facts.uid("session", session.id),
+        summary=facts.summary(session.title),
+        start=_calendar_time(session.starts_at, venue_timezone),
+        end=_calendar_time(session.ends_at, venue_timezone),
         description="\n".join(lines),
         url=url,
-        ics_url=url_for("api.session_calendar", edition=edition.name, session_id=session["id"]),
+        ics_url=url_for("api.session_calendar", edition=edition.name, session_id=session.id),
         location=facts.location,
     )
 
@@ -262,8 +266,8 @@ def edition_events(edition: Edition) -> list[CalendarEvent]:
 
 def content_stamp(edition: Edition) -> dt.datetime:
     """DTSTAMP of every event of the edition: the latest instant they cover, in UTC (see the module)."""
-    instants = [item["ends_at"] for item in edition.dates]
-    instants.extend(session["ends_at"] for session in edition.published_sessions)
+    instants = [item.ends_at for item in edition.dates.items]
+    instants.extend(session.ends_at for session in edition.published_sessions)
     return max(instants).astimezone(dt.UTC).replace(microsecond=0)
 
 
@@ -327,7 +331,7 @@ def _feed_properties(edition: Edition) -> dict[str, str]:
     return {
         "uid": facts.uid("calendar", "dates"),
         "name": f"{edition.title}: important dates",
-        "description": f"The important dates{sessions} of {facts.title}, a workshop at {facts.venue['name']}.",
+        "description": f"The important dates{sessions} of {facts.title}, a workshop at {facts.venue.name}.",
         "url": facts.page_url("dates"),
     }
 
@@ -341,14 +345,14 @@ def feed_ical(content: Content, edition: Edition) -> bytes:
 
 
 def date_ical(content: Content, edition: Edition, item_id: str) -> bytes:
-    items = edition.by_id["dates"]
+    items = edition.by_id.dates
     if item_id not in items:
         raise NotFound(f"No date {item_id!r} in {edition.name}. Dates: {', '.join(items)}.")
     return to_ical([date_event(edition, items[item_id])], content_stamp(edition))
 
 
 def session_ical(content: Content, edition: Edition, session_id: str) -> bytes:
-    sessions = edition.by_id["sessions"]
+    sessions = edition.by_id.sessions
     if session_id not in sessions:
         listed = f"Sessions: {', '.join(sessions)}." if sessions else "The program is not published yet."
         raise NotFound(f"No session {session_id!r} in {edition.name}. {listed}")

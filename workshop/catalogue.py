@@ -150,8 +150,7 @@ class Described:
     summary: str  # "{edition}" reads "the current edition" in one operation, "an edition" in the other
     description: str
     tag: str
-    schema: Callable[[Content], SchemaSpec]
-    payload: Callable[[Content, Edition], Any]  # the example's value
+    schema: Callable[[Content], SchemaSpec]  # the example of an edition is the route's document for it
     edition_tag: str | None = None  # the edition operation's tag, when it is not ``tag``
     # Appended to the current edition's description, given that edition's name.
     current_note: Callable[[str], str] | None = None
@@ -183,6 +182,8 @@ class Route:
         unknown = [name for name in re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", self.path) if name not in self.arguments]
         if self.served is None and self.view is None:
             raise ValueError(f"The API route {self.path} serves nothing: give it a Served document or a view.")
+        if self.described and self.served is None:
+            raise ValueError(f"The API route {self.path} is described with examples of a document it does not serve.")
         if not self.described and self.describe is None:
             raise ValueError(f"The API route {self.path} is described nowhere: give it a Described entry.")
         if unknown:
@@ -259,12 +260,24 @@ def _described_endpoint(content: Content, declared: Route, route: str, rule: str
                 f"{edition.name}.{described.example}",
                 edition.name,
                 edition.title,
-                partial(described.payload, content, edition),
+                partial(document_example, content, declared, edition, described.path_values),
             )
             for edition in editions
         ),
         link=described.link,
     )
+
+
+def document_example(content: Content, route: Route, edition: Edition, arguments: Mapping[str, str]) -> Any:
+    """What the route serves for ``edition`` and ``arguments``, as an example: JSON parsed, text as a string.
+
+    The served document itself (from the document cache when it was built already), so an example
+    is never built a second way.
+    """
+    served = route.served
+    assert served is not None  # a route that documents examples serves a document
+    body = served.document(content, edition, **arguments).body
+    return json.loads(body) if _is_json(route.media_type) else body.decode()
 
 
 MAX_ITEM_EXAMPLES = 10
@@ -289,22 +302,16 @@ def item_endpoint(
     parameters' examples are the ids of one edition that has items (the current one when it has).
     """
     ((argument, values),) = route.arguments.items()
-    served = route.served
-    assert served is not None
     suffix = route.path.rsplit(">", 1)[1]  # .ics, .bib, .csl.json
     ids = {name: tuple(values(edition)) for name, edition in content.editions.items()}
     shown = next((name for name in (content.current, *ids) if ids[name]), content.current)
-
-    def example(edition: str, item_id: str) -> Any:
-        body = served.document(content, content.editions[edition], **{argument: item_id}).body
-        return json.loads(body) if _is_json(route.media_type) else body.decode()
 
     examples = tuple(
         Example(
             f"{name}.{noun}.{item_id}{suffix}",
             f"{name}/{item_id}",
             f"{item_id} ({name})",
-            partial(example, name, item_id),
+            partial(document_example, content, route, content.editions[name], {argument: item_id}),
         )
         # A few show the shape; a program of a hundred sessions needs no hundred examples.
         for name, edition_ids in ids.items()

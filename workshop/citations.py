@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -18,8 +17,9 @@ from werkzeug.exceptions import NotFound
 
 from workshop import seo
 from workshop.documents import Served, paper_url
-from workshop.model import Content, Edition, Item
+from workshop.model import Content, Edition
 from workshop.outputfields import described, text
+from workshop.paperschemas import Author, Paper
 
 # LaTeX's special characters, each as text LaTeX prints (a backslash first: the others add some).
 _LATEX_ESCAPES = {
@@ -58,13 +58,13 @@ def bibtex_title(title: str) -> str:
     return " ".join(protected)
 
 
-def name_parts(author: Mapping[str, Any]) -> dict[str, str]:
+def name_parts(author: Author) -> dict[str, str]:
     """{family, given[, suffix]} when the family name is known and part of the name; else {literal}.
 
     "Martin Luther King Jr." with family "King" -> family King, given Martin Luther, suffix Jr.;
     "王小明" with family "王" (written first) -> family 王, given 小明.
     """
-    name, family = author["name"], author["family"]
+    name, family = author.name, author.family
     if not family:
         return {"literal": name}
     # The family name as a word of the name ("Ros" in "Rosa Ros" is the second word); a name written
@@ -82,7 +82,7 @@ def name_parts(author: Mapping[str, Any]) -> dict[str, str]:
     return parts
 
 
-def bibtex_name(author: Mapping[str, Any]) -> str:
+def bibtex_name(author: Author) -> str:
     """One name as BibTeX reads it: ``Family, Given`` or ``Family, Suffix, Given``; a name whose
     family is unknown is kept whole in braces, unless BibTeX splits it right itself."""
     parts = name_parts(author)
@@ -106,9 +106,9 @@ def publication_date(edition: Edition) -> dt.date | None:
 
 def conference_title(edition: Edition) -> str:
     """'Machine Learning for Astrophysics workshop at ICML 2023': the proceedings' title."""
-    site = edition["site"]
-    workshop = site["title"] if "workshop" in site["title"].lower() else f"{site['title']} workshop"
-    return f"{workshop} at {site['venue']['name']}"
+    site = edition.site
+    workshop = site.title if "workshop" in site.title.lower() else f"{site.title} workshop"
+    return f"{workshop} at {site.venue.name}"
 
 
 def absolute(url: str) -> str:
@@ -116,7 +116,7 @@ def absolute(url: str) -> str:
     return seo.absolute_url(url) if url.startswith("/") else url
 
 
-def find_paper(edition: Edition, paper_id: str) -> Item:
+def find_paper(edition: Edition, paper_id: str) -> Paper:
     """One paper of the edition; 404 for any other id."""
     try:
         return edition.paper(paper_id)
@@ -124,30 +124,30 @@ def find_paper(edition: Edition, paper_id: str) -> Item:
         raise NotFound(f"No paper {paper_id!r} in {edition.name}: its papers.json lists them.") from None
 
 
-def citation_key(edition: Edition, paper: Item) -> str:
-    return f"{edition.name}-{paper['id']}"
+def citation_key(edition: Edition, paper: Paper) -> str:
+    return f"{edition.name}-{paper.id}"
 
 
-def bibtex_entry(edition: Edition, paper: Item) -> str:
+def bibtex_entry(edition: Edition, paper: Paper) -> str:
     """One ``@inproceedings`` entry, every field braced (or a month macro)."""
     entry: list[tuple[str, str]] = [
-        ("title", f"{{{bibtex_title(paper['title'])}}}"),
-        ("author", "{" + " and ".join(bibtex_name(author) for author in paper["authors"]) + "}"),
+        ("title", f"{{{bibtex_title(paper.title)}}}"),
+        ("author", "{" + " and ".join(bibtex_name(author) for author in paper.authors) + "}"),
         ("booktitle", f"{{{latex_escape(conference_title(edition))}}}"),
     ]
     published = publication_date(edition)
     if published is not None:
         entry += [("year", f"{{{published.year}}}"), ("month", _MONTHS[published.month - 1])]
-    venue = edition["site"]["venue"]
-    if venue["city"]:
-        entry.append(("address", f"{{{latex_escape(venue['city'])}}}"))
-    entry.append(("url", f"{{{latex_escape(seo.absolute_url(paper_url(edition.name, paper['id'])))}}}"))
-    if paper["pdf"]:
-        entry.append(("pdf", f"{{{latex_escape(absolute(paper['pdf']))}}}"))
-    if paper["keywords"]:
-        entry.append(("keywords", f"{{{latex_escape(', '.join(paper['keywords']))}}}"))
-    if paper["abstract"] is not None:
-        entry.append(("abstract", f"{{{latex_escape(seo.plain_text(paper['abstract']))}}}"))
+    venue = edition.site.venue
+    if venue.city:
+        entry.append(("address", f"{{{latex_escape(venue.city)}}}"))
+    entry.append(("url", f"{{{latex_escape(seo.absolute_url(paper_url(edition.name, paper.id)))}}}"))
+    if paper.pdf:
+        entry.append(("pdf", f"{{{latex_escape(absolute(paper.pdf))}}}"))
+    if paper.keywords:
+        entry.append(("keywords", f"{{{latex_escape(', '.join(paper.keywords))}}}"))
+    if paper.abstract is not None:
+        entry.append(("abstract", f"{{{latex_escape(seo.plain_text(paper.abstract))}}}"))
     lines = ",\n".join(f"  {name} = {value}" for name, value in entry)
     return f"@inproceedings{{{citation_key(edition, paper)},\n{lines}\n}}\n"
 
@@ -201,25 +201,29 @@ class CslItemSchema(Schema):
     keyword = text("Keywords, separated by commas.", required=False, metadata={"may_be_absent": True})
 
 
-def csl_item(edition: Edition, paper: Item) -> dict[str, Any]:
+# One instance for every item: building a schema copies its fields, which costs more than a dump.
+_CSL_ITEM = CslItemSchema()
+
+
+def csl_item(edition: Edition, paper: Paper) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": citation_key(edition, paper),
         "type": "paper-conference",
-        "title": paper["title"],
-        "author": [name_parts(author) for author in paper["authors"]],
+        "title": paper.title,
+        "author": [name_parts(author) for author in paper.authors],
         "container_title": conference_title(edition),
-        "URL": seo.absolute_url(paper_url(edition.name, paper["id"])),
+        "URL": seo.absolute_url(paper_url(edition.name, paper.id)),
     }
     published = publication_date(edition)
     if published is not None:
         item["issued"] = {"date_parts": [[published.year, published.month, published.day]]}
-    if edition["site"]["venue"]["city"]:
-        item["event_place"] = edition["site"]["venue"]["city"]
-    if paper["abstract"] is not None:
-        item["abstract"] = seo.plain_text(paper["abstract"])
-    if paper["keywords"]:
-        item["keyword"] = ", ".join(paper["keywords"])
-    return CslItemSchema().dump(item)
+    if edition.site.venue.city:
+        item["event_place"] = edition.site.venue.city
+    if paper.abstract is not None:
+        item["abstract"] = seo.plain_text(paper.abstract)
+    if paper.keywords:
+        item["keyword"] = ", ".join(paper.keywords)
+    return _CSL_ITEM.dump(item)
 
 
 def paper_csl(content: Content, edition: Edition, paper_id: str) -> dict[str, Any]:

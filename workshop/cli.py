@@ -71,7 +71,8 @@ def check(data_dir: Path | None) -> None:
     Prints every problem, one per line; exits with status 0 only when the files are
     valid and every URL of the site answers.
     """
-    from workshop.export import ExportError, unbuilt_urls
+    from workshop.export import ExportError
+    from workshop.sitecheck import unbuilt_urls
 
     try:
         app = app_for(data_dir, CACHE_TYPE="SimpleCache")  # never writes into a shared cache

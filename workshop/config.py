@@ -49,6 +49,9 @@ class DefaultConfig:
     # flask-caching: an in-process cache unless configured otherwise.
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 3600
+    # An in-process cache holds one content version (documents._keep_one_version): room for every
+    # document of a large edition (four per paper), where flask-caching's default 500 would evict.
+    CACHE_THRESHOLD = 50_000
     CACHE_KEY_PREFIX = "workshop:"
 
     # Cache-Control for pages and API documents: short freshness, so organizers'

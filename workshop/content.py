@@ -181,15 +181,6 @@ def _flatten_messages(messages: Any, path: FieldPath = ()) -> Iterator[tuple[Fie
         yield path, str(messages)
 
 
-def freeze(value: Any) -> Any:
-    """Deep-freeze loaded data: mappings become read-only, lists become tuples."""
-    if isinstance(value, Mapping):
-        return MappingProxyType({key: freeze(item) for key, item in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(freeze(item) for item in value)
-    return value
-
-
 # --- Loading ---------------------------------------------------------------------
 
 
@@ -272,8 +263,8 @@ class _FileLoader:
             return None
 
 
-def _ids(items: Iterable[Mapping[str, Any]]) -> list[str]:
-    return [item["id"] for item in items]
+def _ids(items: Iterable[Any]) -> list[str]:
+    return [item.id for item in items]
 
 
 @dataclass(frozen=True)
@@ -289,25 +280,24 @@ class Reference:
 
 
 def _references(sections: Mapping[str, Any]) -> Iterator[Reference]:
-    dates = _ids(sections["dates"]["items"])
-    deadline = sections["call-for-abstracts"]["submission"]["deadline"]
+    call, program = sections["call-for-abstracts"], sections["program"]
+    dates = _ids(sections["dates"].items)
+    deadline = call.submission.deadline
     yield Reference("call-for-abstracts", ("submission", "deadline"), deadline, dates, "date", "dates.yaml")
-    speakers = _ids(sections["speakers"]["speakers"])
-    papers = _ids(sections["papers"]["papers"])
-    for index, session in enumerate(sections["program"]["sessions"]):
-        for position, speaker in enumerate(session["speakers"]):
+    speakers = _ids(sections["speakers"].speakers)
+    papers = _ids(sections["papers"].papers)
+    for index, session in enumerate(program.sessions):
+        for position, speaker in enumerate(session.speakers):
             path = ("sessions", index, "speakers", position)
             yield Reference("program", path, speaker, speakers, "speaker", "speakers.yaml")
-        for position, paper in enumerate(session["papers"]):
+        for position, paper in enumerate(session.papers):
             path = ("sessions", index, "papers", position)
             yield Reference("program", path, paper, papers, "paper", "papers.yaml")
-    outcomes = _ids(sections["call-for-abstracts"]["review"]["outcomes"])
-    for index, paper in enumerate(sections["papers"]["papers"]):
-        if paper["presentation"] is not None:
+    outcomes = _ids(call.review.outcomes)
+    for index, paper in enumerate(sections["papers"].papers):
+        if paper.presentation is not None:
             path = ("papers", index, "presentation")
-            yield Reference(
-                "papers", path, paper["presentation"], outcomes, "review outcome", "call-for-abstracts.yaml"
-            )
+            yield Reference("papers", path, paper.presentation, outcomes, "review outcome", "call-for-abstracts.yaml")
 
 
 def _cross_check(
@@ -315,9 +305,9 @@ def _cross_check(
 ) -> None:
     """Checks that span files: every id one file names must exist in the other, and the
     workshop's date in dates.yaml must agree with the published program."""
-    for field_path, message in span.contradictions(sections):
+    for field_path, message in span.contradictions(sections["program"], sections["dates"]):
         loader.report(edition_dir / f"dates{DATA_SUFFIX}", message, parsed["dates"].line_of(field_path), field_path)
-    for field_path, message in names.presenter_problems(sections):
+    for field_path, message in names.presenter_problems(sections["program"], sections["papers"].papers):
         loader.report(edition_dir / f"program{DATA_SUFFIX}", message, parsed["program"].line_of(field_path), field_path)
     for ref in _references(sections):
         if ref.named not in ref.known:
@@ -332,7 +322,8 @@ def _cross_check(
 def _warn_about_names(
     loader: _FileLoader, edition_dir: Path, sections: dict[str, Any], parsed: dict[str, ParsedFile]
 ) -> None:
-    for use, other in names.near_duplicates(list(names.name_uses(sections))):
+    uses = names.name_uses(sections["speakers"], sections["committee"], sections["papers"], sections["program"])
+    for use, other in names.near_duplicates(list(uses)):
         loader.warnings.append(
             Problem(
                 relative_name(loader.data_dir, edition_dir / f"{other.resource}{DATA_SUFFIX}"),
@@ -367,13 +358,14 @@ def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
                 sections[resource] = data
     finally:
         load_context.reset(token)
-    if len(loader.problems) > problems_before:
+    # A file the walk refused is missing too: reported with the refusal, before this edition.
+    if len(loader.problems) > problems_before or len(sections) < len(RESOURCE_SCHEMAS):
         return None
     _cross_check(loader, edition_dir, sections, parsed_files)
     if len(loader.problems) > problems_before:
         return None
     _warn_about_names(loader, edition_dir, sections, parsed_files)
-    return Edition(name=edition_dir.name, sections=freeze(sections))
+    return Edition(name=edition_dir.name, sections=MappingProxyType(sections))
 
 
 def section_key(resource: str) -> str:
@@ -381,13 +373,13 @@ def section_key(resource: str) -> str:
     return resource.replace("-", "_")
 
 
-def dump_section(resource: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def dump_section(resource: str, data: Any) -> dict[str, Any]:
     """A section as the API serves it, produced by the schema that validated it."""
     return RESOURCE_SCHEMAS[resource]().dump(data)
 
 
 def dump_edition(edition: Edition) -> dict[str, Any]:
-    return {section_key(resource): dump_section(resource, edition[resource]) for resource in RESOURCE_SCHEMAS}
+    return {section_key(resource): dump_section(resource, edition.sections[resource]) for resource in RESOURCE_SCHEMAS}
 
 
 def content_version(editions: Mapping[str, Edition], current: str) -> str:
@@ -425,7 +417,7 @@ def load_content(data_dir: Path) -> Content:
         edition = _load_edition(loader, edition_dir)
         if edition is not None:
             editions[edition.name] = edition
-    current = settings["current"] if settings else None
+    current = settings.current if settings else None
     if settings and f"{current}/site.yaml" not in files.paths:
         loader.report(
             editions_path,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     validate,
     validates_schema,
 )
@@ -163,14 +164,16 @@ class TimeZoneName(fields.String):
         return name
 
 
-def _unique_ids(items: list[Mapping[str, Any]], field_name: str) -> None:
+def _unique_ids(items: list[Any], field_name: str) -> None:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
-        if item["id"] in seen:
+        # An item is its frozen dataclass, or its fields while its list's schema builds it (sessions, dates).
+        item_id = item["id"] if isinstance(item, Mapping) else item.id
+        if item_id in seen:
             raise ValidationError(
-                {field_name: {index: {"id": [f"Duplicate id {item['id']!r} (also item {seen[item['id']]})."]}}}
+                {field_name: {index: {"id": [f"Duplicate id {item_id!r} (also item {seen[item_id]})."]}}}
             )
-        seen[item["id"]] = index
+        seen[item_id] = index
 
 
 # --- Schemas ------------------------------------------------------------------
@@ -179,10 +182,14 @@ def _unique_ids(items: list[Mapping[str, Any]], field_name: str) -> None:
 class StrictSchema(Schema):
     """Unknown fields are errors: a typo must not silently drop content.
 
-    ``unique_ids_in`` names the list fields whose items' ``id`` must be unique.
+    ``unique_ids_in`` names the list fields whose items' ``id`` must be unique. A load gives
+    ``model``, the frozen dataclass of the schema's fields (lists as tuples), with what
+    :meth:`derive` computes from them; without a model, the fields (a schema whose values its
+    parent completes: a session's instants need the program's day and zone).
     """
 
     unique_ids_in: ClassVar[tuple[str, ...]] = ()
+    model: ClassVar[Callable[..., Any] | None] = None
 
     class Meta:
         unknown = RAISE
@@ -191,3 +198,12 @@ class StrictSchema(Schema):
     def _check_unique_ids(self, data: Mapping[str, Any], **kwargs: Any) -> None:
         for field_name in self.unique_ids_in:
             _unique_ids(data[field_name], field_name)
+
+    def derive(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The loaded fields with the values derived from them (the dump_only fields)."""
+        return data
+
+    @post_load
+    def _build(self, data: dict[str, Any], **kwargs: Any) -> Any:
+        values = self.derive({name: tuple(value) if isinstance(value, list) else value for name, value in data.items()})
+        return values if self.model is None else self.model(**values)

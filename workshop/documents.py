@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from workshop.content import Problem, section_key
 from workshop.documentcache import document_key
 from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
 from workshop.model import Content, Edition
+from workshop.paperschemas import Paper
 from workshop.phases import Moment
 from workshop.schemas import RESOURCE_SCHEMAS
 from workshop.store import ContentStatus
@@ -247,11 +248,11 @@ class Served:
         return cached_document(content, name if moment is None else f"{name}@{moment.key}", make)
 
 
-# Sections that show on the page only when they have items, and where to point instead.
-_LIST_SECTIONS = {
-    "speakers": ("speakers", "program"),
-    "papers": ("papers", "program"),
-    "announcements": ("announcements", None),
+# Sections that show on the page only when they have items: their items, and where to point instead.
+_LIST_SECTIONS: dict[str, tuple[Callable[[Edition], Sequence[Any]], str | None]] = {
+    "speakers": (lambda edition: edition.speakers, "program"),
+    "papers": (lambda edition: edition.papers, "program"),
+    "announcements": (lambda edition: edition.announcements, None),
 }
 
 
@@ -259,21 +260,26 @@ def _page_anchor(edition: Edition, resource: str) -> str | None:
     """The anchor of a resource's section on the page (None: the top of the page)."""
     if resource == "site":
         return None
-    if resource == "speakers" and not any(speaker["role"] == "invited-speaker" for speaker in edition.speakers):
+    if resource == "speakers" and not any(speaker.role == "invited-speaker" for speaker in edition.speakers):
         # No "Invited Speakers" heading (#speakers) without invited speakers: point at the panelists.
         return "panelists" if edition.speakers else "program"
     if resource in _LIST_SECTIONS:
-        items_key, fallback = _LIST_SECTIONS[resource]
-        return resource if edition[resource][items_key] else fallback
+        items, fallback = _LIST_SECTIONS[resource]
+        return resource if items(edition) else fallback
     return resource
 
 
-def _served_section(edition: Edition, resource: str) -> Mapping[str, Any]:
-    """A section as the API serves it: each paper with its page's URL."""
+def served_paper(edition: Edition, paper: Paper) -> dict[str, Any]:
+    """A paper as the API serves it (PaperSchema dumps it): its fields, and its page's URL."""
+    fields = {field.name: getattr(paper, field.name) for field in dataclasses.fields(paper)}
+    return {**fields, "html_url": paper_url(edition.name, paper.id)}
+
+
+def _served_section(edition: Edition, resource: str) -> Any:
+    """A section as the API serves it (its schema dumps it): each paper with its page's URL."""
     if resource != "papers":
-        return edition[resource]
-    papers = [{**paper, "html_url": paper_url(edition.name, paper["id"])} for paper in edition.papers]
-    return {**edition[resource], "papers": papers}
+        return edition.sections[resource]
+    return {"papers": [served_paper(edition, paper) for paper in edition.papers]}
 
 
 def check_resource(resource: str) -> str:
@@ -286,10 +292,10 @@ def resource_payload(content: Content, edition: Edition, resource: str, moment: 
     check_resource(resource)
     phase = {}
     if resource == "site":
-        data: Mapping[str, Any] = {section_key(name): _served_section(edition, name) for name in RESOURCE_SCHEMAS}
+        data: Any = {section_key(name): _served_section(edition, name) for name in RESOURCE_SCHEMAS}
         now = moment or edition.moment(clock.now())
         window = {"since": now.phase.starts_at, "until": now.phase.ends_at}
-        phase = {"phase": {"name": now.phase.name, **window, "fixed": edition["site"]["phase"] is not None}}
+        phase = {"phase": {"name": now.phase.name, **window, "fixed": edition.site.phase is not None}}
     else:
         data = _served_section(edition, resource)
     # Dumped through the schema the OpenAPI document shows: one description of the envelope.
@@ -325,7 +331,7 @@ def page_html(content: Content, edition: Edition, moment: Moment) -> str:
         content=content,
         edition=edition,
         moment=moment,
-        sections={section_key(resource): edition[resource] for resource in RESOURCE_SCHEMAS},
+        sections={section_key(resource): edition.sections[resource] for resource in RESOURCE_SCHEMAS},
         by_id=edition.by_id,
         schedule=edition.schedule,
         json_url=resource_url(edition.name, "site"),

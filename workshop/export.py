@@ -68,7 +68,7 @@ class ExportError(Exception):
 
 # The values of a page's other arguments, per edition: one page per paper.
 PAGE_ITEMS: dict[str, Callable[[Edition], list[str]]] = {
-    "paper_id": lambda edition: [paper["id"] for paper in edition.papers],
+    "paper_id": lambda edition: [paper.id for paper in edition.papers],
 }
 
 
@@ -121,32 +121,12 @@ def site_urls(app: Flask, content: Content) -> list[str]:
     return [*documents, *photo_urls(content), *paper_pdf_urls(content)]
 
 
-def unbuilt_urls(app: Flask) -> tuple[int, list[str]]:
-    """Request every URL of :func:`site_urls`; return how many there are, and a line for each that fails.
-
-    A failure is an answer other than 2xx or 3xx (a 500's error is logged), or an
-    exception the app's error handlers did not turn into an answer.
-    """
-    urls = site_urls(app, _content_of(app))
-    client = app.test_client()
-    failures = []
-    for url in urls:
-        try:
-            status = client.get(url).status_code
-        except Exception as error:  # whatever fails is reported, with what it was
-            failures.append(f"{url}: cannot be built from the data files ({type(error).__name__}: {error}).")
-            continue
-        if not 200 <= status < 400:
-            failures.append(f"{url}: answered {status}.")
-    return len(urls), failures
-
-
 def paper_pdf_urls(content: Content) -> Iterator[str]:
     """The ``pdf`` of every paper whose PDF is stored with its edition (served by the site itself)."""
     for edition in content.editions.values():
         for paper in edition.papers:
-            if paper["pdf"] is not None and paper["pdf"].startswith("/"):
-                yield paper["pdf"]
+            if paper.pdf is not None and paper.pdf.startswith("/"):
+                yield paper.pdf
 
 
 # --- Export ------------------------------------------------------------------------

@@ -21,13 +21,14 @@ from collections.abc import Mapping
 from typing import Any
 from xml.etree import ElementTree
 
-from flask import current_app, url_for
+from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from workshop import names
+from workshop import names, seo
 from workshop.documents import API_VERSION, Served, paper_url
 from workshop.model import Content, Edition
 from workshop.outputfields import absolute_url_field, described, text
+from workshop.timeschemas import Session
 
 XML_MIMETYPE = "application/xml"
 
@@ -158,45 +159,45 @@ def _person(edition: Edition, person_key: str, name: str) -> dict[str, Any]:
     }
 
 
-def _persons(edition: Edition, session: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _persons(edition: Edition, session: Session) -> list[dict[str, Any]]:
     """Speakers, then presenters; a presenter who is also a speaker is one person, with the speaker's id."""
-    speakers_by_name = {names.same_name_key(speaker["name"]): speaker["id"] for speaker in edition.speakers}
-    persons = {speaker_id: edition.speaker(speaker_id)["name"] for speaker_id in session["speakers"]}
-    for paper_id in session["papers"]:
+    speakers_by_name = {names.same_name_key(speaker.name): speaker.id for speaker in edition.speakers}
+    persons = {speaker_id: edition.speaker(speaker_id).name for speaker_id in session.speakers}
+    for paper_id in session.papers:
         for name in names.presenters(session, edition.paper(paper_id)):
             key = names.same_name_key(name)
             persons.setdefault(speakers_by_name.get(key, f"name:{key}"), name)
     return [_person(edition, person_key, name) for person_key, name in persons.items()]
 
 
-def _links(edition: Edition, session: Mapping[str, Any], site_url: str) -> list[dict[str, str]]:
+def _links(edition: Edition, session: Session, site_url: str) -> list[dict[str, str]]:
     links = []
-    for paper_id in session["papers"]:
+    for paper_id in session.papers:
         paper = edition.paper(paper_id)
-        links.append({"url": site_url + paper_url(edition.name, paper_id), "title": paper["title"]})
-        if paper["pdf"]:
+        links.append({"url": site_url + paper_url(edition.name, paper_id), "title": paper.title})
+        if paper.pdf:
             # A stored PDF is a path on this site; a link elsewhere is kept as written.
-            pdf = site_url + paper["pdf"] if paper["pdf"].startswith("/") else paper["pdf"]
-            links.append({"url": pdf, "title": f"{paper['title']} (PDF)"})
+            pdf = site_url + paper.pdf if paper.pdf.startswith("/") else paper.pdf
+            links.append({"url": pdf, "title": f"{paper.title} (PDF)"})
     return links
 
 
-def _event(edition: Edition, session: Mapping[str, Any], room: str, site_url: str) -> dict[str, Any]:
-    page = site_url + url_for("pages.edition_page", edition=edition.name, _anchor=f"session-{session['id']}")
-    presented = [edition.paper(paper_id)["title"] for paper_id in session["papers"]]
+def _event(edition: Edition, session: Session, room: str, site_url: str) -> dict[str, Any]:
+    page = site_url + url_for("pages.edition_page", edition=edition.name, _anchor=f"session-{session.id}")
+    presented = [edition.paper(paper_id).title for paper_id in session.papers]
     return {
-        "guid": _guid(edition, "session", session["id"]),
-        "id": _numeric_id(edition, "session", session["id"]),
-        "date": session["starts_at"],
-        "start": session["starts_at"].strftime("%H:%M"),
-        "duration": _duration(session["starts_at"], session["ends_at"]),
+        "guid": _guid(edition, "session", session.id),
+        "id": _numeric_id(edition, "session", session.id),
+        "date": session.starts_at,
+        "start": session.starts_at.strftime("%H:%M"),
+        "duration": _duration(session.starts_at, session.ends_at),
         "room": room,
-        "slug": f"{edition.name}-{session['id']}",
+        "slug": f"{edition.name}-{session.id}",
         "url": page,
-        "title": session["title"],
+        "title": session.title,
         "subtitle": "",
-        "track": session["kind"].replace("-", " ").capitalize(),
-        "type": SESSION_TYPES.get(session["kind"], "Other"),
+        "track": session.kind.replace("-", " ").capitalize(),
+        "type": SESSION_TYPES.get(session.kind, "Other"),
         "language": "en",
         "abstract": "",
         "description": "\n".join(f"- {title}" for title in presented),
@@ -215,16 +216,15 @@ def _conference_days(edition: Edition) -> tuple[dt.date, dt.date]:
 
 
 def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
-    site = edition["site"]
-    site_url = current_app.config["SITE_URL"].rstrip("/")
-    room = site["title"]  # one room: the workshop's
+    site_url = seo.site_url()
+    room = edition.site.title  # one room: the workshop's
     first, last = _conference_days(edition)
     days = [
         {
             "index": number,
             "date": day,
-            "day_start": sessions[0]["starts_at"],
-            "day_end": max(session["ends_at"] for session in sessions),
+            "day_start": sessions[0].starts_at,
+            "day_end": max(session.ends_at for session in sessions),
             "rooms": {room: [_event(edition, session, room, site_url) for session in sessions]},
         }
         for number, (day, sessions) in enumerate(edition.schedule if edition.published_sessions else (), 1)
@@ -244,7 +244,7 @@ def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
                     "end": last,
                     "daysCount": (last - first).days + 1,
                     "timeslot_duration": "00:05",
-                    "time_zone_name": edition["program"]["timezone"],
+                    "time_zone_name": edition.program.timezone,
                     "url": site_url + url_for("pages.edition_page", edition=edition.name),
                     "rooms": [{"name": room, "guid": _guid(edition, "room", "main")}],
                     "days": days,

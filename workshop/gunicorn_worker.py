@@ -16,7 +16,8 @@ worker, like nginx:
   accepting until one ends; the kernel queues newcomers, or another worker takes them.
 
 The connection itself is gunicorn's ASGIProtocol, subclassed for the timer and the
-bookkeeping; everything else (HTTP parsing, keep-alive, shutdown) is gunicorn's.
+bookkeeping, and writing the fast path's answers itself (workshop/prepared_http1.py);
+everything else (HTTP parsing, keep-alive, shutdown) is gunicorn's.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
-from gunicorn.asgi.protocol import ASGIProtocol
 from gunicorn.workers.gasgi import ASGIWorker
+
+from workshop.prepared_http1 import PreparedRepliesProtocol
 
 HEADER_TIMEOUT_ENV = "WORKSHOP_HEADER_TIMEOUT"
 DEFAULT_HEADER_TIMEOUT = 10.0
@@ -207,8 +209,9 @@ class Listener:
         return None
 
 
-class SiteProtocol(ASGIProtocol):
-    """gunicorn's HTTP connection, with the header timeout and the gate's bookkeeping."""
+class SiteProtocol(PreparedRepliesProtocol):
+    """gunicorn's HTTP connection, with the header timeout and the gate's bookkeeping
+    (and the fast path's answers written directly: workshop/prepared_http1.py)."""
 
     def __init__(self, worker: SiteWorker) -> None:
         super().__init__(worker)

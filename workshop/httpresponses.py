@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_cors import CORS
@@ -25,6 +25,8 @@ from workshop.staticfiles import IMMUTABLE_MAX_AGE, STATIC_ENDPOINTS
 from workshop.store import get_content
 
 PROBLEM_MIMETYPE = "application/problem+json"
+# An environ key: a list given there gets the document serve() answered with (a ServedCall).
+SERVED = "workshop.served"
 
 # Scripts and styles only from our own files: no inline code, no other origin.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -51,6 +53,14 @@ SECURITY_HEADERS = {
 }
 
 logger = logging.getLogger(__name__)
+
+
+class ServedCall(NamedTuple):
+    """A document a view served, with the edition and arguments it was built for."""
+
+    served: Served
+    edition: Edition | None
+    arguments: dict[str, str]
 
 
 def link_header(alternates: tuple[tuple[str, str], ...]) -> str:
@@ -104,6 +114,10 @@ def respond(document: Document, *, fresh_for: int | None = None, replayable: boo
 def serve(served: Served, edition: Edition | None = None, **arguments: str) -> Response:
     """The response for a kind of document, built from this request's content, with its cache policy."""
     document = served.document(get_content(), edition, **arguments)
+    # `check` asks which document answered, to build the route's other URLs without a request each.
+    asked = request.environ.get(SERVED)
+    if asked is not None:
+        asked.append(ServedCall(served, edition, arguments))
     return respond(document, fresh_for=served.fresh_for, replayable=served.replayable)
 
 

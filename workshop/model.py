@@ -14,12 +14,15 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from workshop import span
+from workshop.paperschemas import Paper
+from workshop.peopleschemas import Committee, Speaker
 from workshop.phases import Moment, PhaseWindow, moment_at, news_until, timeline
+from workshop.schemas import Announcement, CallForAbstracts, Logistics, Posters, ReviewOutcome, Site, Topics
+from workshop.timeschemas import DateItem, Dates, Program, Session
 
 if TYPE_CHECKING:  # content.py loads into this model: the import is for the type alone
     from workshop.content import Problem
 
-Item = Mapping[str, Any]
 Span = tuple[dt.datetime, dt.datetime]
 
 
@@ -28,60 +31,86 @@ class PaperGroup:
     """Accepted papers listed together on the page: those a session presents, or a track's, or all."""
 
     title: str | None
-    papers: tuple[Item, ...]
+    papers: tuple[Paper, ...]
     # The session that presents them (its id), when grouped by session.
     session_id: str | None = None
     # The group's title is the papers' track (each paper need not repeat it).
     by_track: bool = False
 
 
-def paper_groups(papers: tuple[Item, ...], sessions: tuple[Item, ...]) -> tuple[PaperGroup, ...]:
+def paper_groups(papers: tuple[Paper, ...], sessions: tuple[Session, ...]) -> tuple[PaperGroup, ...]:
     """Each paper once: under the first published session that presents it, else by track, else in one list."""
-    by_id = {paper["id"]: paper for paper in papers}
+    by_id = {paper.id: paper for paper in papers}
     placed: set[str] = set()
     groups: list[PaperGroup] = []
     for session in sessions:
-        presented = tuple(by_id[paper_id] for paper_id in session["papers"] if paper_id not in placed)
+        presented = tuple(by_id[paper_id] for paper_id in session.papers if paper_id not in placed)
         if presented:
-            placed.update(paper["id"] for paper in presented)
-            groups.append(PaperGroup(session["title"], presented, session_id=session["id"]))
-    rest = tuple(paper for paper in papers if paper["id"] not in placed)
+            placed.update(paper.id for paper in presented)
+            groups.append(PaperGroup(session.title, presented, session_id=session.id))
+    rest = tuple(paper for paper in papers if paper.id not in placed)
     if groups:
         return (*groups, PaperGroup("Other contributions", rest)) if rest else tuple(groups)
-    tracks = dict.fromkeys(paper["track"] for paper in rest if paper["track"])
+    tracks = dict.fromkeys(paper.track for paper in rest if paper.track)
     if not tracks:
         return (PaperGroup(None, rest),) if rest else ()
     by_track = [
-        PaperGroup(track, tuple(paper for paper in rest if paper["track"] == track), by_track=True) for track in tracks
+        PaperGroup(track, tuple(paper for paper in rest if paper.track == track), by_track=True) for track in tracks
     ]
-    untracked = tuple(paper for paper in rest if not paper["track"])
+    untracked = tuple(paper for paper in rest if not paper.track)
     return (*by_track, PaperGroup("Other contributions", untracked)) if untracked else tuple(by_track)
 
 
 @dataclass(frozen=True)
-class Edition:
-    """One workshop edition: every section's validated data, by resource name, and what is derived
-    from it, computed once here so that every page, document and calendar uses one definition.
+class IdTables:
+    """An edition's items by id, for the references between sections (checked at load time)."""
 
-    ``edition["speakers"]`` is the section as loaded (what the API dumps); ``edition.speakers`` its
-    items; ``edition.speaker(id)`` one of them. When the workshop takes place is
+    dates: Mapping[str, DateItem]  # as the site shows them
+    speakers: Mapping[str, Speaker]
+    papers: Mapping[str, Paper]
+    outcomes: Mapping[str, ReviewOutcome]
+    sessions: Mapping[str, Session]  # the published ones
+
+
+def _by_id(items: tuple[Any, ...]) -> Mapping[str, Any]:
+    return MappingProxyType({item.id: item for item in items})
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One workshop edition: each data file's section, typed, and what is derived from them,
+    computed once here so that every page, document and calendar uses one definition.
+
+    ``sections`` holds each file's section by resource name (workshop/schemas.py,
+    ``RESOURCE_SCHEMAS``): what the API dumps through the schema that loaded it. Code reads the
+    attributes: ``edition.site.title``, ``edition.program.sessions``; a section that is one
+    list is that list (``edition.speakers``, ``edition.papers``, ``edition.announcements``);
+    ``edition.speaker(id)`` is one item. When the workshop takes place is
     :attr:`workshop_span` (workshop/span.py says how the program and dates.yaml decide it).
     """
 
     name: str
-    sections: Mapping[str, Mapping[str, Any]]
+    sections: Mapping[str, Any]
+    site: Site = field(init=False, compare=False, repr=False)
+    announcements: tuple[Announcement, ...] = field(init=False, compare=False, repr=False)
+    topics: Topics = field(init=False, compare=False, repr=False)
+    program: Program = field(init=False, compare=False, repr=False)
+    speakers: tuple[Speaker, ...] = field(init=False, compare=False, repr=False)
+    papers: tuple[Paper, ...] = field(init=False, compare=False, repr=False)
+    call_for_abstracts: CallForAbstracts = field(init=False, compare=False, repr=False)
+    logistics: Logistics = field(init=False, compare=False, repr=False)
+    # dates.yaml as written; shown_dates as the site shows them (the workshop's own date takes
+    # the published program's times).
+    dates: Dates = field(init=False, compare=False, repr=False)
+    posters: Posters = field(init=False, compare=False, repr=False)
+    committee: Committee = field(init=False, compare=False, repr=False)
     title: str = field(init=False, compare=False, repr=False)
-    speakers: tuple[Item, ...] = field(init=False, compare=False, repr=False)
-    papers: tuple[Item, ...] = field(init=False, compare=False, repr=False)
-    # The important dates as dates.yaml has them, and as the site shows them (the workshop's
-    # own date takes the published program's times).
-    dates: tuple[Item, ...] = field(init=False, compare=False, repr=False)
-    shown_dates: tuple[Item, ...] = field(init=False, compare=False, repr=False)
+    shown_dates: tuple[DateItem, ...] = field(init=False, compare=False, repr=False)
     # The sessions visitors see: none until the program is published.
-    published_sessions: tuple[Item, ...] = field(init=False, compare=False, repr=False)
+    published_sessions: tuple[Session, ...] = field(init=False, compare=False, repr=False)
     # The program's sessions by their day at the venue, in order.
-    schedule: tuple[tuple[dt.date, tuple[Item, ...]], ...] = field(init=False, compare=False, repr=False)
-    workshop_date: Item | None = field(init=False, compare=False, repr=False)
+    schedule: tuple[tuple[dt.date, tuple[Session, ...]], ...] = field(init=False, compare=False, repr=False)
+    workshop_date: DateItem | None = field(init=False, compare=False, repr=False)
     workshop_span: Span | None = field(init=False, compare=False, repr=False)
     # The accepted papers as the page lists them (paper_groups).
     paper_groups: tuple[PaperGroup, ...] = field(init=False, compare=False, repr=False)
@@ -92,60 +121,62 @@ class Edition:
     phases: tuple[PhaseWindow, ...] = field(init=False, compare=False, repr=False)
     # Until when the news takes the first screen (None: for good).
     news_until: dt.datetime | None = field(init=False, compare=False, repr=False)
-    # Items by id, for the references between sections (checked at load time); dates as shown.
-    by_id: Mapping[str, Mapping[str, Item]] = field(init=False, compare=False, repr=False)
+    by_id: IdTables = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        site = self.sections["site"]
-        sessions = tuple(self.sections["program"]["sessions"])
-        derived = {
-            "title": f"{site['title']} ({site['venue']['name']})",
-            "speakers": tuple(self.sections["speakers"]["speakers"]),
-            "papers": tuple(self.sections["papers"]["papers"]),
-            "dates": tuple(self.sections["dates"]["items"]),
-            "shown_dates": tuple(span.shown_dates(self.sections)),
-            "published_sessions": tuple(span.published_sessions(self.sections)),
+        sections = self.sections
+        program, dates = sections["program"], sections["dates"]
+        derived: dict[str, Any] = {
+            "site": sections["site"],
+            "announcements": sections["announcements"].announcements,
+            "topics": sections["topics"],
+            "program": program,
+            "speakers": sections["speakers"].speakers,
+            "papers": sections["papers"].papers,
+            "call_for_abstracts": sections["call-for-abstracts"],
+            "logistics": sections["logistics"],
+            "dates": dates,
+            "posters": sections["posters"],
+            "committee": sections["committee"],
+            "title": f"{sections['site'].title} ({sections['site'].venue.name})",
+            "shown_dates": span.shown_dates(program, dates),
+            "published_sessions": span.published_sessions(program),
             "schedule": tuple(
-                (day, tuple(group)) for day, group in itertools.groupby(sessions, key=lambda s: s["starts_at"].date())
+                (day, tuple(group))
+                for day, group in itertools.groupby(program.sessions, key=lambda session: session.starts_at.date())
             ),
-            "workshop_date": span.workshop_date(self.sections),
-            "workshop_span": span.workshop_span(self.sections),
-            "phases": timeline(self.sections),
+            "workshop_date": span.workshop_date(program, dates),
+            "workshop_span": span.workshop_span(program, dates),
+            "phases": timeline(sections["site"], sections["call-for-abstracts"], program, dates),
         }
-        published = [item["published"] for item in self.sections["announcements"]["announcements"]]
+        published = [item.published for item in derived["announcements"]]
         derived["news_until"] = news_until(derived["phases"], published)
         derived["paper_groups"] = paper_groups(derived["papers"], derived["published_sessions"])
-        last = derived["dates"][-1]
-        derived["event_span"] = derived["workshop_span"] or (last["starts_at"], last["ends_at"])
-        lists = {
-            "dates": derived["shown_dates"],
-            "speakers": derived["speakers"],
-            "papers": derived["papers"],
-            "outcomes": self.sections["call-for-abstracts"]["review"]["outcomes"],
-            "sessions": derived["published_sessions"],
-        }
-        derived["by_id"] = MappingProxyType(
-            {name: MappingProxyType({item["id"]: item for item in items}) for name, items in lists.items()}
+        last = dates.items[-1]
+        derived["event_span"] = derived["workshop_span"] or (last.starts_at, last.ends_at)
+        derived["by_id"] = IdTables(
+            dates=_by_id(derived["shown_dates"]),
+            speakers=_by_id(derived["speakers"]),
+            papers=_by_id(derived["papers"]),
+            outcomes=_by_id(derived["call_for_abstracts"].review.outcomes),
+            sessions=_by_id(derived["published_sessions"]),
         )
         for name, value in derived.items():
             object.__setattr__(self, name, value)  # frozen: set once, here
 
-    def __getitem__(self, resource: str) -> Mapping[str, Any]:
-        return self.sections[resource]
+    def speaker(self, item_id: str) -> Speaker:
+        return self.by_id.speakers[item_id]
+
+    def paper(self, item_id: str) -> Paper:
+        return self.by_id.papers[item_id]
 
     def moment(self, instant: dt.datetime) -> Moment:
         """What ``instant`` of the workshop is about: its phase, the sessions now and next, until when."""
         return moment_at(self.phases, self.published_sessions, instant)
 
-    def speaker(self, item_id: str) -> Item:
-        return self.by_id["speakers"][item_id]
-
-    def paper(self, item_id: str) -> Item:
-        return self.by_id["papers"][item_id]
-
-    def date(self, item_id: str) -> Item:
+    def date(self, item_id: str) -> DateItem:
         """An important date as the site shows it."""
-        return self.by_id["dates"][item_id]
+        return self.by_id.dates[item_id]
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,14 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rapidfuzz.distance import OSA
+
+from workshop.paperschemas import Paper, Papers
+from workshop.peopleschemas import Committee, Speakers
+from workshop.timeschemas import Program, Session
 
 FieldPath = tuple[str | int, ...]
 
@@ -41,36 +44,36 @@ def same_name_key(name: str) -> str:
     return written_form(name).casefold()
 
 
-def presenters(session: Mapping[str, Any], paper: Mapping[str, Any]) -> tuple[str, ...]:
+def presenters(session: Session, paper: Paper) -> tuple[str, ...]:
     """Who presents ``paper`` in ``session``: the session's choice, else the authors marked presenter."""
-    chosen = tuple(presenter["name"] for presenter in session["presenters"] if presenter["paper"] == paper["id"])
+    chosen = tuple(presenter.name for presenter in session.presenters if presenter.paper == paper.id)
     if chosen:
         return chosen
-    return tuple(author["name"] for author in paper["authors"] if author["presenter"])
+    return tuple(author.name for author in paper.authors if author.presenter)
 
 
-def presenter_problems(sections: Mapping[str, Any]) -> Iterator[tuple[FieldPath, str]]:
+def presenter_problems(program: Program, papers: Sequence[Paper]) -> Iterator[tuple[FieldPath, str]]:
     """(field path in program.yaml, message) for each session whose presenter is not an author."""
-    papers = {paper["id"]: paper for paper in sections["papers"]["papers"]}
-    for index, session in enumerate(sections["program"]["sessions"]):
-        for position, presenter in enumerate(session["presenters"]):
-            paper_id, name = presenter["paper"], presenter["name"]
+    by_id = {paper.id: paper for paper in papers}
+    for index, session in enumerate(program.sessions):
+        for position, presenter in enumerate(session.presenters):
+            paper_id, name = presenter.paper, presenter.name
             path: FieldPath = ("sessions", index, "presenters", position)
-            if paper_id not in session["papers"]:
+            if paper_id not in session.papers:
                 yield (
                     (*path, "paper"),
-                    f"Session {session['id']!r} does not present paper {paper_id!r}: add it to its papers.",
+                    f"Session {session.id!r} does not present paper {paper_id!r}: add it to its papers.",
                 )
                 continue
-            paper = papers.get(paper_id)
+            paper = by_id.get(paper_id)
             if paper is None:
                 continue  # reported by the references check
-            authors = [author["name"] for author in paper["authors"]]
+            authors = [author.name for author in paper.authors]
             # One form everywhere: the author's name as papers.yaml writes it (case included).
             if written_form(name) not in {written_form(author) for author in authors}:
                 yield (
                     (*path, "name"),
-                    f"Session {session['id']!r} presents paper {paper_id!r}, but its presenter {name!r} "
+                    f"Session {session.id!r} presents paper {paper_id!r}, but its presenter {name!r} "
                     f"is not among the paper's authors ({', '.join(authors)}).",
                 )
 
@@ -84,17 +87,17 @@ class NameUse:
     name: str
 
 
-def name_uses(sections: Mapping[str, Any]) -> Iterator[NameUse]:
-    for index, speaker in enumerate(sections["speakers"]["speakers"]):
-        yield NameUse("speakers", ("speakers", index, "name"), speaker["name"])
-    for index, member in enumerate(sections["committee"]["members"]):
-        yield NameUse("committee", ("members", index, "name"), member["name"])
-    for index, paper in enumerate(sections["papers"]["papers"]):
-        for position, author in enumerate(paper["authors"]):
-            yield NameUse("papers", ("papers", index, "authors", position, "name"), author["name"])
-    for index, session in enumerate(sections["program"]["sessions"]):
-        for position, presenter in enumerate(session["presenters"]):
-            yield NameUse("program", ("sessions", index, "presenters", position, "name"), presenter["name"])
+def name_uses(speakers: Speakers, committee: Committee, papers: Papers, program: Program) -> Iterator[NameUse]:
+    for index, speaker in enumerate(speakers.speakers):
+        yield NameUse("speakers", ("speakers", index, "name"), speaker.name)
+    for index, member in enumerate(committee.members):
+        yield NameUse("committee", ("members", index, "name"), member.name)
+    for index, paper in enumerate(papers.papers):
+        for position, author in enumerate(paper.authors):
+            yield NameUse("papers", ("papers", index, "authors", position, "name"), author.name)
+    for index, session in enumerate(program.sessions):
+        for position, presenter in enumerate(session.presenters):
+            yield NameUse("program", ("sessions", index, "presenters", position, "name"), presenter.name)
 
 
 def _slipped(one: str, other: str) -> bool:

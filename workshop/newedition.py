@@ -53,8 +53,8 @@ class NewEdition:
 
 
 def _first_day(edition: Edition, item_id: str) -> dt.date | None:
-    item = next((item for item in edition["dates"]["items"] if item["id"] == item_id), None)
-    return None if item is None else item["starts_at"].date()
+    item = next((item for item in edition.dates.items if item.id == item_id), None)
+    return None if item is None else item.starts_at.date()
 
 
 def _carried_over(data_dir: Path, old: Edition) -> dict[str, bytes]:
@@ -64,9 +64,9 @@ def _carried_over(data_dir: Path, old: Edition) -> dict[str, bytes]:
         text = (data_dir / old.name / name).read_text(encoding="utf-8-sig")  # a BOM may only start a file
         header = f"# Carried over from {old.name} by new-edition.\n# {TODO}: review {review}.\n"
         files[name] = (header + text).encode("utf-8")
-    for member in old["committee"]["members"]:
-        if member["photo"] is not None:  # validated: a regular image file inside the edition
-            files[member["photo"]] = (data_dir / old.name / member["photo"]).read_bytes()
+    for member in old.committee.members:
+        if member.photo is not None:  # validated: a regular image file inside the edition
+            files[member.photo] = (data_dir / old.name / member.photo).read_bytes()
     return files
 
 
@@ -97,7 +97,7 @@ def new_edition(
     if old_name not in content.editions:
         raise ScaffoldError(f"No edition {old_name!r} in {data_dir} (found: {', '.join(content.editions)}).")
     old = content.editions[old_name]
-    deadline_id = old["call-for-abstracts"]["submission"]["deadline"]
+    deadline_id = old.call_for_abstracts.submission.deadline
     if day is None:
         last_day = _first_day(old, "workshop") or (old.workshop_span[0].date() if old.workshop_span else None)
         if last_day is None:
@@ -111,11 +111,11 @@ def new_edition(
     files = _carried_over(data_dir, old)
     files |= edition_files(
         cleared_files(
-            dates_timezone=old["dates"]["timezone"],
-            program_timezone=old["program"]["timezone"],
+            dates_timezone=old.dates.timezone,
+            program_timezone=old.program.timezone,
             day=day,
             deadline_id=deadline_id,
-            deadline_title=old_deadline["title"],
+            deadline_title=old_deadline.title,
             deadline=deadline,
             cleared_from=f"Cleared by new-edition (from {old_name}): nothing of last year's carries over here.",
         )

@@ -7,7 +7,6 @@ id is its URL, the announcement on the page (the spec's advice), which answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
 from flask import url_for
@@ -18,6 +17,7 @@ from workshop.documents import Served
 from workshop.model import Edition
 from workshop.outputfields import absolute_url_field, described, text
 from workshop.richtext import with_absolute_links
+from workshop.schemas import Announcement
 from workshop.seo import absolute_url
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -44,23 +44,23 @@ class JsonFeedSchema(Schema):
     items = fields.List(fields.Nested(JsonFeedItemSchema), **described("The announcements, newest first."))
 
 
-def _item(page: str, announcement: Mapping[str, Any]) -> dict[str, Any]:
-    url = f"{page}#announcement-{announcement['id']}"
-    body = announcement["body"]
+def _item(page: str, announcement: Announcement) -> dict[str, Any]:
+    url = f"{page}#announcement-{announcement.id}"
+    body = announcement.body
     return {
         "id": url,
         "url": url,
-        "title": announcement["title"],
+        "title": announcement.title,
         # Links written for the page (#dates) resolved as the page resolves them.
-        "content_html": with_absolute_links(body.html, page) if body else f"<p>{escape(announcement['title'])}</p>",
-        "content_text": body.markdown if body else announcement["title"],
+        "content_html": with_absolute_links(body.html, page) if body else f"<p>{escape(announcement.title)}</p>",
+        "content_text": body.markdown if body else announcement.title,
         # A day, not a time: published at the start of that day, UTC.
-        "date_published": dt.datetime.combine(announcement["published"], dt.time(), dt.UTC),
+        "date_published": dt.datetime.combine(announcement.published, dt.time(), dt.UTC),
     }
 
 
 def feed_payload(edition: Edition) -> dict[str, Any]:
-    site = edition["site"]
+    site = edition.site
     page = absolute_url(url_for("pages.edition_page", edition=edition.name))
     # Dumped through the schema the OpenAPI document shows: one description of the format.
     return JsonFeedSchema().dump(
@@ -69,9 +69,9 @@ def feed_payload(edition: Edition) -> dict[str, Any]:
             "title": f"{edition.title}: news",
             "home_page_url": page,
             "feed_url": absolute_url(url_for("api.edition_feed", edition=edition.name)),
-            "description": f"Announcements of the {site['title']} workshop at {site['venue']['name']}.",
+            "description": f"Announcements of the {site.title} workshop at {site.venue.name}.",
             "language": "en",
-            "items": [_item(page, announcement) for announcement in edition["announcements"]["announcements"]],
+            "items": [_item(page, announcement) for announcement in edition.announcements],
         }
     )
 

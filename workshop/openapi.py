@@ -33,6 +33,7 @@ from flask import current_app, url_for
 from marshmallow import fields
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotAcceptable, NotFound
 
+from workshop import seo
 from workshop.catalogue import HTML_DOCS_PATH, JSON, TAGS, Endpoint, Route, SchemaSpec, api_endpoints
 from workshop.datafields import SLUG_PATTERN, Markdown
 from workshop.documents import API_RESOURCES, API_VERSION, Served
@@ -142,9 +143,9 @@ def _info(content: Content) -> dict[str, Any]:
     return {
         "description": _info_description(content),
         "contact": {
-            "name": f"The organizers of {edition['site']['title']}",
-            "url": f"{current_app.config['SITE_URL'].rstrip('/')}/",
-            "email": edition["logistics"]["contact"]["email"],
+            "name": f"The organizers of {edition.site.title}",
+            "url": f"{seo.site_url()}/",
+            "email": edition.logistics.contact.email,
         },
         # The API serves the organizers' content: its license is theirs to set (CONTENT_LICENSE).
         "license": {"name": current_app.config["CONTENT_LICENSE"], "identifier": current_app.config["CONTENT_LICENSE"]},
@@ -366,7 +367,7 @@ def openapi_document(content: Content) -> dict[str, Any]:
     document = spec.to_dict()
     # Public: no operation needs credentials (and none are accepted).
     document["security"] = []
-    site_url = current_app.config["SITE_URL"].rstrip("/")
+    site_url = seo.site_url()
     document["servers"] = [{"url": site_url, "description": "The workshop site"}]
     document["externalDocs"] = {
         "description": "The API for people: every endpoint with examples, the stability promise and the changelog.",

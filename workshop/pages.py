@@ -50,7 +50,7 @@ def paper_page(edition: Edition, paper_id: str) -> Response:
 @bp.get(f"/<edition:edition>/{PAPER_FOLDER}/<filename>")
 def paper_pdf(edition: Edition, filename: str) -> Response:
     """A paper's PDF stored with the edition (``pdf: papers/<id>.pdf`` in papers.yaml)."""
-    if filename in edition.by_id["papers"]:  # the page's URL without its slash, as a static host answers it
+    if filename in edition.by_id.papers:  # the page's URL without its slash, as a static host answers it
         return redirect(documents.paper_url(edition.name, filename), code=308)
     return send_stored(edition, PAPER_FOLDER, filename, PAPER_SUFFIXES, "PDF")
 

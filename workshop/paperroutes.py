@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from workshop import citations
 from workshop.catalogue import Described, Endpoint, Route, SchemaSpec, item_endpoint
-from workshop.documents import API_VERSION, Served, paper_url
+from workshop.documents import API_VERSION, Served, paper_url, served_paper
 from workshop.envelopes import CONTENT_VERSION_PATTERN
 from workshop.model import Content, Edition
 from workshop.outputfields import described, edition_id, site_path, text
@@ -39,17 +39,29 @@ def paper_document_schema(content: Content) -> type[Schema]:
     )
 
 
+# The schema of one content version, built once for all its papers (building one costs more than a dump).
+_DOCUMENT_SCHEMAS: dict[str, Schema] = {}
+
+
+def _document_schema(content: Content) -> Schema:
+    schema = _DOCUMENT_SCHEMAS.get(content.version)
+    if schema is None:
+        _DOCUMENT_SCHEMAS.clear()  # one content version at a time: the current one
+        schema = _DOCUMENT_SCHEMAS[content.version] = paper_document_schema(content)()
+    return schema
+
+
 def paper_payload(content: Content, edition: Edition, paper_id: str) -> dict[str, Any]:
     paper = citations.find_paper(edition, paper_id)
     page = paper_url(edition.name, paper_id)
-    return paper_document_schema(content)().dump(
+    return _document_schema(content).dump(
         {
             "api_version": API_VERSION,
             "content_version": content.version,
             "edition": edition.name,
             "url": url_for("api.paper", edition=edition.name, paper_id=paper_id),
             "html_url": page,
-            "data": {**paper, "html_url": page},
+            "data": served_paper(edition, paper),
         }
     )
 
@@ -63,7 +75,7 @@ PAPER = Served(
 
 
 def _paper_ids(edition: Edition) -> Sequence[str]:
-    return [paper["id"] for paper in edition.papers]
+    return [paper.id for paper in edition.papers]
 
 
 def _per_paper(
@@ -146,7 +158,6 @@ ROUTES: tuple[Route, ...] = (
                 "in the order of papers.json (empty while none is accepted).",
                 tag="Papers",
                 schema=lambda content: {**BIBTEX_SCHEMA, "pattern": "^(@|$)"},
-                payload=citations.papers_bibtex,
             ),
         ),
     ),
@@ -163,7 +174,6 @@ ROUTES: tuple[Route, ...] = (
                 description="Every accepted paper as a CSL-JSON item, in the order of papers.json.",
                 tag="Papers",
                 schema=lambda content: {"type": "array", "items": {"$ref": "#/components/schemas/CslItem"}},
-                payload=citations.papers_csl,
             ),
         ),
     ),

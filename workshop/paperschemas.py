@@ -6,6 +6,7 @@ Part of the single definition of the data files' shapes (workshop/schemas.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from marshmallow import (
@@ -25,13 +26,24 @@ from workshop.datafields import (
     WebUrl,
     load_context,
 )
+from workshop.richtext import RichText
 from workshop.storedfiles import (
     PAPER_FOLDER,
     stored_pdf_problem,
 )
 
 
+@dataclass(frozen=True)
+class Author:
+    name: str
+    family: str | None
+    affiliation: str | None
+    presenter: bool
+
+
 class AuthorSchema(StrictSchema):
+    model = Author
+
     name = Text("Full name, as shown.")
     family = Text(
         "Family name, for citations (e.g. 'King' for 'Martin Luther King Jr.', '王' for '王小明'). "
@@ -42,8 +54,16 @@ class AuthorSchema(StrictSchema):
     presenter = fields.Boolean(load_default=False, metadata={"description": "true for the author who presents."})
 
 
-class PaperSourceSchema(StrictSchema):
+@dataclass(frozen=True)
+class PaperSource:
     """Where an imported paper comes from: the next import finds it again by this, never by its title."""
+
+    cmt: int | None
+    openreview: str | None
+
+
+class PaperSourceSchema(StrictSchema):
+    model = PaperSource
 
     cmt = fields.Integer(
         load_default=None, strict=True, validate=validate.Range(min=1), metadata={"description": "CMT's Paper ID."}
@@ -102,7 +122,29 @@ class PaperPdf(fields.String):
         return text
 
 
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str
+    authors: tuple[Author, ...]
+    abstract: RichText | None
+    keywords: tuple[str, ...]
+    track: str | None
+    # An http(s) URL, or the site path a stored PDF is served at (/<edition>/papers/<name>.pdf).
+    pdf: str | None
+    openreview: str | None
+    presentation: str | None
+    poster_board: str | None
+    video: str | None
+    slides: str | None
+    poster: str | None
+    code: str | None
+    source: PaperSource | None
+
+
 class PaperSchema(StrictSchema):
+    model = Paper
+
     id = Id()
     title = Text("Title of the contribution.")
     authors = fields.List(
@@ -157,11 +199,20 @@ class PaperSchema(StrictSchema):
 
     @validates_schema
     def _check_presenter(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        if not any(author["presenter"] for author in data["authors"]):
+        if not any(author.presenter for author in data["authors"]):
             raise ValidationError("Mark who presents: 'presenter: true' on one author.", "authors")
 
 
+@dataclass(frozen=True)
+class Papers:
+    """papers.yaml: the accepted contributions."""
+
+    papers: tuple[Paper, ...]
+
+
 class PapersSchema(StrictSchema):
+    model = Papers
+
     papers = fields.List(
         fields.Nested(PaperSchema),
         required=True,

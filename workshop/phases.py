@@ -13,19 +13,21 @@ of that changes next: the page, ``site.json`` and the prepared documents' expiry
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workshop import span
+from workshop.timeschemas import DateItem, Dates, Program, Session
+
+if TYPE_CHECKING:  # workshop/schemas.py reads PHASES: the import is for the types alone
+    from workshop.schemas import CallForAbstracts, Site
 
 PHASES = ("call", "review", "program", "live", "archive")
 # The date kind whose first item after the submission deadline says when authors hear back.
 NOTIFICATION_KIND = "announcement"
 # A whole-day date item ends at its last second (DateItemSchema.ends_at): the next phase starts a second later.
 _WHOLE_DAY_END = dt.timedelta(seconds=1)
-
-Item = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,8 @@ class Moment:
 
     phase: PhaseWindow
     # While live: the session under way (None in a gap) and the next one (None after the last).
-    current_session: Item | None
-    next_session: Item | None
+    current_session: Session | None
+    next_session: Session | None
     # The next instant at which anything above changes (None: never).
     changes_at: dt.datetime | None
 
@@ -64,37 +66,35 @@ class Moment:
         return f"{self.phase.name}-{self.changes_at.isoformat() if self.changes_at else 'final'}"
 
 
-def _after(item: Item) -> dt.datetime:
+def _after(item: DateItem) -> dt.datetime:
     """The first instant after a date item."""
-    return item["ends_at"] if item["at"] is not None else item["ends_at"] + _WHOLE_DAY_END
+    return item.ends_at if item.at is not None else item.ends_at + _WHOLE_DAY_END
 
 
-def timeline(sections: span.Sections) -> tuple[PhaseWindow, ...]:
+def timeline(site: Site, call: CallForAbstracts, program: Program, dates: Dates) -> tuple[PhaseWindow, ...]:
     """The edition's phases in order, each with its window (one phase, for good, when site.yaml fixes it)."""
-    fixed = sections["site"].get("phase")
-    if fixed is not None:
-        return (PhaseWindow(fixed, None, None),)
-    items = sections["dates"]["items"]
-    deadline_id = sections["call-for-abstracts"]["submission"]["deadline"]
-    deadline = next(item for item in items if item["id"] == deadline_id)
+    if site.phase is not None:
+        return (PhaseWindow(site.phase, None, None),)
+    deadline_id = call.submission.deadline
+    deadline = next(item for item in dates.items if item.id == deadline_id)
     closed = _after(deadline)
     notification = next(
-        (item for item in items if item["kind"] == NOTIFICATION_KIND and item["starts_at"] >= closed), None
+        (item for item in dates.items if item.kind == NOTIFICATION_KIND and item.starts_at >= closed), None
     )
-    published = bool(span.published_sessions(sections))
-    when = span.workshop_span(sections)
-    workshop = span.workshop_date(sections)
+    published = bool(span.published_sessions(program))
+    when = span.workshop_span(program, dates)
+    workshop = span.workshop_date(program, dates)
     # Candidate days say when the workshop may be, not when it is live: no live phase until one is chosen.
-    confirmed = published or (workshop is not None and workshop["date_options"] is None)
+    confirmed = published or (workshop is not None and workshop.date_options is None)
     # Each phase's start, and the date item whose end starts it.
     boundaries: list[tuple[str, dt.datetime | None, str | None]] = [("call", None, None)]
     if notification is not None and not published:
-        boundaries += [("review", closed, deadline_id), ("program", _after(notification), notification["id"])]
+        boundaries += [("review", closed, deadline_id), ("program", _after(notification), notification.id)]
     else:  # The program is out (or nobody is notified): no review phase to wait through.
         boundaries.append(("program", closed, deadline_id))
     if when is not None:
         start, end = when
-        if not published and workshop is not None and workshop["at"] is None:
+        if not published and workshop is not None and workshop.at is None:
             end += _WHOLE_DAY_END  # a whole day (or the last candidate day) ends at its last second
         if confirmed:
             boundaries.append(("live", start, None))
@@ -117,14 +117,14 @@ def _windows(boundaries: Sequence[tuple[str, dt.datetime | None, str | None]]) -
     return tuple(window for window in windows if window.starts_at is None or window.starts_at != window.ends_at)
 
 
-def moment_at(phases: Sequence[PhaseWindow], sessions: Sequence[Item], instant: dt.datetime) -> Moment:
+def moment_at(phases: Sequence[PhaseWindow], sessions: Sequence[Session], instant: dt.datetime) -> Moment:
     """The phase at ``instant``, with, while live, the session under way and the next one."""
     phase = next(window for window in phases if window.holds_at(instant))
     if phase.name != "live":
         return Moment(phase, None, None, phase.ends_at)
-    current = next((s for s in sessions if s["starts_at"] <= instant < s["ends_at"]), None)
-    upcoming = next((s for s in sessions if s["starts_at"] > instant), None)
-    changes = [at for at in (phase.ends_at, current and current["ends_at"], upcoming and upcoming["starts_at"]) if at]
+    current = next((s for s in sessions if s.starts_at <= instant < s.ends_at), None)
+    upcoming = next((s for s in sessions if s.starts_at > instant), None)
+    changes = [at for at in (phase.ends_at, current and current.ends_at, upcoming and upcoming.starts_at) if at]
     return Moment(phase, current, upcoming, min(changes, default=None))
 
 

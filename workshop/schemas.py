@@ -3,22 +3,26 @@
 Each schema loads (validates) one YAML file under ``data/<edition>/`` and dumps
 the same data for the JSON API, so the files and the API cannot drift apart.
 Fields marked ``dump_only`` are derived while loading (instants of date-only
-items, photo URLs, rendered HTML) and are refused in data files.
+items, photo URLs, rendered HTML) and are refused in data files. A load gives the
+frozen dataclass declared above each schema (its ``model``): the content model's
+sections and items, read by attribute (``site.venue.name``), dumped by the same schema.
 
 ``metadata["description"]`` on each field is the text of the field reference
 (``data/README.md``) and of the API description. The fields they are built from are
-in workshop/datafields.py; papers.yaml's schema in workshop/paperschemas.py.
+in workshop/datafields.py; papers.yaml's schema in workshop/paperschemas.py, the people's
+in workshop/peopleschemas.py.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import (
     ValidationError,
     fields,
-    post_load,
     validate,
     validates_schema,
 )
@@ -31,26 +35,37 @@ from workshop.datafields import (
     Text,
     TimeZoneName,
     WebUrl,
-    initials,
-    load_context,
 )
 from workshop.paperschemas import PapersSchema
+from workshop.peopleschemas import CommitteeSchema, SpeakersSchema
 from workshop.phases import PHASES
-from workshop.storedfiles import (
-    PHOTO_FOLDER,
-    PHOTO_SUFFIXES,
-    is_photo_name,
-    photo_file,
-)
+from workshop.richtext import RichText
 from workshop.timeschemas import DatesSchema, ProgramSchema
 
 
+@dataclass(frozen=True)
+class LabelledLink:
+    label: str
+    href: str
+
+
 class LinkSchema(StrictSchema):
+    model = LabelledLink
+
     label = Text("Text of the link or button.")
     href = Link(required=True, metadata={"description": "An http(s) URL, or '#section' on the page."})
 
 
+@dataclass(frozen=True)
+class Venue:
+    name: str
+    city: str | None
+    timezone: str
+
+
 class VenueSchema(StrictSchema):
+    model = Venue
+
     name = Text("The host conference, e.g. 'ICML 2023'.")
     city = Text("Where the venue is.", load_default=None)
     timezone = TimeZoneName(
@@ -58,7 +73,23 @@ class VenueSchema(StrictSchema):
     )
 
 
+@dataclass(frozen=True)
+class Site:
+    """site.yaml: the workshop, its venue and its texts."""
+
+    title: str
+    venue: Venue
+    rationale: RichText
+    goal: RichText
+    approach: RichText
+    call_to_action: LabelledLink
+    # Fixes the page's phase for good (workshop/phases.py); None: the dates and the program decide.
+    phase: str | None
+
+
 class SiteSchema(StrictSchema):
+    model = Site
+
     title = Text("Workshop title.")
     venue = fields.Nested(VenueSchema, required=True, metadata={"description": "The host conference."})
     rationale = Markdown("Why the workshop exists (Markdown).")
@@ -79,12 +110,31 @@ class SiteSchema(StrictSchema):
     )
 
 
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+
+
 class TopicSchema(StrictSchema):
+    model = Topic
+
     id = Id()
     title = Text("The open problem, one line.")
 
 
+@dataclass(frozen=True)
+class Topics:
+    """topics.yaml: the open problems of the call."""
+
+    intro: RichText
+    items: tuple[Topic, ...]
+    note: RichText
+
+
 class TopicsSchema(StrictSchema):
+    model = Topics
+
     intro = Markdown("Sentence before the list (Markdown).")
     items = fields.List(
         fields.Nested(TopicSchema),
@@ -97,101 +147,33 @@ class TopicsSchema(StrictSchema):
     unique_ids_in = ("items",)
 
 
-class PersonSchema(StrictSchema):
-    id = Id()
-    name = Text("Full name as the person writes it.")
-    affiliation = Text("Institution.")
-    url = WebUrl("Personal or institutional web page.", load_default=None)
-    photo = fields.String(
-        load_default=None,
-        metadata={
-            "description": "Photo file in the edition's photos/ folder (e.g. photos/jane-doe.jpg). "
-            "Without one, the page shows the person's initials."
-        },
-    )
-    photo_url = fields.String(dump_only=True, allow_none=True, metadata={"description": "URL of the photo, or null."})
-    initials = fields.String(dump_only=True, metadata={"description": "Initials for an avatar without a photo."})
-
-    @validates_schema
-    def _check_photo(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        photo = data.get("photo")
-        if photo is None:
-            return
-        folder, _, name = photo.partition("/")
-        if folder != PHOTO_FOLDER or not is_photo_name(name):
-            raise ValidationError(
-                f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
-                f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}, with no part of its path starting with '.'.",
-                "photo",
-            )
-        context = load_context.get(None)
-        if context is None:
-            return
-        where = f"{context.edition_dir.name}/{photo}"
-        if not (context.edition_dir / photo).exists():
-            raise ValidationError(f"No such file: {where}.", "photo")
-        if photo_file(context.edition_dir.parent, context.edition_dir.name, name) is None:
-            raise ValidationError(
-                f"The site does not serve {where}: a photo is a regular image file, and a symbolic link "
-                "must lead to one inside the data folder.",
-                "photo",
-            )
-
-    @post_load
-    def _derive(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        context = load_context.get(None)
-        photo = data["photo"]
-        data["photo_url"] = f"/{context.edition}/{photo}" if photo and context else None
-        data["initials"] = initials(data["name"])
-        return data
-
-
-class CommitteeMemberSchema(PersonSchema):
-    role = fields.String(
-        load_default="member",
-        validate=validate.OneOf(["co-chair", "member"]),
-        metadata={"description": "'co-chair' or 'member' (the default)."},
-    )
-
-
-class CommitteeSchema(StrictSchema):
-    intro = Text("Sentence above the committee.")
-    members = fields.List(
-        fields.Nested(CommitteeMemberSchema),
-        required=True,
-        validate=validate.Length(min=1),
-        metadata={"description": "Members, in the order shown."},
-    )
-
-    unique_ids_in = ("members",)
-
-
-class SpeakerSchema(PersonSchema):
-    role = fields.String(
-        load_default="invited-speaker",
-        validate=validate.OneOf(["invited-speaker", "panelist"]),
-        metadata={"description": "'invited-speaker' (the default) or 'panelist'."},
-    )
-
-
-class SpeakersSchema(StrictSchema):
-    speakers = fields.List(
-        fields.Nested(SpeakerSchema),
-        required=True,
-        metadata={"description": "Invited speakers and panelists, in the order shown. May be empty."},
-    )
-
-    unique_ids_in = ("speakers",)
+@dataclass(frozen=True)
+class Announcement:
+    id: str
+    published: dt.date
+    title: str
+    body: RichText | None
 
 
 class AnnouncementSchema(StrictSchema):
+    model = Announcement
+
     id = Id()
     published = fields.Date(required=True, metadata={"description": "Day it was announced (2023-05-12)."})
     title = Text("Headline.")
     body = Markdown("The announcement (Markdown).", load_default=None)
 
 
+@dataclass(frozen=True)
+class Announcements:
+    """announcements.yaml: news, newest first."""
+
+    announcements: tuple[Announcement, ...]
+
+
 class AnnouncementsSchema(StrictSchema):
+    model = Announcements
+
     announcements = fields.List(
         fields.Nested(AnnouncementSchema),
         required=True,
@@ -201,7 +183,20 @@ class AnnouncementsSchema(StrictSchema):
     unique_ids_in = ("announcements",)
 
 
+@dataclass(frozen=True)
+class SubmissionFormat:
+    kind: str
+    style: str
+    instructions_url: str
+    style_files_url: str
+    anonymized: bool
+    max_pages: int
+    references_excluded: bool
+
+
 class SubmissionFormatSchema(StrictSchema):
+    model = SubmissionFormat
+
     kind = Text("What authors submit, e.g. 'extended abstract'.")
     style = Text("Name of the required format, e.g. 'ICML 2023'.")
     instructions_url = WebUrl("Author instructions for the format.")
@@ -215,13 +210,30 @@ class SubmissionFormatSchema(StrictSchema):
     )
 
 
+@dataclass(frozen=True)
+class ReviewOutcome:
+    id: str
+    title: str
+    selection: str
+
+
 class ReviewOutcomeSchema(StrictSchema):
+    model = ReviewOutcome
+
     id = Id()
     title = Text("How accepted work is presented, e.g. 'Contributed talks'.")
     selection = Text("Which share of submissions, e.g. 'a limited set of submissions'.")
 
 
+@dataclass(frozen=True)
+class Review:
+    kind: str
+    outcomes: tuple[ReviewOutcome, ...]
+
+
 class ReviewSchema(StrictSchema):
+    model = Review
+
     kind = Text("Review model, e.g. 'double-blind'.")
     outcomes = fields.List(
         fields.Nested(ReviewOutcomeSchema),
@@ -231,7 +243,16 @@ class ReviewSchema(StrictSchema):
     )
 
 
+@dataclass(frozen=True)
+class Submission:
+    system: str
+    url: str
+    deadline: str
+
+
 class SubmissionSchema(StrictSchema):
+    model = Submission
+
     system = Text("Submission system, e.g. 'CMT'.")
     url = WebUrl("Where to submit.")
     deadline = fields.String(
@@ -239,7 +260,20 @@ class SubmissionSchema(StrictSchema):
     )
 
 
+@dataclass(frozen=True)
+class CallForAbstracts:
+    """call-for-abstracts.yaml: who may submit what, how, and how it is reviewed."""
+
+    intro: RichText
+    format: SubmissionFormat
+    review: Review
+    proceedings: bool
+    submission: Submission
+
+
 class CallForAbstractsSchema(StrictSchema):
+    model = CallForAbstracts
+
     intro = Markdown("Who may submit and what (Markdown).")
     format = fields.Nested(SubmissionFormatSchema, required=True, metadata={"description": "Submission format."})
     review = fields.Nested(ReviewSchema, required=True, metadata={"description": "Review process."})
@@ -249,23 +283,66 @@ class CallForAbstractsSchema(StrictSchema):
     submission = fields.Nested(SubmissionSchema, required=True, metadata={"description": "How to submit."})
 
 
+@dataclass(frozen=True)
+class Faq:
+    id: str
+    question: str
+    answer: RichText
+
+
 class FaqSchema(StrictSchema):
+    model = Faq
+
     id = Id()
     question = Text("The question.")
     answer = Markdown("The answer (Markdown).")
 
 
+@dataclass(frozen=True)
+class Registration:
+    label: str
+    url: str
+
+
 class RegistrationSchema(StrictSchema):
+    model = Registration
+
     label = Text("Sentence introducing the registration link.")
     url = WebUrl("Registration page.")
 
 
+@dataclass(frozen=True)
+class Contact:
+    label: str
+    email: str
+
+
 class ContactSchema(StrictSchema):
+    model = Contact
+
     label = Text("Sentence introducing the address.")
     email = fields.Email(required=True, metadata={"description": "Contact e-mail address."})
 
 
+@dataclass(frozen=True)
+class Logistics:
+    """logistics.yaml: how the event runs, registration, contact and questions."""
+
+    attendance: str
+    description: RichText
+    in_person: RichText | None
+    online: RichText | None
+    stream_url: str | None
+    virtual_posters_url: str | None
+    chat_url: str | None
+    registration: Registration
+    contact: Contact
+    faqs: tuple[Faq, ...]
+
+
 class LogisticsSchema(StrictSchema):
+    model = Logistics
+
     attendance = fields.String(
         required=True,
         validate=validate.OneOf(["in-person", "hybrid", "online"]),
@@ -286,7 +363,21 @@ class LogisticsSchema(StrictSchema):
     unique_ids_in = ("faqs",)
 
 
+@dataclass(frozen=True)
+class PosterSize:
+    id: str
+    title: str
+    width_in: float
+    height_in: float
+    width_cm: float
+    height_cm: float
+    paper: str
+    orientation: str
+
+
 class PosterSizeSchema(StrictSchema):
+    model = PosterSize
+
     id = Id()
     title = Text("e.g. 'Recommended size'.")
     width_in = fields.Float(required=True, validate=validate.Range(min=1), metadata={"description": "Width, inches."})
@@ -311,7 +402,18 @@ class PosterSizeSchema(StrictSchema):
             )
 
 
+@dataclass(frozen=True)
+class Posters:
+    """posters.yaml: poster sizes and advice."""
+
+    intro: str
+    sizes: tuple[PosterSize, ...]
+    notes: RichText
+
+
 class PostersSchema(StrictSchema):
+    model = Posters
+
     intro = Text("Sentence above the sizes.")
     sizes = fields.List(
         fields.Nested(PosterSizeSchema),
@@ -324,7 +426,16 @@ class PostersSchema(StrictSchema):
     unique_ids_in = ("sizes",)
 
 
+@dataclass(frozen=True)
+class Editions:
+    """editions.yaml: which edition the site serves at /."""
+
+    current: str
+
+
 class EditionsSchema(StrictSchema):
+    model = Editions
+
     current = fields.String(
         required=True, metadata={"description": "Folder name of the edition served at / (e.g. icml2023)."}
     )

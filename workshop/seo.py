@@ -8,7 +8,6 @@ absolute URLs are built from the configured ``SITE_URL``.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +19,9 @@ from markupsafe import Markup
 
 from workshop import filters, socialcard
 from workshop.model import Edition
+from workshop.peopleschemas import Person
+from workshop.schemas import Venue
+from workshop.timeschemas import DateItem
 
 SCHEMA_ORG = "https://schema.org"
 # logistics.attendance -> schema.org's EventAttendanceModeEnumeration.
@@ -45,11 +47,10 @@ def absolute_url(path: str) -> str:
 
 def description(edition: Edition) -> str:
     """One sentence for the meta description and link previews."""
-    site = edition["site"]
-    venue = site["venue"]
-    where = f" in {venue['city']}" if venue["city"] else ""
+    site = edition.site
+    where = f" in {site.venue.city}" if site.venue.city else ""
     return (
-        f"{site['title']}, a workshop at {venue['name']}{where}: "
+        f"{site.title}, a workshop at {site.venue.name}{where}: "
         "call for abstracts, important dates, program and organizers."
     )
 
@@ -59,7 +60,7 @@ def plain_text(rich: Any) -> str:
     return " ".join(html.unescape(nh3.clean(rich.html, tags=set())).split())
 
 
-def event_dates(item: Mapping[str, Any] | None) -> dict[str, str]:
+def event_dates(item: DateItem | None) -> dict[str, str]:
     """startDate/endDate of the workshop's date item, as the site shows it (the published program's times).
 
     A confirmed time gives its instants with their offset; a confirmed day gives
@@ -69,89 +70,90 @@ def event_dates(item: Mapping[str, Any] | None) -> dict[str, str]:
     """
     if item is None:
         return {}
-    if item["at"] is not None:
-        dates = {"startDate": item["at"].isoformat()}
-        if item["end"] is not None:
-            dates["endDate"] = item["end"].isoformat()
+    if item.at is not None:
+        dates = {"startDate": item.at.isoformat()}
+        if item.end is not None:
+            dates["endDate"] = item.end.isoformat()
         return dates
-    if item["date"] is not None:
-        return {"startDate": item["date"].isoformat()}
-    options = item["date_options"]
+    if item.date is not None:
+        return {"startDate": item.date.isoformat()}
+    options = item.date_options or ()
     return {"startDate": options[0].isoformat(), "endDate": options[-1].isoformat()}
 
 
-def _place(venue: Mapping[str, Any]) -> dict[str, Any]:
-    place: dict[str, Any] = {"@type": "Place", "name": venue["name"]}
-    if venue["city"]:
+def _place(venue: Venue) -> dict[str, Any]:
+    place: dict[str, Any] = {"@type": "Place", "name": venue.name}
+    if venue.city:
         # "Honolulu, Hawaii": the locality, then the region.
-        locality, _, region = (part.strip() for part in venue["city"].partition(","))
+        locality, _, region = (part.strip() for part in venue.city.partition(","))
         address = {"@type": "PostalAddress", "addressLocality": locality}
         if region:
             address["addressRegion"] = region
-        place["name"] = f"{venue['name']}, {venue['city']}"
+        place["name"] = f"{venue.name}, {venue.city}"
         place["address"] = address
     return place
 
 
-def _person(member: Mapping[str, Any]) -> dict[str, Any]:
+def _person(member: Person) -> dict[str, Any]:
     person: dict[str, Any] = {
         "@type": "Person",
-        "name": member["name"],
-        "affiliation": {"@type": "Organization", "name": member["affiliation"]},
+        "name": member.name,
+        "affiliation": {"@type": "Organization", "name": member.affiliation},
     }
-    if member.get("url"):
-        person["url"] = member["url"]
+    if member.url:
+        person["url"] = member.url
     return person
 
 
-def when_text(item: Mapping[str, Any] | None, venue_timezone: str | None) -> str:
+def when_text(item: DateItem | None, venue_timezone: str | None) -> str:
     """The day (and hours) of a date item as the page's hero writes it, in plain text."""
     if item is None:
         return ""
-    if item["at"] is not None and item["end"] is not None:
-        return filters.instant_range(item["at"], item["end"], venue_timezone)
-    if item["at"] is not None:
-        return filters.long_instant(item["at"], venue_timezone)
-    if item["date"] is not None:
-        return filters.long_date(item["date"])
-    *earlier, last = [filters.weekday_and_day(day) for day in item["date_options"]]
+    if item.at is not None and item.end is not None:
+        return filters.instant_range(item.at, item.end, venue_timezone)
+    if item.at is not None:
+        return filters.long_instant(item.at, venue_timezone)
+    if item.date is not None:
+        return filters.long_date(item.date)
+    options = item.date_options or ()
+    *earlier, last = [filters.weekday_and_day(day) for day in options]
     days = f"{', '.join(earlier)} or {last}" if earlier else last
-    return f"{days}, {item['date_options'][-1].year} (to be confirmed)"
+    return f"{days}, {options[-1].year} (to be confirmed)"
 
 
 def card_text(edition: Edition) -> socialcard.CardText:
     """What the edition's social card says: the page's hero, and where the site is."""
-    site = edition["site"]
-    venue = site["venue"]
+    site = edition.site
+    venue = site.venue
     return socialcard.CardText(
-        title=site["title"],
-        kicker=f"{venue['name']} workshop" + (f" · {venue['city']}" if venue["city"] else ""),
-        when=when_text(edition.workshop_date, venue["timezone"]),
+        title=site.title,
+        kicker=f"{venue.name} workshop" + (f" · {venue.city}" if venue.city else ""),
+        when=when_text(edition.workshop_date, venue.timezone),
         footer=urlsplit(site_url()).netloc,
     )
 
 
 def event(edition: Edition, page_url: str) -> dict[str, Any]:
     """The workshop as a schema.org EducationEvent (an Event), for search engines."""
-    site = edition["site"]
-    attendance = edition["logistics"]["attendance"]
+    site = edition.site
+    attendance = edition.logistics.attendance
     locations: list[dict[str, Any]] = []
     if attendance in ("hybrid", "in-person"):
-        locations.append(_place(site["venue"]))
+        locations.append(_place(site.venue))
     if attendance in ("hybrid", "online"):
         locations.append({"@type": "VirtualLocation", "url": page_url})
-    co_chairs = [_person(member) for member in edition["committee"]["members"] if member.get("role") == "co-chair"]
+    co_chairs = [_person(member) for member in edition.committee.members if member.role == "co-chair"]
     data: dict[str, Any] = {
         "@context": SCHEMA_ORG,
         "@type": "EducationEvent",
-        "name": site["title"],
-        "description": plain_text(site["goal"]),
+        "name": site.title,
+        "description": plain_text(site.goal),
         "url": page_url,
         **event_dates(edition.workshop_date),
         "eventAttendanceMode": ATTENDANCE_MODES[attendance],
         "eventStatus": f"{SCHEMA_ORG}/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
-        "superEvent": {"@type": "Event", "name": site["venue"]["name"]},
+        "superEvent": {"@type": "Event", "name": site.venue.name},
     }
     if co_chairs:
         data["organizer"] = co_chairs
@@ -187,12 +189,12 @@ class PageMeta:
 
 
 def page_meta(edition: Edition, path: str) -> PageMeta:
-    site = edition["site"]
+    site = edition.site
     url = absolute_url(path)
     return PageMeta(
         url=url,
-        title=f"{site['title']} · {site['venue']['name']} workshop",
-        site_name=site["title"],
+        title=f"{site.title} · {site.venue.name} workshop",
+        site_name=site.title,
         description=description(edition),
         json_ld=json_for_html(event(edition, url)),
         image=Image(url=absolute_url(url_for("pages.social_card", edition=edition.name)), alt=card_text(edition).alt),

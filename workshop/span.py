@@ -10,67 +10,60 @@ published program, so the two files never tell visitors two different things.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from types import MappingProxyType
-from typing import Any, Protocol
+from collections.abc import Iterator, Sequence
+
+from workshop.timeschemas import DateItem, Dates, Program, Session
 
 # The id of the date item that says when the workshop itself takes place.
 WORKSHOP_DATE_ID = "workshop"
 
 
-class Sections(Protocol):
-    """An edition's sections by resource name: an Edition, or the dict being loaded."""
-
-    def __getitem__(self, resource: str, /) -> Mapping[str, Any]: ...
-
-
-def published_sessions(edition: Sections) -> Sequence[Mapping[str, Any]]:
+def published_sessions(program: Program) -> tuple[Session, ...]:
     """The sessions visitors see: none until the program is published."""
-    program = edition["program"]
-    return program["sessions"] if program["status"] == "published" else ()
+    return program.sessions if program.status == "published" else ()
 
 
-def program_span(edition: Sections) -> tuple[dt.datetime, dt.datetime] | None:
+def program_span(program: Program) -> tuple[dt.datetime, dt.datetime] | None:
     """The published program's first start and last end, in the venue's zone (None before publication)."""
-    sessions = published_sessions(edition)
+    sessions = published_sessions(program)
     if not sessions:
         return None
-    return sessions[0]["starts_at"], max(session["ends_at"] for session in sessions)
+    return sessions[0].starts_at, max(session.ends_at for session in sessions)
 
 
-def _workshop_date(edition: Sections) -> Mapping[str, Any] | None:
-    return next((item for item in edition["dates"]["items"] if item["id"] == WORKSHOP_DATE_ID), None)
+def _workshop_date(dates: Dates) -> DateItem | None:
+    return next((item for item in dates.items if item.id == WORKSHOP_DATE_ID), None)
 
 
-def shown_date(edition: Sections, item: Mapping[str, Any]) -> Mapping[str, Any]:
+def shown_date(program: Program, item: DateItem) -> DateItem:
     """A date item as the site shows it: the workshop's takes the published program's times."""
-    span = program_span(edition)
-    if item["id"] != WORKSHOP_DATE_ID or span is None:
+    span = program_span(program)
+    if item.id != WORKSHOP_DATE_ID or span is None:
         return item
     start, end = span
-    shown = {**item, "at": start, "end": end, "date": None, "date_options": None, "starts_at": start, "ends_at": end}
-    return MappingProxyType(shown)
+    return dataclasses.replace(item, at=start, end=end, date=None, date_options=None, starts_at=start, ends_at=end)
 
 
-def shown_dates(edition: Sections) -> list[Mapping[str, Any]]:
+def shown_dates(program: Program, dates: Dates) -> tuple[DateItem, ...]:
     """Every important date, in order, as the site shows it (see :func:`shown_date`)."""
-    return [shown_date(edition, item) for item in edition["dates"]["items"]]
+    return tuple(shown_date(program, item) for item in dates.items)
 
 
-def workshop_date(edition: Sections) -> Mapping[str, Any] | None:
+def workshop_date(program: Program, dates: Dates) -> DateItem | None:
     """The ``workshop`` date item as the site shows it, or None when dates.yaml has none."""
-    item = _workshop_date(edition)
-    return None if item is None else shown_date(edition, item)
+    item = _workshop_date(dates)
+    return None if item is None else shown_date(program, item)
 
 
-def workshop_span(edition: Sections) -> tuple[dt.datetime, dt.datetime] | None:
+def workshop_span(program: Program, dates: Dates) -> tuple[dt.datetime, dt.datetime] | None:
     """The workshop's first and last instant: the published program's, else its date item's (None: unknown)."""
-    span = program_span(edition)
+    span = program_span(program)
     if span is not None:
         return span
-    item = _workshop_date(edition)
-    return None if item is None else (item["starts_at"], item["ends_at"])
+    item = _workshop_date(dates)
+    return None if item is None else (item.starts_at, item.ends_at)
 
 
 # --- The check: dates.yaml against the published program ---------------------------------
@@ -85,34 +78,34 @@ def _listed(days: Sequence[dt.date]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def contradictions(edition: Sections) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def contradictions(program: Program, dates: Dates) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(field path in dates.yaml, message) for each way the ``workshop`` item contradicts the published program.
 
     Precise times must be the program's first start and last end; a whole day
     must be the program's only day; candidate days must include every day the
     program runs on. Days are the venue's (the program's zone).
     """
-    span = program_span(edition)
-    items = edition["dates"]["items"]
-    index = next((position for position, item in enumerate(items) if item["id"] == WORKSHOP_DATE_ID), None)
+    span = program_span(program)
+    items = dates.items
+    index = next((position for position, item in enumerate(items) if item.id == WORKSHOP_DATE_ID), None)
     if span is None or index is None:
         return
     item, (start, end) = items[index], span
     program_days = _days(start, end)
     said = f"The published program (program.yaml) runs from {start.isoformat()} to {end.isoformat()}"
-    if item["at"] is not None:
-        if item["at"] != start:
-            yield ("items", index, "at"), f"{said}; 'at' says the workshop starts at {item['at'].isoformat()}."
-        if item["end"] is not None and item["end"] != end:
-            yield ("items", index, "end"), f"{said}; 'end' says the workshop ends at {item['end'].isoformat()}."
-    elif item["date"] is not None:
-        if program_days != [item["date"]]:
+    if item.at is not None:
+        if item.at != start:
+            yield ("items", index, "at"), f"{said}; 'at' says the workshop starts at {item.at.isoformat()}."
+        if item.end is not None and item.end != end:
+            yield ("items", index, "end"), f"{said}; 'end' says the workshop ends at {item.end.isoformat()}."
+    elif item.date is not None:
+        if program_days != [item.date]:
             yield (
                 ("items", index, "date"),
-                f"{said}, on {_listed(program_days)}; the workshop's date says {item['date'].isoformat()}.",
+                f"{said}, on {_listed(program_days)}; the workshop's date says {item.date.isoformat()}.",
             )
     else:
-        missing = [day for day in program_days if day not in item["date_options"]]
+        missing = [day for day in program_days if day not in (item.date_options or ())]
         if missing:
             yield (
                 ("items", index, "date_options"),

@@ -12,12 +12,13 @@ last good content until the files are fixed. Requests never touch the disk.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -208,14 +209,13 @@ def list_lengths(value: Any, path: str = "") -> Iterator[tuple[str, int]]:
     An item with an id is named by it (``papers[galaxy-zoo].authors``), so that a
     paper added at the top compares each paper's authors with the same paper's.
     """
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from list_lengths(item, f"{path}.{key}" if path else key)
+    if dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from list_lengths(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
     elif isinstance(value, tuple):
         yield path, len(value)
         for index, item in enumerate(value):
-            key = item["id"] if isinstance(item, Mapping) and "id" in item else index
-            yield from list_lengths(item, f"{path}[{key}]")
+            yield from list_lengths(item, f"{path}[{getattr(item, 'id', index)}]")
 
 
 def warn_about_shrunk_lists(old: Content, new: Content) -> None:
@@ -228,7 +228,7 @@ def warn_about_shrunk_lists(old: Content, new: Content) -> None:
         if name not in old.editions:
             continue
         for resource, section in edition.sections.items():
-            before = dict(list_lengths(old.editions[name].sections.get(resource, {})))
+            before = dict(list_lengths(old.editions[name].sections.get(resource)))
             for path, after in list_lengths(section):
                 if path in before and before[path] >= 2 and after <= before[path] // 2:
                     logger.warning(

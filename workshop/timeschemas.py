@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import (
     ValidationError,
     fields,
-    post_load,
     validate,
     validates_schema,
 )
@@ -27,6 +27,7 @@ from workshop.datafields import (
     WebUrl,
     timezone_named,
 )
+from workshop.richtext import RichText
 
 SESSION_KINDS = (
     "welcome",
@@ -40,9 +41,35 @@ SESSION_KINDS = (
 )
 
 
+@dataclass(frozen=True)
+class SessionPresenter:
+    paper: str
+    name: str
+
+
 class SessionPresenterSchema(StrictSchema):
+    model = SessionPresenter
+
     paper = fields.String(required=True, metadata={"description": "Id of one of the session's papers."})
     name = Text("The presenter's name, as papers.yaml writes it among the paper's authors.")
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    kind: str
+    title: str
+    start: dt.time
+    end: dt.time
+    date: dt.date | None
+    speakers: tuple[str, ...]
+    papers: tuple[str, ...]
+    presenters: tuple[SessionPresenter, ...]
+    recording: str | None
+    slides: str | None
+    # In the venue's zone, on the session's day (ProgramSchema makes a session: it knows the program's day).
+    starts_at: dt.datetime
+    ends_at: dt.datetime
 
 
 class SessionSchema(StrictSchema):
@@ -87,7 +114,19 @@ class SessionSchema(StrictSchema):
             raise ValidationError("Must be after start.", "end")
 
 
+@dataclass(frozen=True)
+class Program:
+    """program.yaml: the sessions, once published."""
+
+    status: str
+    note: RichText | None
+    timezone: str
+    date: dt.date | None
+    sessions: tuple[Session, ...]
+
+
 class ProgramSchema(StrictSchema):
+    model = Program
     unique_ids_in = ("sessions",)
     status = fields.String(
         required=True,
@@ -119,20 +158,31 @@ class ProgramSchema(StrictSchema):
             if days[index] < days[index - 1]:
                 raise ValidationError({"sessions": {index: {"start": ["Sessions must be in time order."]}}})
 
-    @post_load
-    def _derive_instants(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    def derive(self, data: dict[str, Any]) -> dict[str, Any]:
         zone = timezone_named(data["timezone"])
-        for session in data["sessions"]:
-            day = session["date"] or data["date"]
-            session["starts_at"] = dt.datetime.combine(day, session["start"], zone)
-            session["ends_at"] = dt.datetime.combine(day, session["end"], zone)
+        data["sessions"] = tuple(
+            Session(
+                **session,
+                starts_at=dt.datetime.combine(session["date"] or data["date"], session["start"], zone),
+                ends_at=dt.datetime.combine(session["date"] or data["date"], session["end"], zone),
+            )
+            for session in data["sessions"]
+        )
         return data
 
 
 DATE_KINDS = ("deadline", "announcement", "event")
 
 
+@dataclass(frozen=True)
+class PreviousDate:
+    at: dt.datetime | None
+    date: dt.date | None
+
+
 class PreviousDateSchema(StrictSchema):
+    model = PreviousDate
+
     at = AwareDateTime(load_default=None, metadata={"description": "An earlier precise time, with offset."})
     date = fields.Date(load_default=None, metadata={"description": "An earlier whole day."})
 
@@ -140,6 +190,22 @@ class PreviousDateSchema(StrictSchema):
     def _check_one(self, data: Mapping[str, Any], **kwargs: Any) -> None:
         if (data.get("at") is None) == (data.get("date") is None):
             raise ValidationError("Give exactly one of 'at' or 'date'.")
+
+
+@dataclass(frozen=True)
+class DateItem:
+    id: str
+    title: str
+    kind: str
+    at: dt.datetime | None
+    end: dt.datetime | None
+    date: dt.date | None
+    date_options: tuple[dt.date, ...] | None
+    details: RichText | None
+    previously: tuple[PreviousDate, ...]
+    # The first and last instant the item covers (DatesSchema makes an item: it knows the file's zone).
+    starts_at: dt.datetime
+    ends_at: dt.datetime
 
 
 class DateItemSchema(StrictSchema):
@@ -198,7 +264,19 @@ class DateItemSchema(StrictSchema):
                 raise ValidationError("Days must be distinct and in order.", "date_options")
 
 
+@dataclass(frozen=True)
+class Dates:
+    """dates.yaml: the important dates, in the order shown."""
+
+    timezone: str
+    preliminary: bool
+    note: str | None
+    items: tuple[DateItem, ...]
+
+
 class DatesSchema(StrictSchema):
+    model = Dates
+
     timezone = TimeZoneName(
         required=True,
         metadata={"description": "Zone of whole-day items: AoE (UTC-12) or an IANA name."},
@@ -214,14 +292,18 @@ class DatesSchema(StrictSchema):
 
     unique_ids_in = ("items",)
 
-    @post_load
-    def _derive_instants(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    def derive(self, data: dict[str, Any]) -> dict[str, Any]:
         zone = timezone_named(data["timezone"])
-        for item in data["items"]:
-            if item["at"] is not None:
-                item["starts_at"], item["ends_at"] = item["at"], item["end"] or item["at"]
-            else:
-                days = [item["date"]] if item["date"] is not None else item["date_options"]
-                item["starts_at"] = dt.datetime.combine(days[0], dt.time.min, zone)
-                item["ends_at"] = dt.datetime.combine(days[-1], dt.time(23, 59, 59), zone)
+        data["items"] = tuple(DateItem(**item, **_instants(item, zone)) for item in data["items"])
         return data
+
+
+def _instants(item: Mapping[str, Any], zone: dt.tzinfo) -> dict[str, dt.datetime]:
+    """The first and last instant a date item covers: a whole day's are its first and last second."""
+    if item["at"] is not None:
+        return {"starts_at": item["at"], "ends_at": item["end"] or item["at"]}
+    days = [item["date"]] if item["date"] is not None else item["date_options"]
+    return {
+        "starts_at": dt.datetime.combine(days[0], dt.time.min, zone),
+        "ends_at": dt.datetime.combine(days[-1], dt.time(23, 59, 59), zone),
+    }

@@ -1,6 +1,6 @@
-// Filter the accepted papers as the visitor types: by title, author or track (and the
-// heading of the group a paper is listed in). Without JavaScript every paper is listed and
-// the field stays hidden.
+// Filter the accepted papers as the visitor types: by title, author or track (shown, or in the
+// item's data-track), and the heading of the group a paper is listed in. Without JavaScript
+// every paper is listed and the field stays hidden.
 
 /** Text compared with what is typed: NFC, lower case, spaces collapsed. */
 export function searchable(text) {
@@ -34,7 +34,7 @@ export function enhancePaperFilter(root) {
     const heading = group.querySelector("h4")?.textContent ?? "";
     const items = [...group.querySelectorAll(".papers > li")].map((item) => ({
       item,
-      text: searchable(`${item.textContent} ${heading}`),
+      text: searchable(`${item.textContent} ${item.dataset.track ?? ""} ${heading}`),
     }));
     return { group, items };
   });

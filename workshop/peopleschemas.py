@@ -1,0 +1,160 @@
+"""speakers.yaml and committee.yaml: people, their photos and initials.
+
+Part of the single definition of the data files' shapes (workshop/schemas.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import (
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
+
+from workshop.datafields import (
+    Id,
+    StrictSchema,
+    Text,
+    WebUrl,
+    initials,
+    load_context,
+)
+from workshop.storedfiles import (
+    PHOTO_FOLDER,
+    PHOTO_SUFFIXES,
+    is_photo_name,
+    photo_file,
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    affiliation: str
+    url: str | None
+    photo: str | None
+    photo_url: str | None
+    initials: str
+
+
+class PersonSchema(StrictSchema):
+    id = Id()
+    name = Text("Full name as the person writes it.")
+    affiliation = Text("Institution.")
+    url = WebUrl("Personal or institutional web page.", load_default=None)
+    photo = fields.String(
+        load_default=None,
+        metadata={
+            "description": "Photo file in the edition's photos/ folder (e.g. photos/jane-doe.jpg). "
+            "Without one, the page shows the person's initials."
+        },
+    )
+    photo_url = fields.String(dump_only=True, allow_none=True, metadata={"description": "URL of the photo, or null."})
+    initials = fields.String(dump_only=True, metadata={"description": "Initials for an avatar without a photo."})
+
+    @validates_schema
+    def _check_photo(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        photo = data.get("photo")
+        if photo is None:
+            return
+        folder, _, name = photo.partition("/")
+        if folder != PHOTO_FOLDER or not is_photo_name(name):
+            raise ValidationError(
+                f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
+                f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}, with no part of its path starting with '.'.",
+                "photo",
+            )
+        context = load_context.get(None)
+        if context is None:
+            return
+        where = f"{context.edition_dir.name}/{photo}"
+        if not (context.edition_dir / photo).exists():
+            raise ValidationError(f"No such file: {where}.", "photo")
+        if photo_file(context.edition_dir.parent, context.edition_dir.name, name) is None:
+            raise ValidationError(
+                f"The site does not serve {where}: a photo is a regular image file, and a symbolic link "
+                "must lead to one inside the data folder.",
+                "photo",
+            )
+
+    def derive(self, data: dict[str, Any]) -> dict[str, Any]:
+        context = load_context.get(None)
+        photo = data["photo"]
+        data["photo_url"] = f"/{context.edition}/{photo}" if photo and context else None
+        data["initials"] = initials(data["name"])
+        return data
+
+
+@dataclass(frozen=True)
+class CommitteeMember(Person):
+    role: str
+
+
+class CommitteeMemberSchema(PersonSchema):
+    model = CommitteeMember
+
+    role = fields.String(
+        load_default="member",
+        validate=validate.OneOf(["co-chair", "member"]),
+        metadata={"description": "'co-chair' or 'member' (the default)."},
+    )
+
+
+@dataclass(frozen=True)
+class Committee:
+    """committee.yaml: who organizes the workshop."""
+
+    intro: str
+    members: tuple[CommitteeMember, ...]
+
+
+class CommitteeSchema(StrictSchema):
+    model = Committee
+
+    intro = Text("Sentence above the committee.")
+    members = fields.List(
+        fields.Nested(CommitteeMemberSchema),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Members, in the order shown."},
+    )
+
+    unique_ids_in = ("members",)
+
+
+@dataclass(frozen=True)
+class Speaker(Person):
+    role: str
+
+
+class SpeakerSchema(PersonSchema):
+    model = Speaker
+
+    role = fields.String(
+        load_default="invited-speaker",
+        validate=validate.OneOf(["invited-speaker", "panelist"]),
+        metadata={"description": "'invited-speaker' (the default) or 'panelist'."},
+    )
+
+
+@dataclass(frozen=True)
+class Speakers:
+    """speakers.yaml: invited speakers and panelists."""
+
+    speakers: tuple[Speaker, ...]
+
+
+class SpeakersSchema(StrictSchema):
+    model = Speakers
+
+    speakers = fields.List(
+        fields.Nested(SpeakerSchema),
+        required=True,
+        metadata={"description": "Invited speakers and panelists, in the order shown. May be empty."},
+    )
