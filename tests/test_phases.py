@@ -149,6 +149,36 @@ def test_the_first_screen_leads_to_what_the_phase_is_about(
     assert len(shown_banners) == (phase == "live")
 
 
+@pytest.mark.parametrize(
+    ("instant", "button"),
+    [
+        (dt.datetime(2030, 5, 20, tzinfo=dt.UTC), "#call-for-abstracts"),
+        (dt.datetime(2030, 6, 20, tzinfo=dt.UTC), "#schedule"),
+        (COFFEE_BREAK, "https://example.org/live"),
+        (dt.datetime(2030, 8, 1, tzinfo=dt.UTC), "#papers"),
+    ],
+)
+def test_the_button_below_the_topics_is_the_phases_as_in_the_header(
+    example_client: FlaskClient, frozen: FrozenClock, instant: dt.datetime, button: str
+) -> None:
+    frozen.instant = instant
+    page, header = header_of(example_client)
+    shown = [
+        (link.attrs["href"], link.text())
+        for block in page.by_id("rationale").find_all(cls="center")
+        if "hidden" not in block.attrs
+        for link in block.find_all(cls="button")
+    ]
+    (in_header,) = [
+        (link.attrs["href"], link.text())
+        for block in header.find_all(cls="phase")
+        if "hidden" not in block.attrs
+        for link in block.find_all(cls="button")
+    ]
+    assert shown == [in_header]
+    assert in_header[0] == button
+
+
 def test_the_live_banner_names_the_session_now_the_next_and_the_remote_links(
     example_client: FlaskClient, frozen: FrozenClock
 ) -> None:

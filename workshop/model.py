@@ -16,8 +16,18 @@ from typing import TYPE_CHECKING, Any
 from workshop import span
 from workshop.paperschemas import Paper
 from workshop.peopleschemas import Committee, Speaker
+from workshop.phaseactions import calls_to_action
 from workshop.phases import Moment, PhaseWindow, moment_at, news_until, timeline
-from workshop.schemas import Announcement, CallForAbstracts, Logistics, Posters, ReviewOutcome, Site, Topics
+from workshop.schemas import (
+    Announcement,
+    CallForAbstracts,
+    LabelledLink,
+    Logistics,
+    Posters,
+    ReviewOutcome,
+    Site,
+    Topics,
+)
 from workshop.timeschemas import DateItem, Dates, Program, Session
 
 if TYPE_CHECKING:  # content.py loads into this model: the import is for the type alone
@@ -121,6 +131,8 @@ class Edition:
     phases: tuple[PhaseWindow, ...] = field(init=False, compare=False, repr=False)
     # Until when the news takes the first screen (None: for good).
     news_until: dt.datetime | None = field(init=False, compare=False, repr=False)
+    # Each phase's button, by phase name (workshop/phaseactions.py): the header's and the one below the topics.
+    calls_to_action: Mapping[str, LabelledLink] = field(init=False, compare=False, repr=False)
     by_id: IdTables = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -151,6 +163,9 @@ class Edition:
         }
         published = [item.published for item in derived["announcements"]]
         derived["news_until"] = news_until(derived["phases"], published)
+        derived["calls_to_action"] = calls_to_action(
+            derived["phases"], derived["site"], program, derived["papers"], derived["logistics"]
+        )
         derived["paper_groups"] = paper_groups(derived["papers"], derived["published_sessions"])
         last = dates.items[-1]
         derived["event_span"] = derived["workshop_span"] or (last.starts_at, last.ends_at)

@@ -98,7 +98,10 @@ class SiteSchema(StrictSchema):
     call_to_action = fields.Nested(
         LinkSchema,
         required=True,
-        metadata={"description": "Button below the topics, and the header's while the call for abstracts is open."},
+        metadata={
+            "description": "The button in the header and below the topics while abstracts are welcome (the call "
+            "phase); later phases lead to the dates, the program or the stream instead."
+        },
     )
     phase = fields.String(
         load_default=None,
