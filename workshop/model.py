@@ -16,18 +16,9 @@ from typing import TYPE_CHECKING, Any
 from workshop import span
 from workshop.paperschemas import Paper
 from workshop.peopleschemas import Committee, Speaker
-from workshop.phaseactions import calls_to_action
+from workshop.phaseactions import CallsToAction, calls_to_action
 from workshop.phases import Moment, PhaseWindow, moment_at, news_until, timeline
-from workshop.schemas import (
-    Announcement,
-    CallForAbstracts,
-    LabelledLink,
-    Logistics,
-    Posters,
-    ReviewOutcome,
-    Site,
-    Topics,
-)
+from workshop.schemas import Announcement, CallForAbstracts, Logistics, Posters, ReviewOutcome, Site, Topics
 from workshop.timeschemas import DateItem, Dates, Program, Session
 
 if TYPE_CHECKING:  # content.py loads into this model: the import is for the type alone
@@ -132,7 +123,7 @@ class Edition:
     # Until when the news takes the first screen (None: for good).
     news_until: dt.datetime | None = field(init=False, compare=False, repr=False)
     # Each phase's button, by phase name (workshop/phaseactions.py): the header's and the one below the topics.
-    calls_to_action: Mapping[str, LabelledLink] = field(init=False, compare=False, repr=False)
+    calls_to_action: CallsToAction = field(init=False, compare=False, repr=False)
     by_id: IdTables = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

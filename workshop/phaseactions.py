@@ -14,6 +14,9 @@ from workshop.phases import PhaseWindow
 from workshop.schemas import LabelledLink, Logistics, Site
 from workshop.timeschemas import Program
 
+# Each phase's call to action, by phase name.
+CallsToAction = Mapping[str, LabelledLink]
+
 
 def call_to_action(
     phase: str, site: Site, program: Program, papers: Sequence[Paper], logistics: Logistics
@@ -37,7 +40,7 @@ def call_to_action(
 
 def calls_to_action(
     phases: Sequence[PhaseWindow], site: Site, program: Program, papers: Sequence[Paper], logistics: Logistics
-) -> Mapping[str, LabelledLink]:
+) -> CallsToAction:
     """Each of the edition's phases' call to action, by phase name."""
     return MappingProxyType(
         {window.name: call_to_action(window.name, site, program, papers, logistics) for window in phases}
