@@ -66,7 +66,9 @@ def servers() -> Iterator[Servers]:
 
 def open_phone(browser: Browser, url: str, instant: dt.datetime, *, javascript: bool = True, **options: object) -> Page:
     context = browser.new_context(
-        locale="en-US", timezone_id="Europe/Paris", viewport=PHONE, java_script_enabled=javascript, **options
+        **{"locale": "en-US", "timezone_id": "Europe/Paris", **options},
+        viewport=PHONE,
+        java_script_enabled=javascript,
     )
     page = context.new_page()
     if javascript:
@@ -128,6 +130,33 @@ def test_the_live_banner_moves_on_at_a_session_boundary_without_a_reload(
     expect(banner.locator(".live-now")).to_contain_text("Now: Poster session")
     expect(banner.locator(".live-next")).to_contain_text("Next: Panel")
     assert page.evaluate("window.notReloaded") is True
+
+
+def banner_lines(page: Page) -> list[str]:
+    """The banner's two lines, spaces collapsed (Intl writes a narrow no-break space before PM)."""
+    return [" ".join(page.locator(f"#live-banner .{line}").inner_text().split()) for line in ("live-now", "live-next")]
+
+
+def test_the_live_banner_says_times_in_one_wording_with_and_without_javascript(
+    browser: Browser, servers: Servers, frozen: FrozenClock
+) -> None:
+    frozen.instant = COFFEE_BREAK
+    url = f"{servers['example'].url}/"
+    served = banner_lines(open_phone(browser, url, COFFEE_BREAK, javascript=False))
+    assert served == [
+        "Now: Coffee break (10:15\u201310:45 venue time)",
+        "Next: Poster session (10:45\u201312:00 venue time)",
+    ]
+    # At the venue, JavaScript writes the very same lines; elsewhere it adds the visitor's time to them.
+    at_the_venue = open_phone(browser, url, COFFEE_BREAK, timezone_id="Pacific/Honolulu")
+    expect(at_the_venue.locator("#live-banner .live-now")).to_have_attribute("data-shown", "session-coffee")
+    assert banner_lines(at_the_venue) == served
+    in_paris = open_phone(browser, url, COFFEE_BREAK)
+    expect(in_paris.locator("#live-banner .live-now")).to_have_attribute("data-shown", "session-coffee")
+    assert banner_lines(in_paris) == [
+        "Now: Coffee break (10:15\u201310:45 venue time, 10:15 PM\u201310:45 PM your time)",
+        "Next: Poster session (10:45\u201312:00 venue time, 10:45 PM\u201312:00 AM your time)",
+    ]
 
 
 def test_the_phase_changes_at_its_boundary_without_a_reload(

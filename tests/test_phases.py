@@ -186,8 +186,8 @@ def test_the_live_banner_names_the_session_now_the_next_and_the_remote_links(
     page, header = header_of(example_client)
     banner = page.by_id("live-banner")
     assert next(child for child in header.children if isinstance(child, Element)) is banner
-    assert " ".join(banner.one(cls="live-now").text().split()) == "Now: Coffee break (10:15\u201310:45 HST)"
-    assert " ".join(banner.one(cls="live-next").text().split()) == "Next: Poster session (10:45\u201312:00 HST)"
+    assert " ".join(banner.one(cls="live-now").text().split()) == "Now: Coffee break (10:15\u201310:45 venue time)"
+    assert " ".join(banner.one(cls="live-next").text().split()) == "Next: Poster session (10:45\u201312:00 venue time)"
     links = {link.text(): link.attrs["href"] for link in banner.find_all("a")}
     assert links["Watch the stream"] == "https://example.org/live"
     assert links["Virtual posters"] == "https://example.org/posters"

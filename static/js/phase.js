@@ -3,18 +3,20 @@ import { describeDuration, formatClock, formatInstant, timeUntil } from "./time.
 
 const at = (iso, otherwise) => (iso ? Date.parse(iso) : otherwise);
 
-// Rewritten only when its session changes (it is announced).
+// As the server writes it (templates/phase.html), "Now: Title (10:15–10:45 venue time)", with
+// ", … your time" in another zone; rewritten only when its session changes (it is announced).
 function showSession(line, label, row, venueZone, timeZone) {
   if (line.dataset.shown !== (row?.id ?? "")) {
     line.dataset.shown = row?.id ?? "";
     line.replaceChildren();
     if (row) {
-      const [start, end] = [...row.querySelectorAll(".session-time time")].map((time) => time.dateTime);
-      const when = (zone) => `${formatClock(start, zone)}–${formatClock(end, zone)}`;
-      const local = timeZone === venueZone ? "" : `, ${when(timeZone)} your time`;
+      const times = [...row.querySelectorAll(".session-time time")];
+      // The schedule's venue times as served (schedule.js keeps them while it shows the visitor's).
+      const venue = times.map((time) => time.dataset.venueText ?? time.textContent).join("–");
+      const local = times.map((time) => formatClock(time.dateTime, timeZone)).join("–");
       const title = document.createElement("strong");
       title.textContent = row.querySelector(".session-title").textContent;
-      line.append(`${label}: `, title, ` (${when(venueZone)} venue time${local})`);
+      line.append(`${label}: `, title, ` (${venue} venue time${timeZone === venueZone ? "" : `, ${local} your time`})`);
     }
   }
 }
