@@ -3,15 +3,14 @@ import { describeDuration, formatClock, formatInstant, timeUntil } from "./time.
 
 const at = (iso, otherwise) => (iso ? Date.parse(iso) : otherwise);
 
-// As the server writes it (templates/phase.html), "Now: Title (10:15–10:45 venue time)", with
-// ", … your time" in another zone; rewritten only when its session changes (it is announced).
+// As templates/phase.html writes it, with ", … your time" in another zone; rewritten (announced) only when its session changes.
 function showSession(line, label, row, venueZone, timeZone) {
   if (line.dataset.shown !== (row?.id ?? "")) {
     line.dataset.shown = row?.id ?? "";
     line.replaceChildren();
     if (row) {
       const times = [...row.querySelectorAll(".session-time time")];
-      // The schedule's venue times as served (schedule.js keeps them while it shows the visitor's).
+      // The venue times as served (schedule.js keeps them while showing the visitor's).
       const venue = times.map((time) => time.dataset.venueText ?? time.textContent).join("–");
       const local = times.map((time) => formatClock(time.dateTime, timeZone)).join("–");
       const title = document.createElement("strong");
