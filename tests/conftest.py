@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, sync_playwright
@@ -27,6 +28,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = PROJECT_ROOT / "data"
 # The workshop's original page, kept verbatim: the source of every fact the site must carry.
 SEED_PAGE = Path(__file__).resolve().parent / "fixtures" / "seed-homepage.md"
+# The site's public address each data folder gives (its editions.yaml's site_url).
+SHIPPED_SITE_URL = "https://ml4astro.github.io"
+EXAMPLE_SITE_URL = "https://workshop.example.org"
 CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = CHROMIUM_FLAGS
 
@@ -71,6 +75,12 @@ def build_app(data_dir: Path | str | None = None, **settings: object) -> Flask:
     if data_dir is not None:
         config["DATA_DIR"] = str(data_dir)
     return create_app({**config, **settings})
+
+
+def site_url_of(client: FlaskClient) -> str:
+    """The public address the data of the client's app gives the site: its editions.yaml's site_url."""
+    editions = Path(client.application.config["DATA_DIR"]) / "editions.yaml"
+    return str(yaml.safe_load(editions.read_text(encoding="utf-8"))["site_url"])
 
 
 def touch_later(path: Path) -> None:

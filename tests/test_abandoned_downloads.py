@@ -67,7 +67,7 @@ def assert_every_url_answers(base_url: str, photo: bytes) -> dict[str, bytes]:
 def test_abandoned_downloads_leave_the_worker_serving_and_edits_go_live(tmp_path: Path, megabytes: int) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(SHIPPED_DATA, data_dir)
-    (data_dir / "icml2023" / "photos").mkdir()
+    (data_dir / "icml2023" / "photos").mkdir(exist_ok=True)
     photo = os.urandom(megabytes * 1024 * 1024)  # incompressible, as a real photo
     (data_dir / "icml2023" / "photos" / "large.jpg").write_bytes(photo)
     env = {"WORKSHOP_DATA_DIR": str(data_dir), "GUNICORN_WORKERS": "1"}

@@ -42,7 +42,12 @@ def listed_documents(index: dict[str, Any]) -> Iterator[dict[str, str]]:
 def filled(template: dict[str, Any], client: FlaskClient, edition: str) -> Iterator[str]:
     """The URLs of a template: each id of the edition's items the variable names (dates, sessions or papers)."""
     (variable,) = template["variables"]
-    lists = {"item_id": ("dates", "items"), "session_id": ("program", "sessions"), "paper_id": ("papers", "papers")}
+    lists = {
+        "item_id": ("dates", "items"),
+        "session_id": ("program", "sessions"),
+        "section_id": ("sections", "sections"),
+        "paper_id": ("papers", "papers"),
+    }
     resource, key = lists[variable]
     data = json.loads(client.get(f"/api/v1/editions/{edition}/{resource}.json").data)["data"]
     for item in data[key] or []:
@@ -97,6 +102,7 @@ def test_every_document_of_the_api_is_listed(any_app: Flask) -> None:
         assert set(templates) == {
             "dates/{item_id}.ics",
             "sessions/{session_id}.ics",
+            "sections/{section_id}.json",
             "papers/{paper_id}.json",
             "papers/{paper_id}.bib",
             "papers/{paper_id}.csl.json",

@@ -9,13 +9,12 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app, static_url
+from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app, site_url_of, static_url
 from tests.dom import Element, normalize, parse_html
 from workshop.apidocs import markdown_sections
 
 DOCS = PROJECT_ROOT / "docs" / "api.md"
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-SITE_URL = "https://ml4astro.github.io"
 
 
 @pytest.fixture(params=["shipped", "example"])
@@ -67,14 +66,15 @@ def test_the_page_lists_every_operation_of_the_openapi_document(any_client: Flas
 
 def test_every_endpoint_has_a_curl_and_a_fetch_example_that_work(any_client: FlaskClient) -> None:
     page = api_page(any_client)
+    site_url = site_url_of(any_client)
     tried = 0
     for article in endpoint_articles(page):
         examples = [code.text() for code in article.find_all("pre")]
         assert len(examples) == 2, article.attrs["id"]
         curl, fetch = examples
-        match = re.fullmatch(rf"curl -s {re.escape(SITE_URL)}(/api/v1/\S+)", curl)
+        match = re.fullmatch(rf"curl -s {re.escape(site_url)}(/api/v1/\S+)", curl)
         assert match, curl
-        assert f'fetch("{SITE_URL}{match.group(1)}")' in fetch
+        assert f'fetch("{site_url}{match.group(1)}")' in fetch
         assert "await response.json()" in fetch or "await response.text()" in fetch
         path = match.group(1)
         if "{" in path:  # nothing to fetch yet (no session published): shown as the template

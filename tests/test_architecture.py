@@ -168,27 +168,36 @@ def test_adding_a_field(project: Path) -> None:
 
 
 def test_adding_a_resource(project: Path) -> None:
-    urls = ("/api/v1/sponsors.json", "/api/v1/index.json", "/api/v1/openapi.json", "/", "/api/")
+    urls = ("/api/v1/volunteers.json", "/api/v1/index.json", "/api/v1/openapi.json", "/", "/api/")
     served = walk_through(project, "Adding a resource", *urls)
     shipped, example = served["shipped"], served["example"]
-    assert body(shipped, "/api/v1/sponsors.json")["data"]["sponsors"][0]["name"] == "Astro Data Lab"
-    assert body(example, "/api/v1/sponsors.json")["data"] == {"sponsors": []}
-    assert "sponsors.json" in [d["name"] for d in body(shipped, "/api/v1/index.json")["current_documents"]]
+    assert body(shipped, "/api/v1/volunteers.json")["data"]["volunteers"][0]["name"] == "Alex Doe"
+    assert body(example, "/api/v1/volunteers.json")["data"] == {"volunteers": []}
+    assert "volunteers.json" in [d["name"] for d in body(shipped, "/api/v1/index.json")["current_documents"]]
     paths = body(shipped, "/api/v1/openapi.json")["paths"]
-    assert {"/api/v1/sponsors.json", "/api/v1/editions/{edition}/sponsors.json"} <= set(paths)
-    assert 'id="sponsors"' in body(shipped, "/")
-    assert 'id="sponsors"' not in body(example, "/")  # an empty list shows no section
-    assert "Sponsors" in body(shipped, "/api/")
-    assert "/api/v1/editions/icml2023/sponsors.json" in shipped["urls"]
-    assert read_model(project, "[type(s).__name__ + ':' + s.name for s in edition.sponsors]") == [
-        "Sponsor:Astro Data Lab"
+    assert {"/api/v1/volunteers.json", "/api/v1/editions/{edition}/volunteers.json"} <= set(paths)
+    assert 'id="volunteers"' in body(shipped, "/")
+    assert '<a href="#volunteers">Volunteers</a>' in body(shipped, "/")
+    assert 'id="volunteers"' not in body(example, "/")  # an empty list shows no section
+    assert "Volunteers" in body(shipped, "/api/")
+    assert "/api/v1/editions/icml2023/volunteers.json" in shipped["urls"]
+    assert read_model(project, "[type(v).__name__ + ':' + v.name for v in edition.volunteers]") == [
+        "Volunteer:Alex Doe"
     ]
 
 
 def test_adding_a_page_section(project: Path) -> None:
-    served = walk_through(project, "Adding a page section", "/")["example"]
-    assert 'id="in-numbers"' in body(served, "/")
-    assert re.search(r"\d+ speakers, \d+ accepted contributions\.", body(served, "/"))
+    served = walk_through(project, "Adding a page section", "/", "/api/v1/site.json")
+    page = body(served["example"], "/")
+    assert 'id="in-numbers"' in page
+    assert re.search(r"\d+ speakers, \d+ accepted contributions\.", page)
+    # Where the example's list names it: after the committee, before the sponsors; in the navigation too.
+    assert page.index('id="committee"') < page.index('id="in-numbers"') < page.index('id="sponsors"')
+    assert '<a href="#in-numbers">In numbers</a>' in page
+    order = body(served["example"], "/api/v1/site.json")["data"]["site"]["sections"]
+    assert order[order.index("committee") + 1] == "in-numbers"
+    # The shipped edition lists no sections: the built-in order, the new one included.
+    assert 'id="in-numbers"' in body(served["shipped"], "/")
 
 
 def test_adding_an_output_format(project: Path) -> None:

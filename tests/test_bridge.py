@@ -112,7 +112,7 @@ def assert_closed(path: Path, recwarn: pytest.WarningsRecorder) -> None:
 @pytest.fixture
 def large_photo(data_dir: Path) -> bytes:
     photos = data_dir / "icml2023" / "photos"
-    photos.mkdir()
+    photos.mkdir(exist_ok=True)
     content = os.urandom(1024 * 1024 + 123)
     (photos / "large.jpg").write_bytes(content)
     return content

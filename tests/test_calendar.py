@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from icalendar import Calendar, Event
 from werkzeug.test import TestResponse
 
-from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
+from tests.conftest import EXAMPLE_DATA, SHIPPED_SITE_URL, build_app, edit_data_file
 from tests.dom import Element, parse_html
 from tests.test_reload import settle, store_of
 
@@ -25,6 +25,8 @@ EDITION = "icml2023"
 FEED = f"/api/v1/editions/{EDITION}/dates.ics"
 HONOLULU = ZoneInfo("Pacific/Honolulu")
 SUBMISSION_DEADLINE_UTC = dt.datetime(2023, 5, 20, 11, 59, tzinfo=dt.UTC)  # 2023-05-19 23:59 AoE
+# Without CALENDAR_UID_DOMAIN, the host of the shipped data's site_url.
+UID_DOMAIN = urlsplit(SHIPPED_SITE_URL).hostname
 DATE_IDS = ["submission-deadline", "author-notification", "camera-ready-paper", "camera-ready-poster", "workshop"]
 
 
@@ -204,10 +206,10 @@ def test_uids_are_stable_and_a_moved_date_updates_its_event(data_dir: Path, make
     after_response = client.get(FEED, headers={"If-None-Match": before_response.headers["ETag"]})
     after = events_by_uid(calendar_of(after_response))
     assert set(after) == set(before), "a moved date keeps its UID: calendars update it instead of adding one"
-    uid = f"{EDITION}-date-submission-deadline@ml4astro.github.io"
+    uid = f"{EDITION}-date-submission-deadline@{UID_DOMAIN}"
     assert start_end(after[uid])[0] == dt.datetime(2023, 5, 27, 11, 59, tzinfo=dt.UTC)
     assert (int(before[uid]["SEQUENCE"]), int(after[uid]["SEQUENCE"])) == (0, 1)
-    assert int(after[f"{EDITION}-date-author-notification@ml4astro.github.io"]["SEQUENCE"]) == 0
+    assert int(after[f"{EDITION}-date-author-notification@{UID_DOMAIN}"]["SEQUENCE"]) == 0
     # The single event's file says the same.
     single = calendar_of(client.get(f"/api/v1/editions/{EDITION}/dates/submission-deadline.ics"))
     assert [str(event["UID"]) for event in single.walk("VEVENT")] == [uid]
@@ -340,3 +342,34 @@ def test_each_session_links_to_its_own_event() -> None:
         assert parameters["location"] == "Example Conference 2030, Honolulu, Hawaii"
     keynote = google_parameters(calendar_links_of(page.by_id("session-keynote-doe"))[1])
     assert keynote["dates"] == "20300728T190000Z/20300728T194500Z"  # 09:00-09:45 in Honolulu (UTC-10)
+
+
+def test_the_shipped_calendars_keep_the_uids_and_links_they_were_published_with(client: FlaskClient) -> None:
+    # As served before the site's address was data: a subscriber's calendar must see the same events.
+    calendar = calendar_of(client.get(FEED))
+    assert {str(event["UID"]): str(event["URL"]) for event in calendar.walk("VEVENT")} == {
+        f"icml2023-date-{name}@ml4astro.github.io": f"https://ml4astro.github.io/icml2023/#date-{name}"
+        for name in DATE_IDS
+    }
+    assert str(calendar["UID"]) == "icml2023-calendar-dates@ml4astro.github.io"
+
+
+def test_without_a_site_url_uids_take_the_local_address(data_dir: Path, make_app: Callable[..., Flask]) -> None:
+    edit_data_file(data_dir / "editions.yaml", "site_url: https://ml4astro.github.io\n", "")
+    calendar = calendar_of(make_app(data_dir).test_client().get(FEED))
+    events = events_by_uid(calendar)
+    assert events and all(uid.endswith("@127.0.0.1") for uid in events), list(events)
+    assert all(str(event["URL"]).startswith("http://127.0.0.1:8000/icml2023/#") for event in events.values())
+
+
+@pytest.mark.parametrize(
+    ("settings", "domain"),
+    [
+        ({}, "ml4astro.github.io"),
+        ({"SITE_URL": "https://oceans.example.org/"}, "oceans.example.org"),
+        ({"SITE_URL": "https://oceans.example.org", "CALENDAR_UID_DOMAIN": "uids.example.net"}, "uids.example.net"),
+    ],
+)
+def test_uids_take_the_site_urls_host_unless_a_domain_is_set(settings: dict[str, str], domain: str) -> None:
+    events = events_by_uid(calendar_of(build_app(**settings).test_client().get(FEED)))
+    assert events and all(uid.endswith(f"@{domain}") for uid in events), list(events)

@@ -20,7 +20,7 @@ import yaml
 from tests.conftest import SHIPPED_DATA, build_app, edit_data_file, tiny_png
 from workshop.content import ContentError, Problem, load_content
 from workshop.model import Content
-from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.schemas import SERVED_SCHEMAS
 from workshop.timeschemas import DateItem
 
 UTC_MINUS_12 = dt.timedelta(hours=-12)
@@ -316,7 +316,27 @@ BREAKAGES = [
         id="current-edition-folder-missing",
     ),
     pytest.param(
-        BrokenFile("icml2023/sponsors.yaml", write("sponsors: []\n"), "", "Unknown data file", None),
+        BrokenFile(
+            "editions.yaml",
+            replace("site_url: https://ml4astro.github.io", "site_url: https://ml4astro.github.io/?utm=1"),
+            "site_url",
+            "Write the address alone: no query (?...) or fragment (#...).",
+            "site_url:",
+        ),
+        id="site-url-with-a-query",
+    ),
+    pytest.param(
+        BrokenFile(
+            "editions.yaml",
+            replace("site_url: https://ml4astro.github.io", "site_url: ml4astro.github.io"),
+            "site_url",
+            "Not a valid URL.",
+            "site_url:",
+        ),
+        id="site-url-without-scheme",
+    ),
+    pytest.param(
+        BrokenFile("icml2023/partners.yaml", write("partners: []\n"), "", "Unknown data file", None),
         id="unknown-extra-file",
     ),
     pytest.param(
@@ -486,7 +506,7 @@ def date_item(content: Content, item_id: str) -> DateItem:
 def test_shipped_data_loads_every_section(content: Content) -> None:
     assert content.current == "icml2023"
     edition = content.current_edition
-    assert set(edition.sections) == set(RESOURCE_SCHEMAS)
+    assert set(edition.sections) == set(SERVED_SCHEMAS)
     assert edition.title == "Machine Learning for Astrophysics (ICML 2023)"
     assert [item.id for item in edition.dates.items] == [
         "submission-deadline",
@@ -578,7 +598,7 @@ def test_version_changes_when_a_value_changes(content: Content, data_dir: Path) 
 
 def test_existing_photo_gets_a_url_and_others_get_initials(data_dir: Path) -> None:
     edition = data_dir / "icml2023"
-    (edition / "photos").mkdir()
+    (edition / "photos").mkdir(exist_ok=True)
     (edition / "photos" / "marc.png").write_bytes(tiny_png())
     edit_data_file(
         edition / "committee.yaml", "    affiliation: IAC\n", "    affiliation: IAC\n    photo: photos/marc.png\n"

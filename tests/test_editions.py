@@ -11,9 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import edit_data_file
+from tests.conftest import SHIPPED_SITE_URL, edit_data_file
 from tests.test_reload import settle
-from workshop.config import DefaultConfig
 
 
 @pytest.fixture
@@ -54,9 +53,9 @@ def test_editions_link_to_each_other(two_editions: Path, make_app: Callable[...,
     assert "The current edition is" in other
     assert 'class="edition-notice"' not in current
     # Both pages name one canonical URL each, so search engines do not see two copies.
-    # Absolute, from SITE_URL, as search engines require.
-    assert f'<link rel="canonical" href="{DefaultConfig.SITE_URL}/icml2023/">' in current
-    assert f'<link rel="canonical" href="{DefaultConfig.SITE_URL}/icml2024/">' in other
+    # Absolute, from the site_url of editions.yaml, as search engines require.
+    assert f'<link rel="canonical" href="{SHIPPED_SITE_URL}/icml2023/">' in current
+    assert f'<link rel="canonical" href="{SHIPPED_SITE_URL}/icml2024/">' in other
 
 
 def test_switching_the_current_edition_is_one_line_and_goes_live(

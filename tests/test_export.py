@@ -306,7 +306,7 @@ def test_a_second_edition_is_exported_beside_the_current_one(data_dir: Path, mak
         site_yaml, "title: Machine Learning for Astrophysics", "title: Machine Learning for Astrophysics, again"
     )
     # A photo, so that photos are part of the copy too.
-    (data_dir / "icml2024" / "photos").mkdir()
+    (data_dir / "icml2024" / "photos").mkdir(exist_ok=True)
     (data_dir / "icml2024" / "photos" / "ashley-villar.svg").write_bytes(PHOTO)
     committee = data_dir / "icml2024" / "committee.yaml"
     edit_data_file(

@@ -16,14 +16,12 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
 from tests import frab_xml
-from tests.conftest import EXAMPLE_DATA, SHIPPED_DATA, build_app, edit_data_file
+from tests.conftest import EXAMPLE_DATA, EXAMPLE_SITE_URL, SHIPPED_DATA, build_app, edit_data_file, site_url_of
 from tests.dom import parse_html
 from tests.test_reload import settle
-from workshop.config import DefaultConfig
 
 FRAB_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "frab-schedule.schema.json").read_text())
 JSON_FEED_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "jsonfeed-1.1.schema.json").read_text())
-SITE_URL = DefaultConfig.SITE_URL
 
 
 def frab_errors(document: dict) -> list[str]:
@@ -115,11 +113,11 @@ def test_news_as_json_feed(example_client: FlaskClient) -> None:
     assert response.mimetype == "application/feed+json"
     feed = response.json
     assert json_feed_errors(feed) == []
-    assert feed["title"] and feed["home_page_url"] == f"{SITE_URL}/example/"
-    assert feed["feed_url"] == f"{SITE_URL}/api/v1/editions/example/feed.json"
+    assert feed["title"] and feed["home_page_url"] == f"{EXAMPLE_SITE_URL}/example/"
+    assert feed["feed_url"] == f"{EXAMPLE_SITE_URL}/api/v1/editions/example/feed.json"
     (item,) = feed["items"]
     assert item["title"] == "Submission deadline extended by one week"
-    assert item["id"] == item["url"] == f"{SITE_URL}/example/#announcement-deadline-extended"
+    assert item["id"] == item["url"] == f"{EXAMPLE_SITE_URL}/example/#announcement-deadline-extended"
     assert "<strong>May 26</strong>" in item["content_html"]
     assert dt.datetime.fromisoformat(item["date_published"]) == dt.datetime(2030, 5, 12, tzinfo=dt.UTC)
 
@@ -147,9 +145,10 @@ def test_the_feed_is_served_to_readers_that_accept_json(example_client: FlaskCli
 
 def resolve(client: FlaskClient, url: str) -> None:
     """Fetch a URL of the site from the app; a fragment must name an element of the page."""
-    assert url.startswith(f"{SITE_URL}/"), f"{url} is not an absolute URL of the site"
+    site_url = site_url_of(client)
+    assert url.startswith(f"{site_url}/"), f"{url} is not an absolute URL of the site"
     target, fragment = urldefrag(url)
-    response = client.get(target.removeprefix(SITE_URL))
+    response = client.get(target.removeprefix(site_url))
     assert response.status_code == 200, f"{url} answers {response.status_code}"
     if fragment:
         assert response.mimetype == "text/html", url
@@ -170,7 +169,7 @@ def assert_every_feed_url_resolves(client: FlaskClient, feed_path: str) -> int:
         for link in parse_html(item["content_html"]).find_all("a"):
             href = link.attrs["href"] or ""
             assert urlsplit(href).scheme in ("http", "https", "mailto"), f"{item['id']}: relative link {href!r}"
-            if href.startswith(f"{SITE_URL}/"):
+            if href.startswith(f"{site_url_of(client)}/"):
                 resolve(client, href)
                 followed += 1
     return followed
@@ -329,7 +328,7 @@ def test_schedule_json_and_xml_agree_event_by_event(example_client: FlaskClient)
 def test_events_presenting_papers_name_their_presenters_and_link_the_papers(example_client: FlaskClient) -> None:
     as_json, as_xml = example_client.get("/api/v1/schedule.json").json, xml_of(example_client)
     events = {event["slug"]: event for event in events_of(as_json)}
-    site = SITE_URL.rstrip("/")
+    site = EXAMPLE_SITE_URL
 
     spotlight, posters = events["example-spotlights-morning"], events["example-posters"]
     assert [person["name"] for person in spotlight["persons"]] == ["Grace Example"]

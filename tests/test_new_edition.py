@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import shutil
 from pathlib import Path
 
@@ -53,8 +54,11 @@ def test_the_new_edition_passes_check_and_is_served_beside_the_current_one(data_
     assert client.get("/icml2024/").status_code == 200
     site = client.get("/api/v1/editions/icml2024/site.json").get_json()["data"]
     old = client.get("/api/v1/editions/icml2023/site.json").get_json()["data"]
+    # The same, with the files the new edition carries (the theme's images) at its own URLs.
+    old = json.loads(json.dumps(old).replace("/icml2023/photos/", "/icml2024/photos/"))
     for key in ("site", "topics", "committee", "logistics", "posters", "call_for_abstracts"):
         assert site[key] == old[key], key
+    assert client.get(site["site"]["theme"]["header"]["image_url"]).status_code == 200
     assert site["program"]["status"] == "to-be-announced"
     workshop_day = next(item for item in site["dates"]["items"] if item["id"] == "workshop")
     assert workshop_day["date"] == "2024-07-28"  # the first of OLD's candidate days, one year later
@@ -106,7 +110,8 @@ def test_make_current_serves_the_new_edition_at_the_root_and_keeps_the_comments(
 
     assert result.exit_code == 0, result.output
     text = (data_dir / "editions.yaml").read_text()
-    assert loaded(data_dir / "editions.yaml") == {"current": "icml2024"}
+    # Only 'current' changes: the site's address stays.
+    assert loaded(data_dir / "editions.yaml") == {"current": "icml2024", "site_url": "https://ml4astro.github.io"}
     assert [line for line in text.splitlines() if line.startswith("#")] == comments
     client = build_app(data_dir).test_client()
     assert client.get("/api/v1/index.json").get_json()["current_edition"] == "icml2024"
@@ -204,3 +209,27 @@ def test_across_file_systems_the_folder_is_copied_into_place(data_dir: Path, mon
         path.name for path in (data_dir / "icml2023").iterdir()
     )
     assert run("check", "--data-dir", str(data_dir)).exit_code == 0
+
+
+def test_the_venue_sponsors_own_sections_and_their_order_carry_over(example_dir: Path) -> None:
+    result = run(
+        "new-edition", "next", "--from", "example", "--date", "2031-03-04", "--deadline", "2031-01-10",
+        "--data-dir", str(example_dir),
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    folder = example_dir / "next"
+    for name in ("venue.yaml", "sponsors.yaml"):
+        assert "TODO: review" in (folder / name).read_text(encoding="utf-8"), name
+    own = "sections/code-of-conduct.md"
+    assert (folder / own).read_bytes() == (example_dir / "example" / own).read_bytes()
+    logo = "photos/example-data-lab.svg"
+    assert (folder / logo).read_bytes() == (example_dir / "example" / logo).read_bytes()
+    client = build_app(example_dir).test_client()
+    old, new = (client.get(f"/api/v1/editions/{name}/site.json").get_json()["data"] for name in ("example", "next"))
+    assert new["venue"] == old["venue"]
+    assert [s["name"] for s in new["sponsors"]["sponsors"]] == [s["name"] for s in old["sponsors"]["sponsors"]]
+    assert new["sections"] == old["sections"]
+    # The same order, but for the news, cleared (an empty list shows no section).
+    assert new["site"]["sections"] == [section for section in old["site"]["sections"] if section != "announcements"]
+    assert 'id="code-of-conduct"' in client.get("/next/").get_data(as_text=True)

@@ -78,6 +78,18 @@ def test_every_placeholder_is_marked(site_dir: Path) -> None:
         assert "# TODO: " in path.read_text(encoding="utf-8"), path.name
 
 
+def test_the_sites_address_is_a_todo_until_given(site_dir: Path, tmp_path: Path) -> None:
+    editions = (site_dir / "editions.yaml").read_text(encoding="utf-8")
+    assert "# TODO: the site's public address" in editions and "\nsite_url:" not in editions
+    page = build_app(site_dir).test_client().get("/").get_data(as_text=True)
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000/{EDITION}/">' in page
+
+    result = run("new-site", str(tmp_path / "site"), *OPTIONS, "--url", "https://oceans.example.org/")
+    assert result.exit_code == 0, result.output
+    page = build_app(tmp_path / "site").test_client().get("/").get_data(as_text=True)
+    assert f'<link rel="canonical" href="https://oceans.example.org/{EDITION}/">' in page
+
+
 def test_an_edition_name_can_be_given(tmp_path: Path) -> None:
     result = run("new-site", str(tmp_path / "site"), *OPTIONS, "--edition", "oceans2026", "--venue-name", "Ocean Week")
     assert result.exit_code == 0, result.output
@@ -93,6 +105,7 @@ def test_an_edition_name_can_be_given(tmp_path: Path) -> None:
         (("--timezone", "../../etc/passwd"), "IANA time zone"),
         (("--title", "---"), "give --edition"),
         (("--date", "12/06/2026"), "12/06/2026"),
+        (("--url", "oceans.example.org"), "editions.yaml:5: site_url: Not a valid URL."),
     ],
 )
 def test_bad_options_are_explained_and_nothing_is_written(
@@ -120,3 +133,11 @@ def test_an_empty_folder_is_filled(tmp_path: Path) -> None:
     result = run("new-site", str(target), *OPTIONS)
     assert result.exit_code == 0, result.output
     assert (target / "editions.yaml").is_file()
+
+
+def test_its_page_lists_every_built_in_section_with_something_to_show(site_dir: Path) -> None:
+    client = build_app(site_dir).test_client()
+    shown = client.get("/api/v1/site.json").get_json()["data"]["site"]["sections"]
+    # News, venue and sponsors show once their files have something to show.
+    assert shown == ["rationale", "program", "call-for-abstracts", "logistics", "dates", "posters", "committee"]
+    assert "sections: [announcements, rationale, program" in (site_dir / EDITION / "site.yaml").read_text()

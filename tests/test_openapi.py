@@ -17,7 +17,7 @@ from werkzeug.routing import Rule
 
 from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
 from workshop.datafields import SLUG_PATTERN
-from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.schemas import SERVED_SCHEMAS
 
 OPENAPI_URL = "/api/v1/openapi.json"
 
@@ -122,7 +122,7 @@ def test_a_new_route_without_documentation_is_noticed(app: Flask) -> None:
 
 def test_one_path_per_resource_and_the_editions_as_examples(client: FlaskClient) -> None:
     document = document_of(client)
-    for resource in RESOURCE_SCHEMAS:
+    for resource in SERVED_SCHEMAS:
         assert f"/api/v1/{resource}.json" in document["paths"]
         operation = document["paths"][f"/api/v1/editions/{{edition}}/{resource}.json"]["get"]
         (edition,) = [p for p in operation["parameters"] if p.get("name") == "edition"]
@@ -277,7 +277,7 @@ def test_rich_text_urls_derived_fields_and_nullable_fields(client: FlaskClient) 
 def test_each_resource_has_an_envelope_around_its_schema(client: FlaskClient) -> None:
     document = document_of(client)
     schemas = document["components"]["schemas"]
-    for resource in RESOURCE_SCHEMAS:
+    for resource in SERVED_SCHEMAS:
         media = document["paths"][f"/api/v1/{resource}.json"]["get"]["responses"]["200"]["content"]
         envelope = deref(document, media["application/json"]["schema"])
         assert list(envelope["properties"]) == [
@@ -292,9 +292,9 @@ def test_each_resource_has_an_envelope_around_its_schema(client: FlaskClient) ->
         ]
         assert envelope["properties"]["resource"]["enum"] == [resource]
         data = deref(document, envelope["properties"]["data"])
-        schema_class = RESOURCE_SCHEMAS[resource]
+        schema_class = SERVED_SCHEMAS[resource]
         if resource == "site":  # every section under its key
-            assert set(data["properties"]) == {name.replace("-", "_") for name in RESOURCE_SCHEMAS}
+            assert set(data["properties"]) == {name.replace("-", "_") for name in SERVED_SCHEMAS}
         else:
             assert list(data["properties"]) == list(schema_class().fields)
     assert "Problem" in schemas

@@ -53,6 +53,35 @@ def test_a_valid_edit_goes_live_and_moves_version_and_etags(data_dir: Path, make
     assert site["data"]["topics"]["items"][1]["title"] == EDITED
 
 
+def test_an_edit_to_an_own_section_goes_live(data_dir: Path, make_app: Callable[..., Flask]) -> None:
+    own = data_dir / "icml2023" / "sections" / "travel.md"
+    own.parent.mkdir()
+    own.write_text("---\ntitle: Travel\n---\nTake the bus.\n", encoding="utf-8")
+    app = make_app(data_dir)
+    client = app.test_client()
+    url = "/api/v1/editions/icml2023/sections/travel.json"
+    before = client.get(url)
+    page_before = client.get("/")
+    assert "Take the bus." in page_before.get_data(as_text=True)
+    edit_data_file(own, "Take the bus.", "Take the tram.")
+    settle(store_of(app))
+
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200, "the old ETag must no longer match"
+    assert after.json["data"]["body"]["markdown"] == "Take the tram."
+    assert after.json["content_version"] != before.json["content_version"]
+    page_after = client.get("/", headers={"If-None-Match": page_before.headers["ETag"]})
+    assert page_after.status_code == 200
+    assert "Take the tram." in page_after.get_data(as_text=True)
+    # An invalid edit keeps the last good content, and says which file.
+    edit_data_file(own, "title: Travel", "heading: Travel")
+    settle(store_of(app))
+    status = client.get("/api/v1/status.json").json
+    assert status["stale"] is True
+    assert {problem["file"] for problem in status["problems"]} == {"icml2023/sections/travel.md"}
+    assert "Take the tram." in client.get("/").get_data(as_text=True)
+
+
 def test_a_change_is_loaded_only_after_the_files_stop_changing(data_dir: Path, make_app: Callable[..., Flask]) -> None:
     app = make_app(data_dir)
     store = store_of(app)

@@ -442,6 +442,7 @@ def make_hostile_copy(target: Path, url: Callable[[str], str]) -> list[Write]:
         files += [
             (target / edition / f"{resource}{DATA_SUFFIX}", resource, schema())
             for resource, schema in RESOURCE_SCHEMAS.items()
+            if (target / edition / f"{resource}{DATA_SUFFIX}").exists()  # venue.yaml, sponsors.yaml may be left out
         ]
     for path, resource, schema in files:
         data = parse_yaml(path.read_text(encoding="utf-8")).data

@@ -1,5 +1,5 @@
 """What search engines and link previews read: the Event in JSON-LD, OpenGraph and
-Twitter cards with absolute URLs from SITE_URL, and robots.txt."""
+Twitter cards with absolute URLs from the site_url of editions.yaml, and robots.txt."""
 
 from __future__ import annotations
 
@@ -16,12 +16,11 @@ from flask.testing import FlaskClient
 from PIL import Image
 from playwright.sync_api import Browser
 
-from tests.conftest import EXAMPLE_DATA, LiveServer, build_app, static_url
+from tests.conftest import EXAMPLE_DATA, EXAMPLE_SITE_URL, SHIPPED_SITE_URL, LiveServer, build_app
 from tests.dom import Element, parse_html
-from workshop.config import DefaultConfig
 
 SCHEMA = "https://schema.org/"
-DEFAULT_SITE_URL = DefaultConfig.SITE_URL
+DEFAULT_SITE_URL = SHIPPED_SITE_URL
 
 
 def head_of(client: FlaskClient, path: str = "/") -> Element:
@@ -131,8 +130,8 @@ def test_link_previews_and_canonical_url_are_absolute(client: FlaskClient) -> No
     assert meta(head, "twitter:card") == "summary_large_image"
     # The current edition's page at / names the edition's own URL.
     assert meta(head_of(client, "/icml2023/"), "og:url") == page_url
-    # The favicon stays.
-    assert head.find_all("link", rel="icon", href=static_url(client.application, "favicon.svg"))
+    # The favicon stays: the theme's (site.yaml).
+    assert head.find_all("link", rel="icon", href="/icml2023/photos/favicon.svg")
 
 
 def test_link_previews_show_the_editions_social_card(client: FlaskClient) -> None:
@@ -154,7 +153,7 @@ def test_link_previews_show_the_editions_social_card(client: FlaskClient) -> Non
 def test_a_confirmed_day_is_on_the_card() -> None:
     client = build_app(EXAMPLE_DATA).test_client()
     head = head_of(client)
-    assert meta(head, "og:image") == f"{DEFAULT_SITE_URL}/example/social-card.png"
+    assert meta(head, "og:image") == f"{EXAMPLE_SITE_URL}/example/social-card.png"
     assert "Sunday, July 28, 2030, 08:50 HST \u2013 Monday, July 29, 2030, 09:15 HST" in meta(head, "og:image:alt")
 
 

@@ -219,7 +219,7 @@ def test_a_photo_replaced_by_a_link_out_of_the_data_folder_is_not_served(
     data_dir: Path, make_app: Callable[..., Flask], tmp_path: Path
 ) -> None:
     photos = data_dir / "icml2023" / "photos"
-    photos.mkdir()
+    photos.mkdir(exist_ok=True)
     (photos / "marc.png").write_bytes(tiny_png())
     committee = data_dir / "icml2023" / "committee.yaml"
     edit_data_file(committee, "    affiliation: IAC\n", "    affiliation: IAC\n    photo: photos/marc.png\n")

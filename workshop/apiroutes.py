@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from workshop import calendarfiles, frab, newsfeed
+from workshop import calendarfiles, frab, newsfeed, sectionroutes
 from workshop.catalogue import Described, Endpoint, Route, item_endpoint
 from workshop.documents import API_RESOURCES, RESOURCE
 from workshop.envelopes import envelope_schema
@@ -63,6 +63,12 @@ RESOURCES: tuple[Resource, ...] = (
         "Who may submit what, the submission format, the review and where to submit.",
     ),
     Resource(
+        "venue",
+        "Venue",
+        "Where the workshop takes place (building, room, address, map) and how to get there and around: "
+        "step-free access, quiet room, transit, parking, food. Every field may be null.",
+    ),
+    Resource(
         "logistics",
         "Logistics and FAQs",
         "How the event runs (in person, online), registration, contact, stream links and FAQs.",
@@ -75,12 +81,23 @@ RESOURCES: tuple[Resource, ...] = (
     ),
     Resource("posters", "Poster instructions", "Poster sizes and printing advice."),
     Resource("committee", "Organizing committee", "The organizing committee, co-chairs first as shown."),
+    Resource(
+        "sponsors",
+        "Sponsors",
+        "Who supports the workshop, in the order shown, with their tier and logo URL. May be empty.",
+    ),
+    Resource(
+        "sections",
+        "The edition's own sections",
+        "The sections the organizers wrote in Markdown (sections/<id>.md) that the page shows, in its order, "
+        "each with its title and text. May be empty.",
+    ),
 )
-# One entry per section of workshop/schemas.py (RESOURCE_SCHEMAS), in the same order.
+# One entry per section of workshop/schemas.py (SERVED_SCHEMAS), in the same order.
 if [resource.name for resource in RESOURCES] != list(API_RESOURCES):
     raise LookupError(
         f"apiroutes.RESOURCES names {[r.name for r in RESOURCES]}, the schemas {list(API_RESOURCES)}: "
-        "describe every resource once, in the order of RESOURCE_SCHEMAS."
+        "describe every resource once, in the order of SERVED_SCHEMAS."
     )
 
 
@@ -134,6 +151,7 @@ EDITION_ROUTES: tuple[Route, ...] = (
         described=tuple(map(_resource_described, RESOURCES)),
         arguments={"resource": lambda edition: API_RESOURCES},
     ),
+    *sectionroutes.ROUTES,  # each of an edition's own sections: documented beside the resources
     Route(
         "calendar",
         "dates.ics",

@@ -60,7 +60,8 @@ from workshop.schemas import Venue
 from workshop.timeschemas import DateItem, PreviousDate, Session
 
 MIMETYPE = "text/calendar"
-PRODID = "-//Machine Learning for Astrophysics//Workshop site//EN"
+# The product that writes the calendars (RFC 5545 3.7.3): this software, whatever the workshop.
+PRODID = "-//Workshop site//Calendars//EN"
 # How often a subscribed calendar should look for changes (a hint; clients choose).
 REFRESH_INTERVAL = dt.timedelta(hours=6)
 GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
@@ -175,7 +176,7 @@ class _EditionFacts:
 
 
 def _facts(edition: Edition) -> _EditionFacts:
-    return _EditionFacts(edition, seo.site_url(), current_app.config["CALENDAR_UID_DOMAIN"])
+    return _EditionFacts(edition, seo.site_url(edition), seo.calendar_uid_domain(edition))
 
 
 def _when_text(item: DateItem | PreviousDate, timezone: str, venue_timezone: str) -> str:

@@ -111,9 +111,9 @@ def conference_title(edition: Edition) -> str:
     return f"{workshop} at {site.venue.name}"
 
 
-def absolute(url: str) -> str:
+def absolute(edition: Edition, url: str) -> str:
     """A URL of the data (a PDF stored with the edition is site-relative) as an absolute URL."""
-    return seo.absolute_url(url) if url.startswith("/") else url
+    return seo.absolute_url(edition, url) if url.startswith("/") else url
 
 
 def find_paper(edition: Edition, paper_id: str) -> Paper:
@@ -141,9 +141,9 @@ def bibtex_entry(edition: Edition, paper: Paper) -> str:
     venue = edition.site.venue
     if venue.city:
         entry.append(("address", f"{{{latex_escape(venue.city)}}}"))
-    entry.append(("url", f"{{{latex_escape(seo.absolute_url(paper_url(edition.name, paper.id)))}}}"))
+    entry.append(("url", f"{{{latex_escape(seo.absolute_url(edition, paper_url(edition.name, paper.id)))}}}"))
     if paper.pdf:
-        entry.append(("pdf", f"{{{latex_escape(absolute(paper.pdf))}}}"))
+        entry.append(("pdf", f"{{{latex_escape(absolute(edition, paper.pdf))}}}"))
     if paper.keywords:
         entry.append(("keywords", f"{{{latex_escape(', '.join(paper.keywords))}}}"))
     if paper.abstract is not None:
@@ -212,7 +212,7 @@ def csl_item(edition: Edition, paper: Paper) -> dict[str, Any]:
         "title": paper.title,
         "author": [name_parts(author) for author in paper.authors],
         "container_title": conference_title(edition),
-        "URL": seo.absolute_url(paper_url(edition.name, paper.id)),
+        "URL": seo.absolute_url(edition, paper_url(edition.name, paper.id)),
     }
     published = publication_date(edition)
     if published is not None:

@@ -274,6 +274,12 @@ def new_edition_command(
     "--venue-name", default=None, help="The host conference or event, shown as '<name> workshop' (default: the year)."
 )
 @click.option("--deadline", type=DAY, default=None, help="The submission deadline (default: 8 weeks before the day).")
+@click.option(
+    "--url",
+    "site_url",
+    default=None,
+    help="The site's public address, e.g. https://workshop.example.org (default: TODO).",
+)
 def new_site_command(
     *,
     data_dir: Path,
@@ -284,6 +290,7 @@ def new_site_command(
     edition: str | None,
     venue_name: str | None,
     deadline: dt.datetime | None,
+    site_url: str | None,
 ) -> None:
     """Create DIR, a data folder for another workshop: valid at once, placeholders marked TODO."""
     from workshop.newsite import new_site
@@ -299,6 +306,7 @@ def new_site_command(
             edition=edition,
             venue_name=venue_name,
             deadline=deadline.date() if deadline else None,
+            site_url=site_url,
         )
     except ScaffoldError as error:
         _fail(error)

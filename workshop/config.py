@@ -31,6 +31,10 @@ def resolve_paths(config: MutableMapping[str, Any]) -> None:
         config[name] = str(Path(config[name]).absolute())
 
 
+# The site's address when neither the configuration nor editions.yaml gives one: where `make run` serves.
+LOCAL_SITE_URL = "http://127.0.0.1:8000"
+
+
 class DefaultConfig:
     # Where the organizers' YAML files live (one folder per edition); a relative path is
     # relative to the working directory the site (or `python -m workshop export`) starts in.
@@ -62,15 +66,16 @@ class DefaultConfig:
     # Static files: revalidated with their ETag rather than cached blindly.
     SEND_FILE_MAX_AGE_DEFAULT = 3600
 
-    # Calendar files (.ics) need absolute links: the public address of the site,
-    # scheme and host (and path, when it is not served at the root of its domain).
-    # The page's canonical link, OpenGraph and JSON-LD are built on it too (never on
-    # the request, as pages are cached).
-    SITE_URL = "https://ml4astro.github.io"
-    # The domain in every calendar event's UID (icml2023-date-submission-deadline@<domain>).
-    # Calendars recognize an event by its UID: never change it once calendars subscribed,
-    # even when the site moves to another address.
-    CALENDAR_UID_DOMAIN = "ml4astro.github.io"
+    # The public address of the site, scheme and host (and path, when it is not served at
+    # the root of its domain): calendar files' links, the page's canonical link, OpenGraph
+    # and JSON-LD are built on it (never on the request, as pages are cached). It is a fact
+    # of the data, editions.yaml's site_url; set this (WORKSHOP_SITE_URL) only to override it
+    # for one deployment (a staging copy). None: editions.yaml's, else LOCAL_SITE_URL.
+    SITE_URL = None
+    # The domain in every calendar event's UID (<edition>-date-submission-deadline@<domain>);
+    # None: the site's host (workshop/seo.py, calendar_uid_domain). Calendars recognize an event
+    # by its UID: never change it once calendars subscribed, even when the site moves.
+    CALENDAR_UID_DOMAIN = None
 
     # The license of the content the API serves (an SPDX identifier), in openapi.json's info.license:
     # the organizers' choice. CC-BY-4.0 lets other sites reuse the documents with attribution.

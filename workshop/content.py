@@ -22,11 +22,12 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
-from workshop import names, span
+from workshop import customsections, names, span
 from workshop.datafields import SLUG_PATTERN, LoadContext, load_context
 from workshop.datafiles import DataFiles, is_inside, relative_name, scan
 from workshop.model import Content, Edition
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
+from workshop.pagesections import CUSTOM_RESOURCE
+from workshop.schemas import OPTIONAL_RESOURCES, RESOURCE_SCHEMAS, SERVED_SCHEMAS, Editions, EditionsSchema
 
 EDITIONS_FILE = "editions.yaml"
 DATA_SUFFIX = ".yaml"
@@ -208,6 +209,11 @@ class _FileLoader:
         if problem not in self.problems:
             self.problems.append(problem)
 
+    def warn(self, path: Path, message: str, line: int | None = None, field_path: FieldPath = ()) -> None:
+        """Say what is probably a mistake in ``path`` but may be right: it loads all the same."""
+        name = relative_name(self.data_dir, path)
+        self.warnings.append(Problem(name, line, format_field(field_path), message, self.data_dir.name))
+
     def files_in(self, folder: Path) -> list[Path]:
         """The files (and links) directly in ``folder``, as the walk found them."""
         prefix = "" if folder == self.data_dir else f"{relative_name(self.data_dir, folder)}/"
@@ -228,15 +234,21 @@ class _FileLoader:
             self.report(path, f"Cannot read file: {error.strerror}.")
         return None
 
-    def parse(self, path: Path) -> ParsedFile | None:
+    def text(self, path: Path) -> str | None:
         raw = self.read(path)
         if raw is None:
             return None
         try:
-            text = raw.decode("utf-8")
+            return raw.decode("utf-8")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
             self.report(path, f"Not valid UTF-8 (byte {error.start}): save the file as UTF-8.", line)
+            return None
+
+    def parse(self, path: Path, text: str | None = None) -> ParsedFile | None:
+        """The YAML of ``path`` (or ``text``, read from it), as a mapping; None when it is not one (reported)."""
+        text = self.text(path) if text is None else text
+        if text is None:
             return None
         try:
             parsed = parse_yaml(text)
@@ -324,19 +336,16 @@ def _warn_about_names(
 ) -> None:
     uses = names.name_uses(sections["speakers"], sections["committee"], sections["papers"], sections["program"])
     for use, other in names.near_duplicates(list(uses)):
-        loader.warnings.append(
-            Problem(
-                relative_name(loader.data_dir, edition_dir / f"{other.resource}{DATA_SUFFIX}"),
-                parsed[other.resource].line_of(other.field_path),
-                format_field(other.field_path),
-                f"{other.name!r} is nearly {use.name!r} ({use.resource}{DATA_SUFFIX}, "
-                f"{format_field(use.field_path)}): one person written two ways? Write the name one way everywhere.",
-                loader.data_dir.name,
-            )
+        loader.warn(
+            edition_dir / f"{other.resource}{DATA_SUFFIX}",
+            f"{other.name!r} is nearly {use.name!r} ({use.resource}{DATA_SUFFIX}, "
+            f"{format_field(use.field_path)}): one person written two ways? Write the name one way everywhere.",
+            parsed[other.resource].line_of(other.field_path),
+            other.field_path,
         )
 
 
-def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
+def _load_edition(loader: _FileLoader, edition_dir: Path, site_url: str | None) -> Edition | None:
     problems_before = len(loader.problems)
     expected = [f"{name}{DATA_SUFFIX}" for name in RESOURCE_SCHEMAS]
     for path in loader.files_in(edition_dir):
@@ -345,27 +354,31 @@ def _load_edition(loader: _FileLoader, edition_dir: Path) -> Edition | None:
             loader.report(path, f"Unknown data file: an edition holds {', '.join(expected)}.")
     sections: dict[str, Any] = {}
     parsed_files: dict[str, ParsedFile] = {}
+    present = loader.files_in(edition_dir)
     token = load_context.set(LoadContext(edition=edition_dir.name, edition_dir=edition_dir))
     try:
         for resource, schema_class in RESOURCE_SCHEMAS.items():
             path = edition_dir / f"{resource}{DATA_SUFFIX}"
-            parsed = loader.parse(path)
+            left_out = resource in OPTIONAL_RESOURCES and path not in present
+            parsed = ParsedFile(data={}, lines={}) if left_out else loader.parse(path)
             if parsed is None:
                 continue
             parsed_files[resource] = parsed
             data = loader.validate(path, parsed, schema_class())
             if data is not None:
                 sections[resource] = data
+        custom = customsections.load(loader, edition_dir)
     finally:
         load_context.reset(token)
     # A file the walk refused is missing too: reported with the refusal, before this edition.
     if len(loader.problems) > problems_before or len(sections) < len(RESOURCE_SCHEMAS):
         return None
+    sections[CUSTOM_RESOURCE] = customsections.shown(loader, edition_dir, custom, sections["site"].sections)
     _cross_check(loader, edition_dir, sections, parsed_files)
     if len(loader.problems) > problems_before:
         return None
     _warn_about_names(loader, edition_dir, sections, parsed_files)
-    return Edition(name=edition_dir.name, sections=MappingProxyType(sections))
+    return Edition(name=edition_dir.name, sections=MappingProxyType(sections), site_url=site_url)
 
 
 def section_key(resource: str) -> str:
@@ -375,17 +388,18 @@ def section_key(resource: str) -> str:
 
 def dump_section(resource: str, data: Any) -> dict[str, Any]:
     """A section as the API serves it, produced by the schema that validated it."""
-    return RESOURCE_SCHEMAS[resource]().dump(data)
+    return SERVED_SCHEMAS[resource]().dump(data)
 
 
 def dump_edition(edition: Edition) -> dict[str, Any]:
-    return {section_key(resource): dump_section(resource, edition.sections[resource]) for resource in RESOURCE_SCHEMAS}
+    return {section_key(resource): dump_section(resource, edition.sections[resource]) for resource in SERVED_SCHEMAS}
 
 
-def content_version(editions: Mapping[str, Edition], current: str) -> str:
-    """A short hash of what the API would serve: same data, same version, on any machine."""
+def content_version(editions: Mapping[str, Edition], settings: Editions) -> str:
+    """A short hash of what the site would serve: same data, same version, on any machine."""
+    dumped = {name: dump_edition(edition) for name, edition in sorted(editions.items())}
     canonical = json.dumps(
-        {"current": current, "editions": {name: dump_edition(edition) for name, edition in sorted(editions.items())}},
+        {"current": settings.current, "site_url": settings.site_url, "editions": dumped},
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -414,7 +428,7 @@ def load_content(data_dir: Path) -> Content:
         if not SLUG_PATTERN.match(edition_dir.name):
             loader.report(edition_dir, "Edition folder names use lower-case letters, digits and hyphens.")
             continue
-        edition = _load_edition(loader, edition_dir)
+        edition = _load_edition(loader, edition_dir, settings.site_url if settings else None)
         if edition is not None:
             editions[edition.name] = edition
     current = settings.current if settings else None
@@ -425,13 +439,13 @@ def load_content(data_dir: Path) -> Content:
             parsed.line_of(("current",)) if parsed else None,
             ("current",),
         )
-    if loader.problems or current is None:
+    if loader.problems or settings is None:
         raise ContentError(loader.problems)
     frozen = MappingProxyType(editions)
     return Content(
         editions=frozen,
-        current=current,
-        version=content_version(frozen, current),
+        current=settings.current,
+        version=content_version(frozen, settings),
         # When the data files last changed: whole seconds, as Last-Modified has them.
         modified_at=dt.datetime.fromtimestamp(files.newest_time_ns // 1_000_000_000, dt.UTC),
         warnings=tuple(loader.warnings),

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import (
@@ -29,8 +30,13 @@ from marshmallow import (
 from workshop.richtext import RichText
 from workshop.storedfiles import (
     PAPER_FOLDER,
+    PHOTO_FOLDER,
+    PHOTO_SUFFIXES,
+    is_photo_name,
+    photo_file,
 )
 from workshop.textrules import VisibleText
+from workshop.theme import ColourError, css_colour, parse_colour
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Papers' PDFs stored with an edition (workshop/storedfiles.py): papers/<name>.pdf.
@@ -75,6 +81,38 @@ def initials(name: str) -> str:
     return "".join(word[0].upper() for word in chosen)
 
 
+def check_photo(photo: str | None, field_name: str) -> None:
+    """A photo, logo or image a data file names: an image in the edition's photos/ folder that the site serves
+    (workshop/storedfiles.py)."""
+    if photo is None:
+        return
+    folder, _, name = photo.partition("/")
+    if folder != PHOTO_FOLDER or not is_photo_name(name):
+        raise ValidationError(
+            f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
+            f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}, with no part of its path starting with '.'.",
+            field_name,
+        )
+    context = load_context.get(None)
+    if context is None:
+        return
+    where = f"{context.edition_dir.name}/{photo}"
+    if not (context.edition_dir / photo).exists():
+        raise ValidationError(f"No such file: {where}.", field_name)
+    if photo_file(context.edition_dir.parent, context.edition_dir.name, name) is None:
+        raise ValidationError(
+            f"The site does not serve {where}: a photo is a regular image file, and a symbolic link "
+            "must lead to one inside the data folder.",
+            field_name,
+        )
+
+
+def photo_url(photo: str | None) -> str | None:
+    """The URL of a photo the data file names (checked by :func:`check_photo`), or None."""
+    context = load_context.get(None)
+    return f"/{context.edition}/{photo}" if photo and context else None
+
+
 # --- Fields -------------------------------------------------------------------
 
 
@@ -105,6 +143,20 @@ def WebUrl(description: str, **kwargs: Any) -> fields.Url:  # noqa: N802
     return fields.Url(schemes={"http", "https"}, **_described(description, kwargs))
 
 
+class SiteUrl(fields.Url):
+    """A site's public address: an http(s) URL with no query or fragment, kept without a trailing '/'
+    (absolute links add their path, starting with '/')."""
+
+    def __init__(self, description: str, **kwargs: Any) -> None:
+        super().__init__(schemes={"http", "https"}, **_described(description, kwargs))
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        url = super()._deserialize(value, attr, data, **kwargs)
+        if urlsplit(url).query or urlsplit(url).fragment:
+            raise ValidationError("Write the address alone: no query (?...) or fragment (#...).")
+        return url.rstrip("/")
+
+
 class AwareDateTime(fields.AwareDateTime):
     """A date and time that says which UTC offset it is in: without it, a time is ambiguous."""
 
@@ -123,15 +175,20 @@ class Markdown(fields.Field):
 
     default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Not a valid string of Markdown."}
 
-    def __init__(self, description: str, *, inline: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, description: str, *, inline: bool = False, headings_under: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**_described(description, kwargs))
         self.inline = inline
+        # The level of the heading the text is shown under: its own headings nest below it
+        # (workshop/richtext.py). None: a heading in the text is shown as a paragraph's text.
+        self.headings_under = headings_under
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> RichText:
         if not isinstance(value, str) or not value.strip():
             raise self.make_error("invalid")
         MARKDOWN_TEXT(value)  # before rendering: what the source holds is served too
-        return RichText.from_markdown(value, inline=self.inline)
+        return RichText.from_markdown(value, inline=self.inline, headings_under=self.headings_under)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> dict[str, str] | None:
         if value is None:
@@ -162,6 +219,21 @@ class TimeZoneName(fields.String):
         name = super()._deserialize(value, attr, data, **kwargs)
         timezone_named(name)
         return name
+
+
+class Colour(fields.String):
+    """A CSS colour in sRGB, kept as ``#rrggbb`` (``#rrggbbaa`` when ``translucent`` allows a see-through one)."""
+
+    def __init__(self, description: str, *, translucent: bool = False, **kwargs: Any) -> None:
+        super().__init__(**_described(description, kwargs))
+        self.translucent = translucent
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return css_colour(parse_colour(text, translucent=self.translucent))
+        except ColourError as error:
+            raise ValidationError(str(error)) from None
 
 
 def _unique_ids(items: list[Any], field_name: str) -> None:

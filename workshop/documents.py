@@ -23,14 +23,14 @@ from flask_caching import Cache
 from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
-from workshop import clock, names, seo, socialcard
+from workshop import clock, names, pagesections, seo, socialcard, theme
 from workshop.content import Problem, section_key
 from workshop.documentcache import document_key
 from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
 from workshop.model import Content, Edition
 from workshop.paperschemas import Paper
 from workshop.phases import Moment
-from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.schemas import SERVED_SCHEMAS
 from workshop.store import ContentStatus
 
 logger = logging.getLogger(__name__)
@@ -248,17 +248,23 @@ class Served:
         return cached_document(content, name if moment is None else f"{name}@{moment.key}", make)
 
 
-# Sections that show on the page only when they have items: their items, and where to point instead.
+# Parts of the program that show on the page only when they have items: their items, and where to point
+# instead (whole sections shown only with content are workshop/pagesections.py's: not shown, the top of the page).
 _LIST_SECTIONS: dict[str, tuple[Callable[[Edition], Sequence[Any]], str | None]] = {
     "speakers": (lambda edition: edition.speakers, "program"),
     "papers": (lambda edition: edition.papers, "program"),
-    "announcements": (lambda edition: edition.announcements, None),
 }
+
+
+# Resources the page shows inside another one's section (the default: a section of its own name).
+_SHOWN_IN = {"topics": "rationale", "speakers": "program", "papers": "program"}
 
 
 def _page_anchor(edition: Edition, resource: str) -> str | None:
     """The anchor of a resource's section on the page (None: the top of the page)."""
-    if resource == "site":
+    if resource == pagesections.CUSTOM_RESOURCE:
+        return edition.custom_sections[0].id if edition.custom_sections else None
+    if resource == "site" or _SHOWN_IN.get(resource, resource) not in edition.shown_sections:
         return None
     if resource == "speakers" and not any(speaker.role == "invited-speaker" for speaker in edition.speakers):
         # No "Invited Speakers" heading (#speakers) without invited speakers: point at the panelists.
@@ -276,7 +282,10 @@ def served_paper(edition: Edition, paper: Paper) -> dict[str, Any]:
 
 
 def _served_section(edition: Edition, resource: str) -> Any:
-    """A section as the API serves it (its schema dumps it): each paper with its page's URL."""
+    """A section as the API serves it (its schema dumps it): each paper with its page's URL, and the
+    sections the page shows, in order, as site's ``sections``."""
+    if resource == "site":
+        return dataclasses.replace(edition.site, sections=edition.shown_sections)
     if resource != "papers":
         return edition.sections[resource]
     return {"papers": [served_paper(edition, paper) for paper in edition.papers]}
@@ -292,7 +301,7 @@ def resource_payload(content: Content, edition: Edition, resource: str, moment: 
     check_resource(resource)
     phase = {}
     if resource == "site":
-        data: Any = {section_key(name): _served_section(edition, name) for name in RESOURCE_SCHEMAS}
+        data: Any = {section_key(name): _served_section(edition, name) for name in SERVED_SCHEMAS}
         now = moment or edition.moment(clock.now())
         window = {"since": now.phase.starts_at, "until": now.phase.ends_at}
         phase = {"phase": {"name": now.phase.name, **window, "fixed": edition.site.phase is not None}}
@@ -331,7 +340,7 @@ def page_html(content: Content, edition: Edition, moment: Moment) -> str:
         content=content,
         edition=edition,
         moment=moment,
-        sections={section_key(resource): edition.sections[resource] for resource in RESOURCE_SCHEMAS},
+        sections={section_key(resource): edition.sections[resource] for resource in SERVED_SCHEMAS},
         by_id=edition.by_id,
         schedule=edition.schedule,
         json_url=resource_url(edition.name, "site"),
@@ -353,6 +362,8 @@ PAGE = Served(
 SOCIAL_CARD = Served(
     "social-card", socialcard.MIMETYPE, lambda content, edition: socialcard.render(seo.card_text(edition))
 )
+# The edition's colours (site.yaml's theme) as CSS custom properties, for static/css/site.css.
+THEME_CSS = Served("theme-css", "text/css", lambda content, edition: theme.stylesheet(edition.site.theme))
 ROBOTS_TXT = Served("robots.txt", "text/plain", lambda content, edition: seo.ROBOTS_TXT)
 
 

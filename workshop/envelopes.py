@@ -13,11 +13,11 @@ from workshop.content import section_key
 from workshop.model import Content
 from workshop.outputfields import camel, described, edition_id, site_path, text
 from workshop.phases import PHASES
-from workshop.schemas import RESOURCE_SCHEMAS
+from workshop.schemas import SERVED_SCHEMAS
 
 API_VERSION = "1"
 # Every section can be fetched on its own; "site" is all of them in one document.
-API_RESOURCES: tuple[str, ...] = tuple(RESOURCE_SCHEMAS)
+API_RESOURCES: tuple[str, ...] = tuple(SERVED_SCHEMAS)
 OPENAPI_VERSION = "3.1.0"
 CONTENT_VERSION_PATTERN = r"^[0-9a-f]{16}$"
 
@@ -32,7 +32,7 @@ class ProblemSchema(Schema):
 
 
 class DataProblemSchema(Schema):
-    file = text("The data file or folder, relative to the data folder, e.g. icml2023/dates.yaml ('.': the folder).")
+    file = text("The data file or folder, relative to the data folder, e.g. <edition>/dates.yaml ('.': the folder).")
     line = fields.Integer(allow_none=True, **described("Line in the file, when YAML tells it."))
     field = fields.String(allow_none=True, **described("Path of the field, e.g. items[0].at; null for the file."))
     message = text("What is wrong, and how to write it instead.")
@@ -124,7 +124,7 @@ def index_schema(content: Content) -> type[Schema]:
     edition_entry = Schema.from_dict(
         {
             "id": edition_id(content, "The edition's id: its folder name, used in URLs."),
-            "title": text("The workshop's title and its venue, e.g. 'Machine Learning for Astrophysics (ICML 2023)'."),
+            "title": text("The workshop's title and its venue: '<title> (<venue>)'."),
             "current": fields.Boolean(**described("Whether this is the current edition.")),
             "html_url": site_path("The edition's page."),
             "resources": fields.Nested(urls, **described("URL of each resource of this edition.")),
@@ -180,7 +180,7 @@ def sections_schema() -> type[Schema]:
                 schema,
                 **described(f"The {resource} section: the data of /api/v1/{resource}.json."),
             )
-            for resource, schema in RESOURCE_SCHEMAS.items()
+            for resource, schema in SERVED_SCHEMAS.items()
         },
         name="EditionSectionsSchema",
     )
@@ -204,7 +204,7 @@ class PhaseSchema(Schema):
 
 def envelope_schema(content: Content, resource: str, title: str = "", description: str = "") -> type[Schema]:
     """The document of one resource: the envelope, with the resource's schema as ``data``."""
-    data_schema = sections_schema() if resource == "site" else RESOURCE_SCHEMAS[resource]
+    data_schema = sections_schema() if resource == "site" else SERVED_SCHEMAS[resource]
     # site.json, all of the edition, also says which phase the workshop is in.
     phase = (
         {

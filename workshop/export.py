@@ -18,8 +18,8 @@ What is exported, found from the app and its content rather than listed here:
   every edition (``/``, ``/<edition>/``, ``/<edition>/social-card.png``, ``/api/``, ``/robots.txt``);
 - every URL of the API's catalogue (workshop/catalogue.py: JSON, iCalendar and XML documents),
   once for every value of its arguments, which the catalogue declares with the route;
-- every static file, every photo a person's ``photo_url`` points to, and every paper's
-  PDF stored with its edition (a ``pdf`` that is a path on the site, not an http(s) URL).
+- every static file, every file of the photos/ folders the data names (people's photos, the theme's
+  images), and every paper's PDF stored with its edition (a ``pdf`` that is a path on the site, not an http(s) URL).
 """
 
 from __future__ import annotations
@@ -104,10 +104,17 @@ def _strings_named(value: Any, key: str) -> Iterator[str]:
             yield from _strings_named(item, key)
 
 
+# The URLs of files of the photos/ folder in a dumped edition: people's photos, the theme's images.
+PHOTO_URL_KEYS = ("photo_url", "logo_url", "favicon_url", "image_url")
+
+
 def photo_urls(content: Content) -> Iterator[str]:
-    """The ``photo_url`` of every person (committee, speakers, ...) of every edition."""
+    """Every file of the photos/ folders the data names: people's photos (committee, speakers, ...),
+    the sponsors' logos, the theme's logo, icon and header image, of every edition."""
     for edition in content.editions.values():
-        yield from _strings_named(dump_edition(edition), "photo_url")
+        dumped = dump_edition(edition)
+        for key in PHOTO_URL_KEYS:
+            yield from _strings_named(dumped, key)
 
 
 def site_urls(app: Flask, content: Content) -> list[str]:

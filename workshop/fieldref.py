@@ -14,8 +14,10 @@ from marshmallow import Schema, fields
 from workshop.config import EXAMPLE_DATA, EXAMPLE_EDITION, PROJECT_ROOT
 from workshop.content import DATA_SUFFIX, EDITIONS_FILE
 from workshop.datafields import Link, Markdown, TimeZoneName
+from workshop.pagesections import CUSTOM_FOLDER, CUSTOM_SUFFIX
 from workshop.paperschemas import Label, PaperPdf
-from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
+from workshop.schemas import OPTIONAL_RESOURCES, RESOURCE_SCHEMAS, EditionsSchema
+from workshop.sectionschemas import SectionFrontMatterSchema
 
 # A complete, fictional edition that uses every field: checked by the tests,
 # shown in the reference, and usable as a starting point.
@@ -59,7 +61,8 @@ def _presence(field: fields.Field) -> str:
     if field.required:
         return "required"
     default = field.load_default
-    if default is None or default == ():
+    # A computed default (a mapping whose own fields have theirs, listed below it) is not shown.
+    if default is None or default == () or callable(default):
         return "optional"
     return f"optional (default `{default}`)"
 
@@ -95,18 +98,34 @@ def example_path(file_name: str) -> Path:
     return folder / file_name
 
 
-def _example(file_name: str) -> list[str]:
+def _example(file_name: str, language: str = "yaml") -> list[str]:
     path = example_path(file_name)
     text = path.read_text(encoding="utf-8").rstrip("\n")
-    return ["", f"Example (`{path.relative_to(PROJECT_ROOT).as_posix()}`):", "", "```yaml", text, "```"]
+    return ["", f"Example (`{path.relative_to(PROJECT_ROOT).as_posix()}`):", "", f"```{language}", text, "```"]
+
+
+def _custom_sections() -> list[str]:
+    example = next(iter(sorted((EXAMPLE_DATA / EXAMPLE_EDITION / CUSTOM_FOLDER).glob(f"*{CUSTOM_SUFFIX}"))))
+    return [
+        "",
+        f"### `<edition>/{CUSTOM_FOLDER}/<id>{CUSTOM_SUFFIX}`",
+        "",
+        "An edition's own section: Markdown after a front matter (between two `---` lines at the top) with "
+        "these fields. The file name is its id and its anchor on the page; the page shows it where "
+        "`site.yaml`'s `sections` lists it (without that list: after the built-in sections). Optional.",
+        "",
+        *_table(SectionFrontMatterSchema()),
+        *_example(f"{CUSTOM_FOLDER}/{example.name}", "markdown"),
+    ]
 
 
 def field_reference() -> str:
     lines = [START_MARKER, "", f"### `{EDITIONS_FILE}`", "", *_table(EditionsSchema()), *_example(EDITIONS_FILE)]
     for resource, schema_class in RESOURCE_SCHEMAS.items():
         file_name = f"{resource}{DATA_SUFFIX}"
-        lines += ["", f"### `<edition>/{file_name}`", "", *_table(schema_class()), *_example(file_name)]
-    lines += ["", END_MARKER]
+        optional = ["This file may be left out.", ""] if resource in OPTIONAL_RESOURCES else []
+        lines += ["", f"### `<edition>/{file_name}`", "", *optional, *_table(schema_class()), *_example(file_name)]
+    lines += [*_custom_sections(), "", END_MARKER]
     return "\n".join(lines)
 
 

@@ -66,7 +66,7 @@ class FrabEventSchema(Schema):
     subtitle = fields.String(**described("Always empty."))
     track = text("The session's kind, e.g. 'Keynote', 'Poster session'.")
     type = text("frab's event type: Keynote, Talk, Lightning talk, Podium or Other.")
-    language = text("Always 'en'.")
+    language = text("The workshop's language, a BCP 47 tag (site.yaml's language), e.g. 'en'.")
     abstract = fields.String(**described("Always empty."))
     description = fields.String(**described("The titles of the contributions presented, one '- ' line each."))
     logo = fields.String(allow_none=True, **described("Always null."))
@@ -101,13 +101,13 @@ class FrabRoomSchema(Schema):
 
 
 class FrabConferenceSchema(Schema):
-    acronym = text("The edition's id, e.g. icml2023.")
+    acronym = text("The edition's id: the name of its data folder.")
     title = text("The workshop and its venue.")
     start = fields.Date(**described("First day: of the sessions, or of the workshop date while none is published."))
     end = fields.Date(**described("Last day."))
     daysCount = fields.Integer(**described("Number of days from start to end."))  # noqa: N815 (frab's name)
     timeslot_duration = text("Grid of the schedule, HH:MM.")
-    time_zone_name = text("IANA time zone of the venue, e.g. Pacific/Honolulu.")
+    time_zone_name = text("IANA time zone of the venue, e.g. Europe/Paris.")
     url = absolute_url_field("The edition's page.")
     rooms = fields.List(fields.Nested(FrabRoomSchema), **described("The rooms (one)."))
     days = fields.List(
@@ -198,7 +198,7 @@ def _event(edition: Edition, session: Session, room: str, site_url: str) -> dict
         "subtitle": "",
         "track": session.kind.replace("-", " ").capitalize(),
         "type": SESSION_TYPES.get(session.kind, "Other"),
-        "language": "en",
+        "language": edition.site.language,
         "abstract": "",
         "description": "\n".join(f"- {title}" for title in presented),
         "logo": None,
@@ -216,7 +216,7 @@ def _conference_days(edition: Edition) -> tuple[dt.date, dt.date]:
 
 
 def schedule_payload(content: Content, edition: Edition) -> dict[str, Any]:
-    site_url = seo.site_url()
+    site_url = seo.site_url(edition)
     room = edition.site.title  # one room: the workshop's
     first, last = _conference_days(edition)
     days = [

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from workshop import span
+from workshop import pagesections, span
 from workshop.paperschemas import Paper
 from workshop.peopleschemas import Committee, Speaker
 from workshop.phaseactions import CallsToAction, calls_to_action
 from workshop.phases import Moment, PhaseWindow, moment_at, news_until, timeline
 from workshop.schemas import Announcement, CallForAbstracts, Logistics, Posters, ReviewOutcome, Site, Topics
+from workshop.sectionschemas import CustomSection, Sponsor, VenueDetails
 from workshop.timeschemas import DateItem, Dates, Program, Session
 
 if TYPE_CHECKING:  # content.py loads into this model: the import is for the type alone
@@ -71,6 +72,7 @@ class IdTables:
     papers: Mapping[str, Paper]
     outcomes: Mapping[str, ReviewOutcome]
     sessions: Mapping[str, Session]  # the published ones
+    custom_sections: Mapping[str, CustomSection]  # the ones the page shows
 
 
 def _by_id(items: tuple[Any, ...]) -> Mapping[str, Any]:
@@ -86,12 +88,17 @@ class Edition:
     ``RESOURCE_SCHEMAS``): what the API dumps through the schema that loaded it. Code reads the
     attributes: ``edition.site.title``, ``edition.program.sessions``; a section that is one
     list is that list (``edition.speakers``, ``edition.papers``, ``edition.announcements``);
-    ``edition.speaker(id)`` is one item. When the workshop takes place is
-    :attr:`workshop_span` (workshop/span.py says how the program and dates.yaml decide it).
+    ``edition.speaker(id)`` is one item. The edition's own sections (sections/<id>.md, the resource
+    ``sections``) are ``edition.custom_sections``; the ids of the page's sections, in order,
+    ``shown_sections``. When the workshop takes place is :attr:`workshop_span` (workshop/span.py
+    says how the program and dates.yaml decide it).
     """
 
     name: str
     sections: Mapping[str, Any]
+    # editions.yaml's site_url: the public address the data gives the whole site (None: not given).
+    # Read through seo.site_url(edition), which lets the configuration override it.
+    site_url: str | None = None
     site: Site = field(init=False, compare=False, repr=False)
     announcements: tuple[Announcement, ...] = field(init=False, compare=False, repr=False)
     topics: Topics = field(init=False, compare=False, repr=False)
@@ -99,12 +106,17 @@ class Edition:
     speakers: tuple[Speaker, ...] = field(init=False, compare=False, repr=False)
     papers: tuple[Paper, ...] = field(init=False, compare=False, repr=False)
     call_for_abstracts: CallForAbstracts = field(init=False, compare=False, repr=False)
+    venue: VenueDetails = field(init=False, compare=False, repr=False)
     logistics: Logistics = field(init=False, compare=False, repr=False)
     # dates.yaml as written; shown_dates as the site shows them (the workshop's own date takes
     # the published program's times).
     dates: Dates = field(init=False, compare=False, repr=False)
     posters: Posters = field(init=False, compare=False, repr=False)
     committee: Committee = field(init=False, compare=False, repr=False)
+    sponsors: tuple[Sponsor, ...] = field(init=False, compare=False, repr=False)
+    custom_sections: tuple[CustomSection, ...] = field(init=False, compare=False, repr=False)
+    # The ids of the page's sections, in order, as the page, its navigation and site.json show them.
+    shown_sections: tuple[str, ...] = field(init=False, compare=False, repr=False)
     title: str = field(init=False, compare=False, repr=False)
     shown_dates: tuple[DateItem, ...] = field(init=False, compare=False, repr=False)
     # The sessions visitors see: none until the program is published.
@@ -137,10 +149,13 @@ class Edition:
             "speakers": sections["speakers"].speakers,
             "papers": sections["papers"].papers,
             "call_for_abstracts": sections["call-for-abstracts"],
+            "venue": sections["venue"],
             "logistics": sections["logistics"],
             "dates": dates,
             "posters": sections["posters"],
             "committee": sections["committee"],
+            "sponsors": sections["sponsors"].sponsors,
+            "custom_sections": sections[pagesections.CUSTOM_RESOURCE].sections,
             "title": f"{sections['site'].title} ({sections['site'].venue.name})",
             "shown_dates": span.shown_dates(program, dates),
             "published_sessions": span.published_sessions(program),
@@ -157,6 +172,16 @@ class Edition:
         derived["calls_to_action"] = calls_to_action(
             derived["phases"], derived["site"], program, derived["papers"], derived["logistics"]
         )
+        derived["shown_sections"] = pagesections.shown_sections(
+            derived["site"].sections,
+            [section.id for section in derived["custom_sections"]],
+            # The sections left out when they have nothing to show.
+            {
+                "announcements": bool(derived["announcements"]),
+                "venue": derived["venue"].has_details,
+                "sponsors": bool(derived["sponsors"]),
+            },
+        )
         derived["paper_groups"] = paper_groups(derived["papers"], derived["published_sessions"])
         last = dates.items[-1]
         derived["event_span"] = derived["workshop_span"] or (last.starts_at, last.ends_at)
@@ -166,6 +191,7 @@ class Edition:
             papers=_by_id(derived["papers"]),
             outcomes=_by_id(derived["call_for_abstracts"].review.outcomes),
             sessions=_by_id(derived["published_sessions"]),
+            custom_sections=_by_id(derived["custom_sections"]),
         )
         for name, value in derived.items():
             object.__setattr__(self, name, value)  # frozen: set once, here

@@ -2,9 +2,11 @@
 
 What carries over is copied as the organizers wrote it (comments included), under a
 comment that says what to review: site.yaml (title, venue and texts: the site-level
-settings that exist today), topics.yaml, committee.yaml (and the members' photos),
-logistics.yaml, posters.yaml and call-for-abstracts.yaml (its format and review; its
-submission link and the deadline it names are this year's to set). What does not carry
+settings, the sections' order and the theme, with its logo, icon and header image),
+topics.yaml, committee.yaml (and the members' photos), logistics.yaml, posters.yaml and
+call-for-abstracts.yaml (its format and review; its submission link and the deadline it
+names are this year's to set), venue.yaml and sponsors.yaml (and the sponsors' logos) when
+the edition has them, and its own sections (``sections/<id>.md``). What does not carry
 over is cleared (workshop/scaffold.py: dates, program, speakers, papers, announcements).
 Nothing is shifted but the two days dates.yaml needs, which are placeholders marked TODO.
 """
@@ -20,6 +22,7 @@ from ruamel.yaml import YAML
 
 from workshop.content import DATA_SUFFIX, EDITIONS_FILE, load_content
 from workshop.model import Edition
+from workshop.pagesections import CUSTOM_FOLDER, CUSTOM_SUFFIX
 from workshop.scaffold import (
     TODO,
     ScaffoldError,
@@ -29,6 +32,7 @@ from workshop.scaffold import (
     edition_files,
     next_year,
 )
+from workshop.schemas import OPTIONAL_RESOURCES
 
 # Resource -> what to review in the copy.
 CARRIED_OVER: dict[str, str] = {
@@ -39,6 +43,8 @@ CARRIED_OVER: dict[str, str] = {
     "posters": "this year's poster sizes",
     "call-for-abstracts": "submission.url, the format's style and links for this year; "
     "the deadline it names is in dates.yaml",
+    "venue": "where this year's workshop takes place, and how to get there and around",
+    "sponsors": "who supports this year's workshop",
 }
 
 
@@ -61,12 +67,21 @@ def _carried_over(data_dir: Path, old: Edition) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for resource, review in CARRIED_OVER.items():
         name = f"{resource}{DATA_SUFFIX}"
+        if resource in OPTIONAL_RESOURCES and not (data_dir / old.name / name).is_file():
+            continue
         text = (data_dir / old.name / name).read_text(encoding="utf-8-sig")  # a BOM may only start a file
         header = f"# Carried over from {old.name} by new-edition.\n# {TODO}: review {review}.\n"
         files[name] = (header + text).encode("utf-8")
-    for member in old.committee.members:
-        if member.photo is not None:  # validated: a regular image file inside the edition
-            files[member.photo] = (data_dir / old.name / member.photo).read_bytes()
+    theme = old.site.theme
+    images = [member.photo for member in old.committee.members]
+    images += [sponsor.logo for sponsor in old.sponsors]
+    images += [theme.logo, theme.favicon, theme.header.image]
+    for image in images:
+        if image is not None:  # validated: a regular image file inside the edition
+            files[image] = (data_dir / old.name / image).read_bytes()
+    for section in old.custom_sections:  # the ones the page shows (validated)
+        name = f"{CUSTOM_FOLDER}/{section.id}{CUSTOM_SUFFIX}"
+        files[name] = (data_dir / old.name / name).read_bytes()
     return files
 
 

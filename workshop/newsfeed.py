@@ -40,7 +40,7 @@ class JsonFeedSchema(Schema):
     home_page_url = absolute_url_field("The edition's page.")
     feed_url = absolute_url_field("This feed's own URL.")
     description = text("What the feed is.")
-    language = text("Always 'en'.")
+    language = text("The workshop's language, a BCP 47 tag (site.yaml's language), e.g. 'en'.")
     items = fields.List(fields.Nested(JsonFeedItemSchema), **described("The announcements, newest first."))
 
 
@@ -61,16 +61,16 @@ def _item(page: str, announcement: Announcement) -> dict[str, Any]:
 
 def feed_payload(edition: Edition) -> dict[str, Any]:
     site = edition.site
-    page = absolute_url(url_for("pages.edition_page", edition=edition.name))
+    page = absolute_url(edition, url_for("pages.edition_page", edition=edition.name))
     # Dumped through the schema the OpenAPI document shows: one description of the format.
     return JsonFeedSchema().dump(
         {
             "version": JSON_FEED_VERSION,
             "title": f"{edition.title}: news",
             "home_page_url": page,
-            "feed_url": absolute_url(url_for("api.edition_feed", edition=edition.name)),
+            "feed_url": absolute_url(edition, url_for("api.edition_feed", edition=edition.name)),
             "description": f"Announcements of the {site.title} workshop at {site.venue.name}.",
-            "language": "en",
+            "language": site.language,
             "items": [_item(page, announcement) for announcement in edition.announcements],
         }
     )

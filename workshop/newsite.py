@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workshop.content import EDITIONS_FILE
+from workshop.pagesections import BUILT_IN
 from workshop.scaffold import (
     TODO,
     ScaffoldError,
@@ -26,6 +27,7 @@ from workshop.scaffold import (
     edition_files,
     yaml_string,
 )
+from workshop.theme import DEFAULT_ACCENT, DEFAULT_HEADER_BACKGROUND, DEFAULT_HEADER_TEXT
 
 # Weeks between the placeholder submission deadline and the workshop.
 DEADLINE_WEEKS_BEFORE = 8
@@ -68,6 +70,16 @@ def _site_files(*, title: str, venue_name: str, city: str, timezone: str) -> dic
             "call_to_action:\n"
             "  label: See the call for abstracts\n"
             '  href: "#call-for-abstracts"\n'
+            f"# {TODO}: the look: links' and buttons' colour, the header's colours (or an image from photos/\n"
+            "# under an overlay), a logo and an icon (theme.logo, theme.favicon). check measures the contrast.\n"
+            "theme:\n"
+            f'  accent: "{DEFAULT_ACCENT}"\n'
+            "  header:\n"
+            f'    background: "{DEFAULT_HEADER_BACKGROUND}"\n'
+            f'    text: "{DEFAULT_HEADER_TEXT}"\n'
+            "# The page's sections, in order: leave one out to hide it, or add your own (sections/<id>.md).\n"
+            "# Venue and sponsors show once venue.yaml and sponsors.yaml have something to show.\n"
+            f"sections: [{', '.join(BUILT_IN)}]\n"
         ),
         "topics": (
             f"# {TODO}: the topics of the call; at least one.\n"
@@ -138,6 +150,22 @@ def _site_files(*, title: str, venue_name: str, city: str, timezone: str) -> dic
     }
 
 
+def _editions_file(edition: str, site_url: str | None) -> str:
+    """editions.yaml: the edition served at /, and the site's public address (a TODO until it is known)."""
+    address = (
+        f"site_url: {yaml_string(site_url)}\n"
+        if site_url
+        else f"# {TODO}: the site's public address, once known (until then, links point to where make run serves):\n"
+        "# site_url: https://workshop.example.org\n"
+    )
+    return (
+        "# The edition served at / and /api/v1/<resource>.json.\n"
+        f"current: {edition}\n"
+        "# The site's address: canonical links, feeds and calendars are built on it, and calendar\n"
+        "# events' ids carry its host: keep it once published.\n" + address
+    )
+
+
 def new_site(
     data_dir: Path,
     *,
@@ -148,6 +176,7 @@ def new_site(
     edition: str | None = None,
     venue_name: str | None = None,
     deadline: dt.date | None = None,
+    site_url: str | None = None,
 ) -> NewSite:
     """Write a new data folder ``data_dir``; raise ScaffoldError (nothing written)."""
     if timezone not in zoneinfo.available_timezones():
@@ -168,6 +197,6 @@ def new_site(
         cleared_from="Written by new-site.",
     )
     files = {f"{edition}/{name}": data for name, data in edition_files(texts).items()}
-    files[EDITIONS_FILE] = f"# The edition served at / and /api/v1/<resource>.json.\ncurrent: {edition}\n".encode()
+    files[EDITIONS_FILE] = _editions_file(edition, site_url).encode()
     create_data_dir(data_dir, files)
     return NewSite(data_dir=data_dir, edition=edition, deadline=deadline)

@@ -112,7 +112,7 @@ class ApiPlugin(MarshmallowPlugin):
 
 def _new_spec(content: Content) -> APISpec:
     spec = APISpec(
-        title="Machine Learning for Astrophysics workshop API",
+        title=f"{content.current_edition.site.title} workshop API",
         version=API_VERSION,
         openapi_version=OPENAPI_VERSION,
         plugins=[ApiPlugin()],
@@ -144,7 +144,7 @@ def _info(content: Content) -> dict[str, Any]:
         "description": _info_description(content),
         "contact": {
             "name": f"The organizers of {edition.site.title}",
-            "url": f"{seo.site_url()}/",
+            "url": f"{seo.site_url(edition)}/",
             "email": edition.logistics.contact.email,
         },
         # The API serves the organizers' content: its license is theirs to set (CONTENT_LICENSE).
@@ -154,7 +154,7 @@ def _info(content: Content) -> dict[str, Any]:
 
 def _info_description(content: Content) -> str:
     return (
-        "Read-only JSON (and iCalendar) documents of the Machine Learning for Astrophysics workshop, "
+        f"Read-only JSON (and iCalendar) documents of the {content.current_edition.site.title} workshop, "
         "for other sites to build on. Every resource document has the same envelope "
         "(api_version, content_version, edition, resource, url, html_url, data); rich text is "
         "{markdown, html}; every instant is ISO 8601 with its offset, and whole days stay dates.\n\n"
@@ -367,7 +367,7 @@ def openapi_document(content: Content) -> dict[str, Any]:
     document = spec.to_dict()
     # Public: no operation needs credentials (and none are accepted).
     document["security"] = []
-    site_url = seo.site_url()
+    site_url = seo.site_url(content.current_edition)
     document["servers"] = [{"url": site_url, "description": "The workshop site"}]
     document["externalDocs"] = {
         "description": "The API for people: every endpoint with examples, the stability promise and the changelog.",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, redirect, send_file
+from flask import Blueprint, Response, current_app, redirect, send_file, url_for
 from werkzeug.exceptions import NotFound
 
-from workshop import documents, paperpage
+from workshop import documents, paperpage, theme
 from workshop.httpresponses import serve
 from workshop.model import Edition
 from workshop.routing import current_edition
@@ -34,6 +34,29 @@ def edition_page(edition: Edition) -> Response:
 @bp.get("/<edition:edition>/social-card.png")
 def social_card(edition: Edition) -> Response:
     return serve(documents.SOCIAL_CARD, edition)
+
+
+@bp.get("/<edition:edition>/theme.css")
+def theme_css(edition: Edition) -> Response:
+    return serve(documents.THEME_CSS, edition)
+
+
+@bp.app_template_global()
+def page_theme(edition: Edition | None = None) -> dict[str, str | None]:
+    """What every page's head links to for its look: the edition's theme stylesheet and icon.
+
+    Pages of no edition (/api/, errors) take the current edition's.
+    """
+    if edition is None:
+        edition = current_edition()
+    site_theme = edition.site.theme
+    favicon = site_theme.favicon_url or url_for("static", filename="favicon.svg")
+    return {
+        "stylesheet": url_for("pages.theme_css", edition=edition.name),
+        "favicon": favicon,
+        "favicon_type": theme.favicon_type(favicon),
+        "logo": site_theme.logo_url,
+    }
 
 
 @bp.get(f"/<edition:edition>/{PHOTO_FOLDER}/<path:filename>")

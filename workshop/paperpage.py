@@ -49,14 +49,14 @@ def highwire_tags(edition: Edition, paper: Paper) -> list[tuple[str, str]]:
         tags.append(("citation_publication_date", f"{published:%Y/%m/%d}"))
     tags.append(("citation_conference_title", citations.conference_title(edition)))
     if paper.pdf:
-        tags.append(("citation_pdf_url", citations.absolute(paper.pdf)))
-    tags.append(("citation_abstract_html_url", seo.absolute_url(paper_url(edition.name, paper.id))))
+        tags.append(("citation_pdf_url", citations.absolute(edition, paper.pdf)))
+    tags.append(("citation_abstract_html_url", seo.absolute_url(edition, paper_url(edition.name, paper.id))))
     return tags
 
 
 def scholarly_article(edition: Edition, paper: Paper) -> dict[str, Any]:
     """The paper as a schema.org ScholarlyArticle, for search engines."""
-    url = seo.absolute_url(paper_url(edition.name, paper.id))
+    url = seo.absolute_url(edition, paper_url(edition.name, paper.id))
     article: dict[str, Any] = {
         "@context": seo.SCHEMA_ORG,
         "@type": "ScholarlyArticle",
@@ -67,7 +67,7 @@ def scholarly_article(edition: Edition, paper: Paper) -> dict[str, Any]:
         "isPartOf": {
             "@type": "EducationEvent",
             "name": citations.conference_title(edition),
-            "url": seo.absolute_url(page_url(edition.name)),
+            "url": seo.absolute_url(edition, page_url(edition.name)),
         },
     }
     published = citations.publication_date(edition)
@@ -78,7 +78,7 @@ def scholarly_article(edition: Edition, paper: Paper) -> dict[str, Any]:
     if paper.keywords:
         article["keywords"] = list(paper.keywords)
     if paper.pdf:
-        article["encoding"] = {"@type": "MediaObject", "contentUrl": citations.absolute(paper.pdf)}
+        article["encoding"] = {"@type": "MediaObject", "contentUrl": citations.absolute(edition, paper.pdf)}
     return article
 
 
@@ -93,7 +93,7 @@ def _author(author: Author) -> dict[str, Any]:
 
 def paper_meta(edition: Edition, paper: Paper) -> seo.PageMeta:
     site = edition.site
-    url = seo.absolute_url(paper_url(edition.name, paper.id))
+    url = seo.absolute_url(edition, paper_url(edition.name, paper.id))
     names = ", ".join(author.name for author in paper.authors)
     return seo.PageMeta(
         url=url,
@@ -102,7 +102,7 @@ def paper_meta(edition: Edition, paper: Paper) -> seo.PageMeta:
         description=f"{paper.title}, by {names}: accepted at {citations.conference_title(edition)}.",
         json_ld=seo.json_for_html(scholarly_article(edition, paper)),
         image=seo.Image(
-            url=seo.absolute_url(url_for("pages.social_card", edition=edition.name)),
+            url=seo.absolute_url(edition, url_for("pages.social_card", edition=edition.name)),
             alt=seo.card_text(edition).alt,
         ),
     )

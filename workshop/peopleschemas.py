@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import (
-    ValidationError,
     fields,
     validate,
     validates_schema,
@@ -21,14 +20,9 @@ from workshop.datafields import (
     StrictSchema,
     Text,
     WebUrl,
+    check_photo,
     initials,
-    load_context,
-)
-from workshop.storedfiles import (
-    PHOTO_FOLDER,
-    PHOTO_SUFFIXES,
-    is_photo_name,
-    photo_file,
+    photo_url,
 )
 
 
@@ -60,33 +54,10 @@ class PersonSchema(StrictSchema):
 
     @validates_schema
     def _check_photo(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        photo = data.get("photo")
-        if photo is None:
-            return
-        folder, _, name = photo.partition("/")
-        if folder != PHOTO_FOLDER or not is_photo_name(name):
-            raise ValidationError(
-                f"Must be an image in the edition's {PHOTO_FOLDER}/ folder, e.g. {PHOTO_FOLDER}/jane-doe.jpg, "
-                f"ending in one of {', '.join(sorted(PHOTO_SUFFIXES))}, with no part of its path starting with '.'.",
-                "photo",
-            )
-        context = load_context.get(None)
-        if context is None:
-            return
-        where = f"{context.edition_dir.name}/{photo}"
-        if not (context.edition_dir / photo).exists():
-            raise ValidationError(f"No such file: {where}.", "photo")
-        if photo_file(context.edition_dir.parent, context.edition_dir.name, name) is None:
-            raise ValidationError(
-                f"The site does not serve {where}: a photo is a regular image file, and a symbolic link "
-                "must lead to one inside the data folder.",
-                "photo",
-            )
+        check_photo(data.get("photo"), "photo")
 
     def derive(self, data: dict[str, Any]) -> dict[str, Any]:
-        context = load_context.get(None)
-        photo = data["photo"]
-        data["photo_url"] = f"/{context.edition}/{photo}" if photo and context else None
+        data["photo_url"] = photo_url(data["photo"])
         data["initials"] = initials(data["name"])
         return data
 

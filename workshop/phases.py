@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from marshmallow import fields, validate
+
 from workshop import span
 from workshop.timeschemas import DateItem, Dates, Program, Session
 
@@ -135,3 +137,15 @@ def news_until(phases: Sequence[PhaseWindow], published: Sequence[dt.date]) -> d
         return None
     day = dt.datetime.combine(max(published), dt.time.min, dt.UTC)
     return next((window.ends_at for window in phases if window.holds_at(day)), None)
+
+
+def phase_field() -> fields.String:
+    """site.yaml's ``phase``: fixes the phase for good (:func:`timeline`)."""
+    return fields.String(
+        load_default=None,
+        validate=validate.OneOf(PHASES),
+        metadata={
+            "description": f"Fixes the page's phase ({', '.join(PHASES)}) instead of following the dates and the "
+            "program, e.g. during a postponement. Leave it out otherwise."
+        },
+    )

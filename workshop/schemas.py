@@ -10,7 +10,8 @@ sections and items, read by attribute (``site.venue.name``), dumped by the same 
 ``metadata["description"]`` on each field is the text of the field reference
 (``data/README.md``) and of the API description. The fields they are built from are
 in workshop/datafields.py; papers.yaml's schema in workshop/paperschemas.py, the people's
-in workshop/peopleschemas.py.
+in workshop/peopleschemas.py, the venue's, the sponsors' and an edition's own sections' in
+workshop/sectionschemas.py, site.yaml's theme in workshop/themeschemas.py.
 """
 
 from __future__ import annotations
@@ -27,19 +28,23 @@ from marshmallow import (
     validates_schema,
 )
 
+from workshop import phases, wording
 from workshop.datafields import (
     Id,
     Link,
     Markdown,
+    SiteUrl,
     StrictSchema,
     Text,
     TimeZoneName,
     WebUrl,
 )
+from workshop.pagesections import CUSTOM_RESOURCE
 from workshop.paperschemas import PapersSchema
 from workshop.peopleschemas import CommitteeSchema, SpeakersSchema
-from workshop.phases import PHASES
 from workshop.richtext import RichText
+from workshop.sectionschemas import CustomSectionsSchema, SponsorsSchema, VenueDetailsSchema, sections_field
+from workshop.themeschemas import Theme, ThemeSchema
 from workshop.timeschemas import DatesSchema, ProgramSchema
 
 
@@ -66,7 +71,7 @@ class Venue:
 class VenueSchema(StrictSchema):
     model = Venue
 
-    name = Text("The host conference, e.g. 'ICML 2023'.")
+    name = Text("The host conference or event and its year, shown as '<name> workshop'.")
     city = Text("Where the venue is.", load_default=None)
     timezone = TimeZoneName(
         required=True, metadata={"description": "IANA time zone of the venue (program times are in it)."}
@@ -85,6 +90,13 @@ class Site:
     call_to_action: LabelledLink
     # Fixes the page's phase for good (workshop/phases.py); None: the dates and the program decide.
     phase: str | None
+    theme: Theme
+    language: str
+    # Every built-in heading and menu label, by heading id (workshop/wording.py): the site's, else English.
+    headings: Mapping[str, str]
+    menu: Mapping[str, str]
+    # As site.yaml lists them (None: not listed); the page shows Edition.shown_sections.
+    sections: tuple[str, ...] | None
 
 
 class SiteSchema(StrictSchema):
@@ -103,14 +115,19 @@ class SiteSchema(StrictSchema):
             "phase); later phases lead to the dates, the program or the stream instead."
         },
     )
-    phase = fields.String(
-        load_default=None,
-        validate=validate.OneOf(PHASES),
-        metadata={
-            "description": f"Fixes the page's phase ({', '.join(PHASES)}) instead of following the dates and the "
-            "program, e.g. during a postponement. Leave it out otherwise."
-        },
+    phase = phases.phase_field()
+    theme = fields.Nested(
+        ThemeSchema,
+        load_default=lambda: ThemeSchema().load({}),
+        metadata={"description": "The site's look: accent colour, header, logo and icon. Without it: the default."},
     )
+    language = wording.language_field()
+    headings = wording.headings_field()
+    menu = wording.menu_field()
+    sections = sections_field()
+
+    def derive(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data | wording.wording(data["headings"], data["menu"])
 
 
 @dataclass(frozen=True)
@@ -201,7 +218,7 @@ class SubmissionFormatSchema(StrictSchema):
     model = SubmissionFormat
 
     kind = Text("What authors submit, e.g. 'extended abstract'.")
-    style = Text("Name of the required format, e.g. 'ICML 2023'.")
+    style = Text("Name of the required format, e.g. the host conference's template and year.")
     instructions_url = WebUrl("Author instructions for the format.")
     style_files_url = WebUrl("LaTeX style files.")
     anonymized = fields.Boolean(required=True, metadata={"description": "Whether submissions must be anonymized."})
@@ -431,9 +448,10 @@ class PostersSchema(StrictSchema):
 
 @dataclass(frozen=True)
 class Editions:
-    """editions.yaml: which edition the site serves at /."""
+    """editions.yaml: what is about the whole site: the edition served at /, and the site's public URL."""
 
     current: str
+    site_url: str | None
 
 
 class EditionsSchema(StrictSchema):
@@ -441,6 +459,14 @@ class EditionsSchema(StrictSchema):
 
     current = fields.String(
         required=True, metadata={"description": "Folder name of the edition served at / (e.g. icml2023)."}
+    )
+    site_url = SiteUrl(
+        "The site's public address: scheme and host, and its path when it is not served at the root of its "
+        "domain (e.g. https://workshop.example.org). Absolute links (canonical links, link previews, feeds, "
+        "calendars) are built on it, and calendar events' ids carry its host: keep it once published. "
+        "The setting WORKSHOP_SITE_URL overrides it for one deployment; without either, the local "
+        "address of `make run`.",
+        load_default=None,
     )
 
 
@@ -454,8 +480,14 @@ RESOURCE_SCHEMAS: dict[str, type[StrictSchema]] = {
     "speakers": SpeakersSchema,
     "papers": PapersSchema,
     "call-for-abstracts": CallForAbstractsSchema,
+    "venue": VenueDetailsSchema,
     "logistics": LogisticsSchema,
     "dates": DatesSchema,
     "posters": PostersSchema,
     "committee": CommitteeSchema,
+    "sponsors": SponsorsSchema,
 }
+# Data files an edition may leave out: a missing one loads as an empty file (every field has a default).
+OPTIONAL_RESOURCES = frozenset({"venue", "sponsors"})
+# Every resource the API serves: the data files', and the edition's own sections (sections/<id>.md).
+SERVED_SCHEMAS: dict[str, type[StrictSchema]] = {**RESOURCE_SCHEMAS, CUSTOM_RESOURCE: CustomSectionsSchema}

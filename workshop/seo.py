@@ -2,7 +2,7 @@
 its social card's text, its schema.org Event in JSON-LD, and robots.txt.
 
 Pages are rendered once per content version, so nothing here reads the request:
-absolute URLs are built from the configured ``SITE_URL``.
+absolute URLs are built on the site's public address, :func:`site_url`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from workshop import filters, socialcard
+from workshop.config import LOCAL_SITE_URL
 from workshop.model import Edition
 from workshop.peopleschemas import Person
 from workshop.schemas import Venue
@@ -35,14 +36,20 @@ ATTENDANCE_MODES = {
 ROBOTS_TXT = "User-agent: *\nAllow: /\n"
 
 
-def site_url() -> str:
-    """The configured origin, without a trailing slash."""
-    return str(current_app.config["SITE_URL"]).rstrip("/")
+def site_url(edition: Edition) -> str:
+    """The site's public address, without a trailing slash: the configuration's ``SITE_URL`` for
+    this deployment, else editions.yaml's ``site_url``, else where ``make run`` serves."""
+    return str(current_app.config["SITE_URL"] or edition.site_url or LOCAL_SITE_URL).rstrip("/")
 
 
-def absolute_url(path: str) -> str:
+def absolute_url(edition: Edition, path: str) -> str:
     """``/icml2023/`` -> ``https://example.org/icml2023/``."""
-    return site_url() + path
+    return site_url(edition) + path
+
+
+def calendar_uid_domain(edition: Edition) -> str:
+    """The domain of calendar events' UIDs: the configuration's ``CALENDAR_UID_DOMAIN``, else the site's host."""
+    return current_app.config["CALENDAR_UID_DOMAIN"] or urlsplit(site_url(edition)).hostname or "localhost"
 
 
 def description(edition: Edition) -> str:
@@ -129,7 +136,7 @@ def card_text(edition: Edition) -> socialcard.CardText:
         title=site.title,
         kicker=f"{venue.name} workshop" + (f" · {venue.city}" if venue.city else ""),
         when=when_text(edition.workshop_date, venue.timezone),
-        footer=urlsplit(site_url()).netloc,
+        footer=urlsplit(site_url(edition)).netloc,
     )
 
 
@@ -149,6 +156,7 @@ def event(edition: Edition, page_url: str) -> dict[str, Any]:
         "name": site.title,
         "description": plain_text(site.goal),
         "url": page_url,
+        "inLanguage": site.language,
         **event_dates(edition.workshop_date),
         "eventAttendanceMode": ATTENDANCE_MODES[attendance],
         "eventStatus": f"{SCHEMA_ORG}/EventScheduled",
@@ -190,12 +198,14 @@ class PageMeta:
 
 def page_meta(edition: Edition, path: str) -> PageMeta:
     site = edition.site
-    url = absolute_url(path)
+    url = absolute_url(edition, path)
     return PageMeta(
         url=url,
         title=f"{site.title} · {site.venue.name} workshop",
         site_name=site.title,
         description=description(edition),
         json_ld=json_for_html(event(edition, url)),
-        image=Image(url=absolute_url(url_for("pages.social_card", edition=edition.name)), alt=card_text(edition).alt),
+        image=Image(
+            url=absolute_url(edition, url_for("pages.social_card", edition=edition.name)), alt=card_text(edition).alt
+        ),
     )

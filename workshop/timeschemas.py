@@ -135,7 +135,8 @@ class ProgramSchema(StrictSchema):
     )
     note = Markdown("Shown while the program is not published (e.g. 'TBD').", inline=True, load_default=None)
     timezone = TimeZoneName(
-        required=True, metadata={"description": "Time zone of the session times: the venue's (Pacific/Honolulu)."}
+        required=True,
+        metadata={"description": "Time zone of the session times: the venue's (IANA name, e.g. Europe/Paris)."},
     )
     date = fields.Date(load_default=None, metadata={"description": "Day of the sessions (2023-07-28)."})
     sessions = fields.List(
