@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import Headers, ResponseCacheControl
+from werkzeug.http import parse_cache_control_header, parse_date
 
 from tests.conftest import EXAMPLE_DATA, build_app, edit_data_file
 from tests.dom import Element, parse_html
+from tests.test_asgi import call
 from tests.test_content import problems_of
 from workshop import clock
+from workshop.asgi import SiteASGI
 from workshop.model import Edition
 from workshop.store import get_content
 
@@ -279,3 +283,49 @@ def test_cache_lifetime_never_reaches_past_the_boundary(example_app: Flask, froz
     frozen.instant = boundary - dt.timedelta(days=2)
     response = build_app(EXAMPLE_DATA, FAST_PATH=False).test_client().get("/")
     assert (response.cache_control.max_age, response.cache_control.stale_while_revalidate) == (60, 300)
+
+
+def kept_until(headers: Mapping[str, str], now: dt.datetime) -> dt.datetime:
+    """The last instant a cache may serve an answer with these headers (fresh, then stale while revalidating)."""
+    control = parse_cache_control_header(headers.get("Cache-Control"), cls=ResponseCacheControl)
+    assert control.max_age is not None, headers
+    kept = now + dt.timedelta(seconds=control.max_age + (control.stale_while_revalidate or 0))
+    expires = headers.get("Expires")
+    return max(kept, parse_date(expires)) if expires else kept
+
+
+@pytest.mark.parametrize("url", ["/", "/api/v1/site.json"])
+def test_a_replayed_timed_document_is_kept_by_no_cache_past_the_boundary(frozen: FrozenClock, url: str) -> None:
+    """Learned an hour before the boundary, replayed a second before it: through the WSGI fast path, and
+    through the ASGI front's (what gunicorn's HTTP/1 connection writes), 200, 304 and gzip alike."""
+    boundary = dt.datetime(2030, 5, 26, 23, 59, tzinfo=AOE)
+    wsgi_app = build_app(EXAMPLE_DATA)
+    client = wsgi_app.test_client()
+    site = SiteASGI(build_app(EXAMPLE_DATA))
+    entered: list[str] = []
+    for app in (wsgi_app, site.flask_app):
+        app.before_request(lambda: entered.append("flask"))
+
+    frozen.instant = boundary - dt.timedelta(hours=1)
+    learned = client.get(url)
+    assert kept_until(learned.headers, frozen.instant) == frozen.instant + dt.timedelta(seconds=360)
+    assert call(site, url).status == 200
+    assert len(entered) == 2
+
+    for before in (dt.timedelta(seconds=1), dt.timedelta(seconds=100)):
+        frozen.instant = boundary - before
+        etag = learned.headers["ETag"]
+        answers = [
+            client.get(url).headers,
+            client.get(url, headers={"Accept-Encoding": "gzip"}).headers,
+            client.get(url, headers={"If-None-Match": etag}).headers,
+            call(site, url).headers,
+            call(site, url, accept_encoding="gzip").headers,
+            call(site, url, if_none_match=etag).headers,
+        ]
+        assert len(entered) == 2, "replayed, not prepared again"
+        for headers in answers:
+            assert kept_until(Headers(headers), frozen.instant) <= boundary, headers
+    # A minute and forty seconds before it: fresh for the configured minute, then stale for the rest.
+    control = parse_cache_control_header(answers[0]["Cache-Control"], cls=ResponseCacheControl)
+    assert (control.max_age, control.stale_while_revalidate) == (60, 40)

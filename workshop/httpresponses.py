@@ -15,7 +15,7 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 
-from workshop import clock
+from workshop import cachecontrol, clock
 from workshop.compression import compressible, gzip_body, gzip_etag, worth_compressing
 from workshop.documents import Document, Served, encode_json
 from workshop.fastpath import LEARNING, REPLAYABLE, VALID_UNTIL
@@ -99,15 +99,12 @@ def respond(document: Document, *, fresh_for: int | None = None, replayable: boo
     if fresh_for == 0:
         response.cache_control.no_cache = True
     else:
-        max_age = config["HTTP_MAX_AGE"] if fresh_for is None else fresh_for
-        stale = config["HTTP_STALE_WHILE_REVALIDATE"]
-        if document.valid_until is not None:
-            # No cache may keep it past the moment it stops being right (the workshop's next phase).
-            left = max(0, int((document.valid_until - clock.now()).total_seconds()))
-            max_age, stale = min(max_age, left), min(stale, max(0, left - max_age))
-        response.cache_control.max_age = max_age
-        if stale:
-            response.cache_control.stale_while_revalidate = stale
+        response.cache_control.max_age = config["HTTP_MAX_AGE"] if fresh_for is None else fresh_for
+        response.cache_control.stale_while_revalidate = config["HTTP_STALE_WHILE_REVALIDATE"] or None
+    if document.valid_until is not None:
+        # No cache may keep it past the moment it stops being right (the workshop's next phase).
+        left = cachecontrol.seconds_left(document.valid_until.timestamp(), clock.now().timestamp())
+        response.headers["Cache-Control"] = cachecontrol.cut(response.headers["Cache-Control"], left)
     return response.make_conditional(request)
 
 
