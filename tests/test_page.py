@@ -3,6 +3,7 @@ original page, in order, accessible, self-contained and safe from data-file mark
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import static_url
 from tests.dom import Element, normalize, parse_html
+from workshop import clock
 
 SEED_PAGE = Path(__file__).resolve().parent / "fixtures" / "seed-homepage.md"
 EDITION = "icml2023"
@@ -124,8 +126,13 @@ SEED = seed_sections()
 # --- Fixtures ------------------------------------------------------------------------------
 
 
+# The seed page is the page while abstracts were welcome (workshop/phases.py: the call phase).
+DURING_THE_CALL = dt.datetime(2023, 5, 1, tzinfo=dt.UTC)
+
+
 @pytest.fixture
-def page_html(client: FlaskClient) -> str:
+def page_html(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(clock, "now", lambda: DURING_THE_CALL)
     response = client.get("/")
     assert response.status_code == 200
     return response.get_data(as_text=True)

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import LiveServer, edit_data_file, touch_later
+from workshop import clock
 from workshop.documentcache import document_key
 from workshop.store import ContentStore
 
@@ -277,16 +278,20 @@ def test_an_edit_drops_the_old_versions_documents_from_the_in_process_cache(
     client = app.test_client()
     store, cache = store_of(app), app.extensions["workshop.cache"]
     old = store.content.version
+    # Both show the workshop's moment: their keys name it (workshop/documents.py, Served.timed).
+    moment = store.content.editions["icml2023"].moment(clock.now()).key
+    page, site = f"page/icml2023@{moment}", f"api/icml2023/site@{moment}"
     client.get("/")
     client.get("/api/v1/site.json")
-    assert cache.get(document_key(app, old, "page/icml2023")) is not None
+    assert cache.get(document_key(app, old, page)) is not None
+    assert cache.get(document_key(app, old, site)) is not None
     edit_data_file(data_dir / "icml2023" / "topics.yaml", ROBUSTNESS, EDITED)
     settle(store)
     new = store.content.version
     assert client.get("/").status_code == 200
-    assert cache.get(document_key(app, new, "page/icml2023")) is not None
-    assert cache.get(document_key(app, old, "page/icml2023")) is None
-    assert cache.get(document_key(app, old, "api/icml2023/site")) is None
+    assert cache.get(document_key(app, new, page)) is not None
+    assert cache.get(document_key(app, old, page)) is None
+    assert cache.get(document_key(app, old, site)) is None
 
 
 def test_a_list_that_loses_half_its_items_is_loaded_and_warned_about(

@@ -35,6 +35,9 @@ theme:
 """
 
 
+STATIC = Path(__file__).parent.parent / "static"
+
+
 def write_theme(data_dir: Path, theme: str, edition: str = "icml2023") -> None:
     """Replace the edition's theme (the last block of its site.yaml) with ``theme``."""
     site = data_dir / edition / "site.yaml"
@@ -199,3 +202,24 @@ def test_without_a_theme_the_site_has_the_default_look(data_dir: Path) -> None:
     assert (light["accent"], light["header-bg"], light["header-text"]) == ("#1f4fd1", "#0b1026", "#f5f7ff")
     icon = parse_html(client.get("/icml2023/").text).find_all("link", rel="icon")[0]
     assert icon.attrs["href"].endswith("/favicon.svg") and icon.attrs["href"].startswith("/static/")
+
+
+def test_every_colour_the_stylesheets_use_is_a_property_the_theme_declares(data_dir: Path) -> None:
+    client = build_app(data_dir).test_client()
+    declared = set(custom_properties(client.get("/icml2023/theme.css").text, dark=False))
+    stylesheets = {name: (STATIC / "css" / name).read_text(encoding="utf-8") for name in ("site.css", "paper.css")}
+    # The sizes site.css declares (--measure), which every page loads.
+    declared |= set(re.findall(r"^\s*--([\w-]+):", stylesheets["site.css"], re.MULTILINE))
+    for name, css in stylesheets.items():
+        used = set(re.findall(r"var\(--([\w-]+)", css))
+        assert used <= declared, (name, used - declared)
+
+
+@pytest.mark.parametrize("theme", ["", LIGHT_HEADER, DARK_HEADER, 'theme:\n  accent: "#000000"\n'])
+def test_the_live_banners_mark_stands_out_from_the_header_in_both_modes(data_dir: Path, theme: str) -> None:
+    write_theme(data_dir, theme)
+    css = build_app(data_dir).test_client().get("/icml2023/theme.css").text
+    light, dark = custom_properties(css, dark=False), custom_properties(css, dark=True)
+    # The header keeps its colours in both modes, its mark too.
+    assert dark["header-mark"] == light["header-mark"]
+    assert contrast(light["header-mark"], light["header-bg"]) >= 3.0, (light["header-mark"], light["header-bg"])

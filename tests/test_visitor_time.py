@@ -3,6 +3,7 @@ markers, now/next marks, DST, and a page that follows organizers' edits without 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -16,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import EXAMPLE_DATA, LiveServer, build_app, edit_data_file
 from tests.test_reload import ROBUSTNESS
+from workshop import clock
 
 pytestmark = pytest.mark.browser
 
@@ -40,40 +42,58 @@ def open_page(browser: Browser, url: str, *, now: str, time_zone: str = "Europe/
 # --- Countdown -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("now", "deadline", "left"),
-    [
-        # Whole minutes left are shown: 19 days, 11 hours, 59 minutes and 30 seconds.
-        ("2023-04-30T23:59:30Z", "submission-deadline", "19 days, 11 hours, 59 minutes"),
-        # Between deadlines: the next one is date-only, so it runs to the end of July 10 AoE.
-        ("2023-06-01T00:00:00Z", "camera-ready-paper", "40 days, 11 hours, 59 minutes"),
-        # 11:00 UTC on July 11 is still July 10 in AoE: 59 minutes left.
-        ("2023-07-11T11:00:00Z", "camera-ready-paper", "0 days, 0 hours, 59 minutes"),
-        # July 21 AoE ends at 11:59:59 UTC on July 22.
-        ("2023-07-11T12:00:30Z", "camera-ready-poster", "10 days, 23 hours, 59 minutes"),
-    ],
-)
-def test_countdown_to_the_next_deadline(
-    browser: Browser, live_server: LiveServer, now: str, deadline: str, left: str
+@pytest.fixture
+def server_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Set the server's clock (it runs in this process) to the browser's emulated instant."""
+
+    def set_to(now: str) -> None:
+        instant = dt.datetime.fromisoformat(now)
+        monkeypatch.setattr(clock, "now", lambda: instant)
+
+    return set_to
+
+
+def test_countdown_to_the_submission_deadline_while_the_call_is_open(
+    browser: Browser, live_server: LiveServer, server_clock: Callable[[str], None]
 ) -> None:
-    page = open_page(browser, f"{live_server.url}/", now=now)
+    # Whole minutes left are shown: 19 days, 11 hours, 59 minutes and 30 seconds.
+    server_clock("2023-04-30T23:59:30Z")
+    page = open_page(browser, f"{live_server.url}/", now="2023-04-30T23:59:30Z")
     countdown = page.locator("#countdown")
     expect(countdown).to_be_visible()
-    expect(countdown).to_have_attribute("data-deadline", deadline)
-    expect(countdown.locator(".countdown-left")).to_have_text(left)
+    expect(countdown).to_have_attribute("data-deadline", "submission-deadline")
+    expect(countdown.locator(".countdown-left")).to_have_text("19 days, 11 hours, 59 minutes")
 
 
-def test_no_countdown_once_every_deadline_has_passed(browser: Browser, live_server: LiveServer) -> None:
-    page = open_page(browser, f"{live_server.url}/", now="2023-08-01T00:00:00Z")
+@pytest.mark.parametrize("now", ["2023-06-01T00:00:00Z", "2023-07-11T12:00:30Z", "2023-08-01T00:00:00Z"])
+def test_no_countdown_once_the_call_has_closed(
+    browser: Browser, live_server: LiveServer, server_clock: Callable[[str], None], now: str
+) -> None:
+    server_clock(now)
+    page = open_page(browser, f"{live_server.url}/", now=now)
     expect(page.locator("#countdown")).to_be_hidden()
 
 
-def test_countdown_updates_while_the_page_is_open(browser: Browser, live_server: LiveServer) -> None:
+def test_countdown_updates_while_the_page_is_open(
+    browser: Browser, live_server: LiveServer, server_clock: Callable[[str], None]
+) -> None:
+    server_clock("2023-04-30T23:59:30Z")
     page = open_page(browser, f"{live_server.url}/", now="2023-04-30T23:59:30Z")
     left = page.locator("#countdown .countdown-left")
     expect(left).to_have_text("19 days, 11 hours, 59 minutes")
     page.clock.run_for("01:00:00")
     expect(left).to_have_text("19 days, 10 hours, 59 minutes")
+
+
+def test_the_countdown_goes_with_the_call_at_the_deadline(
+    browser: Browser, live_server: LiveServer, server_clock: Callable[[str], None]
+) -> None:
+    server_clock("2023-05-20T11:57:30Z")  # 90 s before 23:59 AoE
+    page = open_page(browser, f"{live_server.url}/", now="2023-05-20T11:57:30Z")
+    expect(page.locator("#countdown .countdown-left")).to_have_text("0 days, 0 hours, 1 minute")
+    page.clock.run_for("00:01:31")
+    expect(page.locator("#countdown")).to_be_hidden()
+    expect(page.locator(".phase[data-phase=review]")).to_be_visible()
 
 
 # --- Program: venue or local time, day markers, now and next ----------------------

@@ -23,12 +23,13 @@ from flask_caching import Cache
 from flask_caching.backends import SimpleCache
 from werkzeug.exceptions import NotFound
 
-from workshop import names, pagesections, seo, socialcard, theme
+from workshop import clock, names, pagesections, seo, socialcard, theme
 from workshop.content import Problem, section_key
 from workshop.documentcache import document_key
 from workshop.envelopes import API_RESOURCES, API_VERSION, envelope_schema, status_schema
 from workshop.model import Content, Edition
 from workshop.paperschemas import Paper
+from workshop.phases import Moment
 from workshop.schemas import SERVED_SCHEMAS
 from workshop.store import ContentStatus
 
@@ -50,16 +51,25 @@ class Document:
     # The same content in other formats, as (URL, media type): the page and its JSON twin.
     alternates: tuple[tuple[str, str], ...] = ()
     last_modified: dt.datetime | None = None
+    # When the document stops being right (the workshop's next moment: workshop/phases.py); None: never.
+    valid_until: dt.datetime | None = None
 
     @classmethod
-    def of(cls, body: bytes, mimetype: str, *, alternates: tuple[tuple[str, str], ...] = ()) -> Document:
-        return cls(body=body, mimetype=mimetype, etag=etag_of(body), alternates=alternates)
+    def of(
+        cls,
+        body: bytes,
+        mimetype: str,
+        *,
+        alternates: tuple[tuple[str, str], ...] = (),
+        valid_until: dt.datetime | None = None,
+    ) -> Document:
+        return cls(body=body, mimetype=mimetype, etag=etag_of(body), alternates=alternates, valid_until=valid_until)
 
     def to_bytes(self) -> bytes:
         """The document as the cache stores it: a format line, its metadata as one line of JSON, its body."""
-        last_modified = self.last_modified.isoformat() if self.last_modified is not None else None
+        instants = {name: _iso(getattr(self, name)) for name in ("last_modified", "valid_until")}
         metadata = {"mimetype": self.mimetype, "etag": self.etag, "alternates": self.alternates}
-        return STORED_DOCUMENT + encode_json({**metadata, "last_modified": last_modified}) + b"\n" + self.body
+        return STORED_DOCUMENT + encode_json({**metadata, **instants}) + b"\n" + self.body
 
     @classmethod
     def from_bytes(cls, stored: bytes) -> Document:
@@ -79,6 +89,7 @@ class Document:
                 "etag": str(etag),
                 "alternates": list(alternates),
                 "last_modified": str() | None as last_modified,
+                "valid_until": str() | None as valid_until,
             } if all(isinstance(link, list) and [type(part) for part in link] == [str, str] for link in alternates):
                 pass
             case _:
@@ -91,7 +102,12 @@ class Document:
             etag=etag,
             alternates=tuple((url, kind) for url, kind in alternates),
             last_modified=dt.datetime.fromisoformat(last_modified) if last_modified is not None else None,
+            valid_until=dt.datetime.fromisoformat(valid_until) if valid_until is not None else None,
         )
+
+
+def _iso(instant: dt.datetime | None) -> str | None:
+    return instant.isoformat() if instant is not None else None
 
 
 def encode_json(payload: Any) -> bytes:
@@ -200,6 +216,9 @@ class Served:
     ``key`` names it in the document cache (with the edition and the arguments); ``fresh_for``
     and ``replayable`` are its cache policy (:func:`workshop.httpresponses.respond`); ``cached=False``
     builds it on every request (a document that changes without a new content version).
+    ``timed`` (for these arguments) says it shows the workshop's moment (workshop/phases.py):
+    ``build`` then also receives ``moment``, and the document is valid until the moment changes
+    (its cache key names the moment, so it is built again, lazily, in each process, after that).
     """
 
     key: str
@@ -209,16 +228,24 @@ class Served:
     fresh_for: int | None = None
     replayable: bool = True
     cached: bool = True
+    timed: bool | Callable[..., bool] = False
 
     def document(self, content: Content, edition: Edition | None = None, **arguments: str) -> Document:
+        timed = self.timed(**arguments) if callable(self.timed) else self.timed
+        moment = edition.moment(clock.now()) if timed and edition is not None else None
+        extra = {} if moment is None else {"moment": moment}
+
         def make() -> Document:
             links = self.alternates(content, edition, **arguments) if self.alternates else ()
-            return Document.of(_encoded(self.build(content, edition, **arguments)), self.media_type, alternates=links)
+            payload = _encoded(self.build(content, edition, **arguments, **extra))
+            return Document.of(
+                payload, self.media_type, alternates=links, valid_until=moment.changes_at if moment else None
+            )
 
         if not self.cached:
             return make()
         name = "/".join([self.key, *([edition.name] if edition is not None else []), *arguments.values()])
-        return cached_document(content, name, make)
+        return cached_document(content, name if moment is None else f"{name}@{moment.key}", make)
 
 
 # Parts of the program that show on the page only when they have items: their items, and where to point
@@ -270,10 +297,14 @@ def check_resource(resource: str) -> str:
     return resource
 
 
-def resource_payload(content: Content, edition: Edition, resource: str) -> dict[str, Any]:
+def resource_payload(content: Content, edition: Edition, resource: str, moment: Moment | None = None) -> dict[str, Any]:
     check_resource(resource)
+    phase = {}
     if resource == "site":
         data: Any = {section_key(name): _served_section(edition, name) for name in SERVED_SCHEMAS}
+        now = moment or edition.moment(clock.now())
+        window = {"since": now.phase.starts_at, "until": now.phase.ends_at}
+        phase = {"phase": {"name": now.phase.name, **window, "fixed": edition.site.phase is not None}}
     else:
         data = _served_section(edition, resource)
     # Dumped through the schema the OpenAPI document shows: one description of the envelope.
@@ -286,6 +317,7 @@ def resource_payload(content: Content, edition: Edition, resource: str) -> dict[
             "url": resource_url(edition.name, resource),
             "html_url": page_url(edition.name, _page_anchor(edition, resource)),
             "data": data,
+            **phase,
         }
     )
 
@@ -294,18 +326,20 @@ def resource_payload(content: Content, edition: Edition, resource: str) -> dict[
 RESOURCE = Served(
     "api",
     "application/json",
-    lambda content, edition, resource: resource_payload(content, edition, resource),  # noqa: PLW0108
+    lambda content, edition, resource, **moment: resource_payload(content, edition, resource, **moment),  # noqa: PLW0108
     alternates=lambda content, edition, resource: (
         (page_url(edition.name, _page_anchor(edition, resource)), "text/html"),
     ),
+    timed=lambda resource: resource == "site",
 )
 
 
-def page_html(content: Content, edition: Edition) -> str:
+def page_html(content: Content, edition: Edition, moment: Moment) -> str:
     return render_template(
         "page.html",
         content=content,
         edition=edition,
+        moment=moment,
         sections={section_key(resource): edition.sections[resource] for resource in SERVED_SCHEMAS},
         by_id=edition.by_id,
         schedule=edition.schedule,
@@ -320,8 +354,9 @@ def page_html(content: Content, edition: Edition) -> str:
 PAGE = Served(
     "page",
     "text/html",
-    lambda content, edition: page_html(content, edition),  # noqa: PLW0108
+    lambda content, edition, moment: page_html(content, edition, moment),  # noqa: PLW0108
     alternates=lambda content, edition: ((resource_url(edition.name, "site"), "application/json"),),
+    timed=True,
 )
 # The edition's picture for link previews (og:image), drawn from its content.
 SOCIAL_CARD = Served(

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from workshop.content import section_key
 from workshop.model import Content
 from workshop.outputfields import camel, described, edition_id, site_path, text
+from workshop.phases import PHASES
 from workshop.schemas import SERVED_SCHEMAS
 
 API_VERSION = "1"
@@ -185,9 +186,35 @@ def sections_schema() -> type[Schema]:
     )
 
 
+class PhaseSchema(Schema):
+    """The workshop's phase when the document was served (workshop/phases.py)."""
+
+    name = text(
+        "'call' (abstracts accepted), 'review' (until authors hear back), 'program' (until the event), "
+        "'live' (during the event) or 'archive' (after it).",
+        validate=validate.OneOf(PHASES),
+    )
+    since = fields.AwareDateTime(allow_none=True, **described("When this phase began (ISO 8601); null: always."))
+    until = fields.AwareDateTime(
+        allow_none=True,
+        **described("When the next phase begins (ISO 8601): follow the phase by fetching again then; null: never."),
+    )
+    fixed = fields.Boolean(**described("true when the organizers fixed the phase (site.yaml's phase)."))
+
+
 def envelope_schema(content: Content, resource: str, title: str = "", description: str = "") -> type[Schema]:
     """The document of one resource: the envelope, with the resource's schema as ``data``."""
     data_schema = sections_schema() if resource == "site" else SERVED_SCHEMAS[resource]
+    # site.json, all of the edition, also says which phase the workshop is in.
+    phase = (
+        {
+            "phase": fields.Nested(
+                PhaseSchema, **described("The workshop's phase when this document was served. Added 2026-11-30.")
+            )
+        }
+        if resource == "site"
+        else {}
+    )
     return Schema.from_dict(
         {
             "api_version": text(
@@ -208,6 +235,7 @@ def envelope_schema(content: Content, resource: str, title: str = "", descriptio
                 data_schema,
                 **described(f"{title}: {description}" if title else f"The data of the {resource} resource."),
             ),
+            **phase,
         },
         name=f"{camel(resource)}DocumentSchema",
     )

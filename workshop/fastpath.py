@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from werkzeug.http import parse_date, parse_range_header, remove_entity_headers
 from werkzeug.sansio.http import is_resource_modified
 
+from workshop import cachecontrol, clock
 from workshop.compression import gzip_body, gzip_etag, worth_compressing
 from workshop.negotiation import DISTINCT_VALUES, accepts_gzip, admits
 
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 # Set by the app on a response that may be replayed (see http.mark_replayable).
 REPLAYABLE = "workshop.replayable"
+# Set with it on a response right only until an instant (a POSIX timestamp): the workshop's next phase.
+VALID_UNTIL = "workshop.valid_until"
 # Headers that describe a moment, not the content: never replayed.
 MOMENT_HEADERS = frozenset({"date", "expires"})
 # Set by the fast path on a request whose answer it may keep: Flask leaves that answer
@@ -117,6 +120,8 @@ class ReplayedResponse:
     etag: str
     mimetype: str
     gzipped: bytes | None = field(default=None)
+    # Until when it may be replayed (a POSIX timestamp; None: as long as the content version holds).
+    valid_until: float | None = field(default=None)
     # Read from the headers: If-Modified-Since is judged against it.
     last_modified: dt.datetime | None = field(init=False, default=None)
     # Flask serves ranges of this response (it said Accept-Ranges: static files, not documents).
@@ -126,11 +131,16 @@ class ReplayedResponse:
     _zipped: Variant | None = field(init=False, repr=False, compare=False)
     # Both representations' ETags as a client sends them back: either one revalidates.
     _validators: frozenset[str] = field(init=False, repr=False, compare=False)
+    # Its Cache-Control as Flask sent it, and, for a timed response, the variants of the second it was
+    # last replayed in (seconds left, plain, gzipped): their Cache-Control cut to the seconds left.
+    _cache_control: str | None = field(init=False, default=None, repr=False, compare=False)
+    _timed: tuple[int, Variant, Variant | None] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = {name.lower(): value for name, value in self.headers}
         self.last_modified = parse_date(names.get("last-modified"))
         self.serves_ranges = names.get("accept-ranges") == "bytes"
+        self._cache_control = names.get("cache-control")
         if worth_compressing(self.mimetype, self.body):
             self.gzipped = gzip_body(self.body)
         self._plain = self._variant(self.body, f'"{self.etag}"', gzipped=False)
@@ -139,25 +149,53 @@ class ReplayedResponse:
             self._zipped = self._variant(self.gzipped, f'"{gzip_etag(self.etag)}"', gzipped=True)
         self._validators = frozenset(variant.etag for variant in (self._plain, self._zipped) if variant is not None)
 
-    def _variant(self, body: bytes, etag: str, *, gzipped: bool) -> Variant:
-        ok = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding"), ("Content-Length", str(len(body)))]
+    def _variant(self, body: bytes, etag: str, *, gzipped: bool, cache_control: str | None = None) -> Variant:
+        headers = self.headers
+        if cache_control is not None:
+            headers = [(k, cache_control if k.lower() == "cache-control" else v) for k, v in headers]
+        ok = [*headers, ("ETag", etag), ("Vary", "Accept-Encoding"), ("Content-Length", str(len(body)))]
         if gzipped:
             ok.append(("Content-Encoding", "gzip"))
-        not_modified = [*self.headers, ("ETag", etag), ("Vary", "Accept-Encoding")]
+        not_modified = [*headers, ("ETag", etag), ("Vary", "Accept-Encoding")]
         # What a 304 leaves out, as werkzeug leaves it out of Flask's.
         remove_entity_headers(not_modified)
         return Variant(etag, Reply.of(200, ok, body), Reply.of(200, ok, b""), Reply.of(304, not_modified, b""))
+
+    def expired(self) -> bool:
+        """Whether its moment has passed: Flask prepares it again (workshop/phases.py)."""
+        return self.valid_until is not None and clock.now().timestamp() >= self.valid_until
+
+    def _variants(self) -> tuple[Variant, Variant | None]:
+        """The plain and gzipped answers as of now: a timed response's Cache-Control never reaches past its end."""
+        if self.valid_until is None or self._cache_control is None:
+            return self._plain, self._zipped
+        left = cachecontrol.seconds_left(self.valid_until, clock.now().timestamp())
+        timed = self._timed
+        if timed is None or timed[0] != left:
+            # Built again at most once a second; one assignment, so a concurrent reader sees one or the other.
+            cut = cachecontrol.cut(self._cache_control, left)
+            if cut == self._cache_control:
+                timed = (left, self._plain, self._zipped)
+            else:
+                plain = self._variant(self.body, self._plain.etag, gzipped=False, cache_control=cut)
+                zipped = None
+                if self._zipped is not None and self.gzipped is not None:
+                    zipped = self._variant(self.gzipped, self._zipped.etag, gzipped=True, cache_control=cut)
+                timed = (left, plain, zipped)
+            self._timed = timed
+        return timed[1], timed[2]
 
     def reply(self, request: RequestView) -> Reply | None:
         """Flask's answer to this GET or HEAD request, or None when only Flask gives it (406, 412, 416)."""
         if request.if_match or (request.accept is not None and not admits(request.accept, self.mimetype)):
             return None
-        variant = self._plain
-        if self._zipped is not None and accepts_gzip(request.accept_encoding):
-            variant = self._zipped
+        plain, zipped = self._variants()
+        variant = plain
+        if zipped is not None and accepts_gzip(request.accept_encoding):
+            variant = zipped
         if request.ranges is not None and self.serves_ranges and self.body and self._range_holds(request):
             # Ranges are of the plain bytes, as Flask serves them.
-            return self._partial(request)
+            return self._partial(request, plain)
         if (request.if_none_match is not None or request.if_modified_since is not None) and self._unmodified(request):
             return variant.not_modified
         return variant.head if request.method == "HEAD" else variant.ok
@@ -174,7 +212,7 @@ class ReplayedResponse:
             ignore_if_range=False,
         )
 
-    def _partial(self, request: RequestView) -> Reply | None:
+    def _partial(self, request: RequestView, plain: Variant) -> Reply | None:
         """206 with one range of the body; None (Flask's 416) when it is unparseable, unsatisfiable or several."""
         length = len(self.body)
         parsed = parse_range_header(request.ranges)
@@ -183,8 +221,7 @@ class ReplayedResponse:
         if span is None or content_range is None:
             return None
         start, stop = span
-        ok = self._plain.ok.headers
-        headers = [(k, v) for k, v in ok if k != "Content-Length"]
+        headers = [(k, v) for k, v in plain.ok.headers if k != "Content-Length"]
         headers += [("Content-Range", content_range), ("Content-Length", str(stop - start))]
         return Reply.of(206, headers, b"" if request.method == "HEAD" else self.body[start:stop])
 
@@ -230,7 +267,7 @@ class ReplayedResponses:
     def reply(self, request: RequestView) -> Reply | None:
         """Flask's answer to this GET or HEAD request from the prepared responses, if they hold it."""
         prepared = self._table(self.store.content.version).get(request.key)
-        return None if prepared is None else prepared.reply(request)
+        return None if prepared is None or prepared.expired() else prepared.reply(request)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
@@ -239,6 +276,8 @@ class ReplayedResponses:
         version = self.store.content.version
         table = self._table(version)
         prepared = table.get(request.key)
+        if prepared is not None and prepared.expired():
+            prepared = None  # learned again, for its next moment
         reply = None if prepared is None else prepared.reply(request)
         if reply is not None:
             # A copy: a WSGI server may change the list it is given (PEP 3333).
@@ -281,7 +320,7 @@ class ReplayedResponses:
                 if close is not None:
                     close()
             chunks = [body]
-            prepared = replayed_response(captured["headers"], body)
+            prepared = replayed_response(captured["headers"], body, environ.get(VALID_UNTIL))
             if prepared is not None:
                 if environ[REPLAYABLE] == version:
                     table[request.key] = prepared
@@ -296,7 +335,9 @@ class ReplayedResponses:
         return chunks
 
 
-def replayed_response(headers: list[tuple[str, str]], body: bytes) -> ReplayedResponse | None:
+def replayed_response(
+    headers: list[tuple[str, str]], body: bytes, valid_until: float | None = None
+) -> ReplayedResponse | None:
     """A finished 200 of Flask's, ready to replay; None without an ETag (nothing to revalidate with)."""
     kept = [(k, v) for k, v in headers if k.lower() not in MOMENT_HEADERS]
     lookup = {k.lower(): v for k, v in kept}
@@ -308,6 +349,7 @@ def replayed_response(headers: list[tuple[str, str]], body: bytes) -> ReplayedRe
         body=body,
         etag=etag,
         mimetype=lookup.get("content-type", "").split(";")[0],
+        valid_until=valid_until,
     )
 
 

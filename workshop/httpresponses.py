@@ -7,6 +7,7 @@ and set no headers themselves.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any, NamedTuple
 
@@ -14,9 +15,10 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 
+from workshop import cachecontrol, clock
 from workshop.compression import compressible, gzip_body, gzip_etag, worth_compressing
 from workshop.documents import Document, Served, encode_json
-from workshop.fastpath import LEARNING, REPLAYABLE
+from workshop.fastpath import LEARNING, REPLAYABLE, VALID_UNTIL
 from workshop.model import Edition
 from workshop.negotiation import accepts_gzip, admits
 from workshop.staticfiles import IMMUTABLE_MAX_AGE, STATIC_ENDPOINTS
@@ -66,9 +68,12 @@ def link_header(alternates: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(f'<{url}>; rel="alternate"; type="{mimetype}"' for url, mimetype in alternates)
 
 
-def mark_replayable() -> None:
-    """Let the fast path (workshop/fastpath.py) keep this response for the current content version."""
+def mark_replayable(valid_until: dt.datetime | None = None) -> None:
+    """Let the fast path (workshop/fastpath.py) keep this response for the current content version
+    (and, with ``valid_until``, until that instant only)."""
     request.environ[REPLAYABLE] = get_content().version
+    if valid_until is not None:
+        request.environ[VALID_UNTIL] = valid_until.timestamp()
 
 
 def respond(document: Document, *, fresh_for: int | None = None, replayable: bool = True) -> Response:
@@ -89,13 +94,17 @@ def respond(document: Document, *, fresh_for: int | None = None, replayable: boo
     if document.alternates:
         response.headers["Link"] = link_header(document.alternates)
     if replayable:
-        mark_replayable()
+        mark_replayable(document.valid_until)
     response.cache_control.public = True
     if fresh_for == 0:
         response.cache_control.no_cache = True
     else:
         response.cache_control.max_age = config["HTTP_MAX_AGE"] if fresh_for is None else fresh_for
-        response.cache_control.stale_while_revalidate = config["HTTP_STALE_WHILE_REVALIDATE"]
+        response.cache_control.stale_while_revalidate = config["HTTP_STALE_WHILE_REVALIDATE"] or None
+    if document.valid_until is not None:
+        # No cache may keep it past the moment it stops being right (the workshop's next phase).
+        left = cachecontrol.seconds_left(document.valid_until.timestamp(), clock.now().timestamp())
+        response.headers["Cache-Control"] = cachecontrol.cut(response.headers["Cache-Control"], left)
     return response.make_conditional(request)
 
 

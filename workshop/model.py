@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from workshop import pagesections, span
 from workshop.paperschemas import Paper
 from workshop.peopleschemas import Committee, Speaker
+from workshop.phaseactions import CallsToAction, calls_to_action
+from workshop.phases import Moment, PhaseWindow, moment_at, news_until, timeline
 from workshop.schemas import Announcement, CallForAbstracts, Logistics, Posters, ReviewOutcome, Site, Topics
 from workshop.sectionschemas import CustomSection, Sponsor, VenueDetails
 from workshop.timeschemas import DateItem, Dates, Program, Session
@@ -128,6 +130,12 @@ class Edition:
     # When the event is, for what needs an instant before anything says when the workshop is (the
     # page's venue zone, the frab schedule's days): the workshop's span, else the last important date's.
     event_span: Span = field(init=False, compare=False, repr=False)
+    # The workshop's phases in order, each with its window (workshop/phases.py); see moment().
+    phases: tuple[PhaseWindow, ...] = field(init=False, compare=False, repr=False)
+    # Until when the news takes the first screen (None: for good).
+    news_until: dt.datetime | None = field(init=False, compare=False, repr=False)
+    # Each phase's button, by phase name (workshop/phaseactions.py): the header's and the one below the topics.
+    calls_to_action: CallsToAction = field(init=False, compare=False, repr=False)
     by_id: IdTables = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -157,7 +165,13 @@ class Edition:
             ),
             "workshop_date": span.workshop_date(program, dates),
             "workshop_span": span.workshop_span(program, dates),
+            "phases": timeline(sections["site"], sections["call-for-abstracts"], program, dates),
         }
+        published = [item.published for item in derived["announcements"]]
+        derived["news_until"] = news_until(derived["phases"], published)
+        derived["calls_to_action"] = calls_to_action(
+            derived["phases"], derived["site"], program, derived["papers"], derived["logistics"]
+        )
         derived["shown_sections"] = pagesections.shown_sections(
             derived["site"].sections,
             [section.id for section in derived["custom_sections"]],
@@ -188,6 +202,10 @@ class Edition:
     def paper(self, item_id: str) -> Paper:
         return self.by_id.papers[item_id]
 
+    def moment(self, instant: dt.datetime) -> Moment:
+        """What ``instant`` of the workshop is about: its phase, the sessions now and next, until when."""
+        return moment_at(self.phases, self.published_sessions, instant)
+
     def date(self, item_id: str) -> DateItem:
         """An important date as the site shows it."""
         return self.by_id.dates[item_id]
@@ -208,3 +226,8 @@ class Content:
     @property
     def current_edition(self) -> Edition:
         return self.editions[self.current]
+
+    def next_edition(self, edition: Edition) -> Edition | None:
+        """The edition that takes place next after ``edition`` (by when each takes place), if any."""
+        later = [other for other in self.editions.values() if other.event_span[0] > edition.event_span[1]]
+        return min(later, key=lambda other: other.event_span[0], default=None)

@@ -28,7 +28,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from workshop import wording
+from workshop import phases, wording
 from workshop.datafields import (
     Id,
     Link,
@@ -39,11 +39,11 @@ from workshop.datafields import (
     TimeZoneName,
     WebUrl,
 )
-from workshop.pagesections import BUILT_IN, CUSTOM_FOLDER, CUSTOM_RESOURCE, CUSTOM_SUFFIX
+from workshop.pagesections import CUSTOM_RESOURCE
 from workshop.paperschemas import PapersSchema
 from workshop.peopleschemas import CommitteeSchema, SpeakersSchema
 from workshop.richtext import RichText
-from workshop.sectionschemas import CustomSectionsSchema, SponsorsSchema, VenueDetailsSchema, section_order_problems
+from workshop.sectionschemas import CustomSectionsSchema, SponsorsSchema, VenueDetailsSchema, sections_field
 from workshop.themeschemas import Theme, ThemeSchema
 from workshop.timeschemas import DatesSchema, ProgramSchema
 
@@ -88,6 +88,8 @@ class Site:
     goal: RichText
     approach: RichText
     call_to_action: LabelledLink
+    # Fixes the page's phase for good (workshop/phases.py); None: the dates and the program decide.
+    phase: str | None
     theme: Theme
     language: str
     # Every built-in heading and menu label, by heading id (workshop/wording.py): the site's, else English.
@@ -105,7 +107,15 @@ class SiteSchema(StrictSchema):
     rationale = Markdown("Why the workshop exists (Markdown).")
     goal = Markdown("The goal statement shown in bold (Markdown).")
     approach = Markdown("How the workshop pursues its goal (Markdown).")
-    call_to_action = fields.Nested(LinkSchema, required=True, metadata={"description": "Button below the topics."})
+    call_to_action = fields.Nested(
+        LinkSchema,
+        required=True,
+        metadata={
+            "description": "The button in the header and below the topics while abstracts are welcome (the call "
+            "phase); later phases lead to the dates, the program or the stream instead."
+        },
+    )
+    phase = phases.phase_field()
     theme = fields.Nested(
         ThemeSchema,
         load_default=lambda: ThemeSchema().load({}),
@@ -114,23 +124,7 @@ class SiteSchema(StrictSchema):
     language = wording.language_field()
     headings = wording.headings_field()
     menu = wording.menu_field()
-    sections = fields.List(
-        fields.String(),
-        load_default=None,
-        validate=validate.Length(min=1),
-        metadata={
-            "description": "The page's sections, in order: built-in ids "
-            f"({', '.join(BUILT_IN)}) and the ids of the edition's own sections "
-            f"({CUSTOM_FOLDER}/<id>{CUSTOM_SUFFIX}). A section left out is not shown. Without this list: the "
-            "built-in order, then the edition's own sections. In the API: the sections the page shows, in order."
-        },
-    )
-
-    @validates_schema
-    def _check_sections(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        problems = section_order_problems(data.get("sections") or ())
-        if problems:
-            raise ValidationError({"sections": problems})
+    sections = sections_field()
 
     def derive(self, data: dict[str, Any]) -> dict[str, Any]:
         return data | wording.wording(data["headings"], data["menu"])
@@ -360,6 +354,7 @@ class Logistics:
     online: RichText | None
     stream_url: str | None
     virtual_posters_url: str | None
+    chat_url: str | None
     registration: Registration
     contact: Contact
     faqs: tuple[Faq, ...]
@@ -378,6 +373,7 @@ class LogisticsSchema(StrictSchema):
     online = Markdown("How to take part remotely (Markdown).", inline=True, load_default=None)
     stream_url = WebUrl("Where remote participants watch the talks, once known.", load_default=None)
     virtual_posters_url = WebUrl("Where remote participants see the posters, once known.", load_default=None)
+    chat_url = WebUrl("Where participants ask questions and chat during the event (Q&A).", load_default=None)
     registration = fields.Nested(RegistrationSchema, required=True, metadata={"description": "How to register."})
     contact = fields.Nested(ContactSchema, required=True, metadata={"description": "Who to write to."})
     faqs = fields.List(

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import fields, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from workshop.datafields import (
     SLUG_PATTERN,
@@ -211,3 +211,27 @@ def section_order_problems(listed: Sequence[str]) -> dict[int, list[str]]:
             ]
         first.setdefault(section_id, index)
     return problems
+
+
+class SectionList(fields.List):
+    """site.yaml's ``sections:`` list, its problems reported by item (:func:`section_order_problems`)."""
+
+    def _validate(self, value: Any) -> None:
+        super()._validate(value)
+        problems = section_order_problems(value)
+        if problems:
+            raise ValidationError(problems)
+
+
+def sections_field() -> SectionList:
+    return SectionList(
+        fields.String(),
+        load_default=None,
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "The page's sections, in order: built-in ids "
+            f"({', '.join(BUILT_IN)}) and the ids of the edition's own sections "
+            f"({CUSTOM_FOLDER}/<id>{CUSTOM_SUFFIX}). A section left out is not shown. Without this list: the "
+            "built-in order, then the edition's own sections. In the API: the sections the page shows, in order."
+        },
+    )

@@ -197,6 +197,16 @@ def contrast_problems(accent: str, header: Header) -> dict[tuple[str, ...], list
 # --- The stylesheet -----------------------------------------------------------------------
 
 
+def header_mark(accent: Color, header: Header) -> str:
+    """What marks the live banner in the header, the same in both modes as the header: the accent (dark mode's
+    lighter one first) where it stands out from the header's background (3:1), else the header's text colour."""
+    background = parse_colour(header.background)
+    for candidate in (dark_accent(accent), accent):
+        if ratio(candidate, background) >= INTERFACE:
+            return css_colour(candidate)
+    return header.text
+
+
 def _properties(values: Mapping[str, str]) -> str:
     return "".join(f"--{name}:{value};" for name, value in values.items())
 
@@ -221,6 +231,7 @@ def stylesheet(theme: Theme) -> str:
         "header-bg": header.background,
         "header-text": header.text,
         "header-image": header_image,
+        "header-mark": header_mark(accent, header),
     }
     dark = {**DARK, "accent": css_colour(dark_accent(accent)), "accent-text": DARK["bg"]}
     return (

@@ -24,6 +24,7 @@ from workshop.datafields import (
     StrictSchema,
     Text,
     TimeZoneName,
+    WebUrl,
     timezone_named,
 )
 from workshop.richtext import RichText
@@ -64,6 +65,8 @@ class Session:
     speakers: tuple[str, ...]
     papers: tuple[str, ...]
     presenters: tuple[SessionPresenter, ...]
+    recording: str | None
+    slides: str | None
     # In the venue's zone, on the session's day (ProgramSchema makes a session: it knows the program's day).
     starts_at: dt.datetime
     ends_at: dt.datetime
@@ -100,6 +103,8 @@ class SessionSchema(StrictSchema):
             "in papers.yaml (e.g. [{paper: fast-emulators, name: Alan Example}]). Must be one of the paper's authors."
         },
     )
+    recording = WebUrl("The session's recording, once published (shown in the program).", load_default=None)
+    slides = WebUrl("The session's slides, once published (shown in the program).", load_default=None)
     starts_at = AwareDateTime(dump_only=True, metadata={"description": "Start, ISO 8601 with the venue's offset."})
     ends_at = AwareDateTime(dump_only=True, metadata={"description": "End, ISO 8601 with the venue's offset."})
 

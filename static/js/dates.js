@@ -33,11 +33,19 @@ function timeElement(iso, timeZone) {
   return element;
 }
 
-function showLocalTime(listItem, item, timeZone) {
-  const target = listItem.querySelector(".date-local");
-  if (!target) {
-    return;
+// Made on first use, hidden, before the calendar links: the server sends none.
+function slot(listItem, className) {
+  let element = listItem.querySelector(`.${className}`);
+  if (!element) {
+    element = listItem.insertBefore(document.createElement("span"), listItem.querySelector(".calendar-links"));
+    element.className = className;
+    element.hidden = true;
   }
+  return element;
+}
+
+function showLocalTime(listItem, item, timeZone) {
+  const target = slot(listItem, "date-local");
   const { prefix, instants, joiner } = localWindow(item);
   target.replaceChildren(`Your time: ${prefix}`);
   instants.forEach((iso, index) => {
@@ -50,13 +58,11 @@ function showLocalTime(listItem, item, timeZone) {
 }
 
 function showStatus(listItem, item, now) {
-  const status = listItem.querySelector(".date-status");
+  const status = slot(listItem, "date-status");
   const passed = hasPassed(item, now);
   listItem.classList.toggle("is-passed", passed);
-  if (status) {
-    status.textContent = passed ? "Passed" : "";
-    status.hidden = !passed;
-  }
+  status.textContent = passed ? "Passed" : "";
+  status.hidden = !passed;
 }
 
 /** Add local times and "passed" marks to the dates section, from the dates document. */

@@ -10,9 +10,11 @@ function regionKey(element) {
   return element.id ? `#${element.id}` : `body > ${element.tagName.toLowerCase()}`;
 }
 
+const regions = (root) => [...root.querySelectorAll(REGIONS)];
+
 /** The server-rendered HTML of each region of a document, by key. */
 export function regionsOf(root) {
-  return new Map([...root.querySelectorAll(REGIONS)].map((element) => [regionKey(element), element.outerHTML]));
+  return new Map(regions(root).map((element) => [regionKey(element), element.outerHTML]));
 }
 
 function pathFrom(root, element) {
@@ -28,16 +30,12 @@ function follow(root, path) {
 }
 
 function firstVisibleRegion() {
-  return [...document.querySelectorAll(REGIONS)].find((element) => element.getBoundingClientRect().bottom > 0);
+  return regions(document).find((element) => element.getBoundingClientRect().bottom > 0);
 }
 
 /** The content version a page was rendered from. */
 export function contentVersion(root) {
   return root.querySelector("main[data-content-version]")?.dataset.contentVersion ?? "";
-}
-
-function keysOf(root) {
-  return [...root.querySelectorAll(REGIONS)].map(regionKey);
 }
 
 /**
@@ -62,7 +60,7 @@ export function keepScroll() {
 /** Replace the regions whose HTML changed (every region when `known` is empty); returns the keys replaced. */
 export function applyChanges(fresh, known) {
   const incoming = regionsOf(fresh);
-  const sameLayout = [...incoming.keys()].join() === keysOf(document).join();
+  const sameLayout = [...incoming.keys()].join() === regions(document).map(regionKey).join();
   const changed = [...incoming.keys()].filter((key) => incoming.get(key) !== known.get(key));
   if (sameLayout && changed.length === 0) {
     return [];

@@ -1,9 +1,9 @@
-// Entry point: local times, countdown, schedule switch, the papers' filter and live updates.
+// Entry point: local times, the phase, schedule switch, the papers' filter and live updates.
 // Everything here enhances a page that is complete without JavaScript.
-import { showCountdown } from "./countdown.js";
 import { enhanceDates } from "./dates.js";
 import { followPage } from "./live.js";
 import { enhancePaperFilter } from "./papers.js";
+import { showPhase } from "./phase.js";
 import { enhanceSchedule, markNowAndNext } from "./schedule.js";
 import { visitorTimeZone } from "./time.js";
 
@@ -51,15 +51,19 @@ function main() {
     }
   }
 
+  let boundary = null;
+
+  // Again at the phase's next change, not at the next tick.
   function tick() {
     const now = Date.now();
-    const countdown = document.getElementById("countdown");
-    if (countdown && dates) {
-      showCountdown(countdown, dates, { now, timeZone });
-    }
     const program = document.getElementById("program");
     if (program) {
       markNowAndNext(program, now);
+    }
+    clearTimeout(boundary);
+    const next = showPhase(document, { now, timeZone });
+    if (next && next - now < 2 ** 31) {
+      boundary = setTimeout(tick, next - now);
     }
   }
 

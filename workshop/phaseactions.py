@@ -1,0 +1,47 @@
+"""What each phase of the workshop asks visitors to do: its call to action (workshop/phases.py).
+
+One definition, read by every place of the page that shows the phase's button (the header
+and the button below the topics), computed once per edition (``Edition.calls_to_action``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+from workshop.paperschemas import Paper
+from workshop.phases import PhaseWindow
+from workshop.schemas import LabelledLink, Logistics, Site
+from workshop.timeschemas import Program
+
+# Each phase's call to action, by phase name.
+CallsToAction = Mapping[str, LabelledLink]
+
+
+def call_to_action(
+    phase: str, site: Site, program: Program, papers: Sequence[Paper], logistics: Logistics
+) -> LabelledLink:
+    """The button of ``phase``: site.yaml's while abstracts are welcome, then where the workshop's moment is."""
+    published = program.status == "published"
+    match phase:
+        case "call":
+            return site.call_to_action
+        case "review":
+            return LabelledLink("See the important dates", "#dates")
+        case "program":
+            return LabelledLink("See the program", "#schedule" if published else "#papers" if papers else "#program")
+        case "live" if logistics.stream_url:
+            return LabelledLink("Watch the live stream", logistics.stream_url)
+        case "live":
+            return LabelledLink("See the program", "#schedule" if published else "#program")
+        case _:  # archive
+            return LabelledLink("Read the papers", "#papers") if papers else LabelledLink("See the program", "#program")
+
+
+def calls_to_action(
+    phases: Sequence[PhaseWindow], site: Site, program: Program, papers: Sequence[Paper], logistics: Logistics
+) -> CallsToAction:
+    """Each of the edition's phases' call to action, by phase name."""
+    return MappingProxyType(
+        {window.name: call_to_action(window.name, site, program, papers, logistics) for window in phases}
+    )
