@@ -91,5 +91,10 @@ def test_abandoned_downloads_leave_the_worker_serving_and_edits_go_live(tmp_path
                 break
             assert time.monotonic() < deadline, "the edit never went live"
             time.sleep(0.2)
+        # The old worker serves until the new one is up, and for the moment it takes to stop accepting
+        # once retired: a request in that moment may still get the old page. Once it has left, none can.
+        while worker & children(process.pid):
+            assert time.monotonic() < deadline, "the old worker was never retired"
+            time.sleep(0.05)
         bodies = assert_every_url_answers(base_url, photo)
         assert EDITED.encode() in bodies["/"]

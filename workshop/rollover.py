@@ -16,7 +16,9 @@ two content versions while it swaps. Instead, once the master is ready:
   replaced by fresh forks of the master, which start with the new content and its
   documents, shared copy-on-write: gunicorn is asked for one more worker per worker
   (TTIN), and once the new ones have booted, for as many fewer (TTOU), which retires
-  the oldest gracefully. The old workers serve until the new ones are up.
+  the oldest gracefully. The old workers serve until the new ones are up (and, for the
+  moment a retired one takes to stop accepting, both do: one request may still get the old
+  version after another got the new one).
 
 A worker gunicorn starts for any other reason (one killed, timed out, or past
 ``max_requests``) is a fork of the master too, so it starts with the current content
