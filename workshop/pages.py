@@ -12,6 +12,7 @@ from workshop.httpresponses import mark_immutable, serve
 from workshop.model import Edition
 from workshop.routing import current_edition
 from workshop.staticfiles import file_version, to_current_version, version_of
+from workshop.store import get_content
 from workshop.storedfiles import (
     PAPER_FOLDER,
     PAPER_SUFFIXES,
@@ -20,7 +21,6 @@ from workshop.storedfiles import (
     photo_file,
     stored_file,
 )
-from workshop.store import get_content
 
 bp = Blueprint("pages", __name__)
 
@@ -100,7 +100,8 @@ def versioned_photo(edition: Edition, version: str, filename: str) -> Response:
         return send_stored(edition, PHOTO_FOLDER, f"{version}/{filename}", PHOTO_SUFFIXES, "photo")
     current = file_version(path)
     if version != current:
-        return to_current_version(url_for("pages.versioned_photo", edition=edition.name, version=current, filename=filename))
+        current_url = url_for("pages.versioned_photo", edition=edition.name, version=current, filename=filename)
+        return to_current_version(current_url)
     mark_immutable()
     return send_file(path)
 

@@ -22,7 +22,6 @@ The same versions name the files of an edition at a content-hashed URL (:func:`v
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,7 +54,7 @@ def version_of(data: bytes) -> str:
 
 def file_version(path: Path) -> str:
     """The version of the file at ``path``: read again only when its size or time changed."""
-    state = os.stat(path)
+    state = path.stat()
     return _file_version(str(path), state.st_size, state.st_mtime_ns)
 
 
