@@ -165,7 +165,9 @@ def test_the_page_works_offline_and_under_the_content_security_policy(client: Fl
         address = element.attrs.get("href") or element.attrs.get("src") or ""
         assert address.startswith("/"), address
     stylesheets = [link.attrs["href"] for link in page.find_all("link", rel="stylesheet")]
-    assert static_url(client.application, "css/site.css") in stylesheets
+    # Its own, then the site's one stylesheet (the current edition's theme and site.css).
+    assert stylesheets[0] == static_url(client.application, "css/api.css")
+    assert re.fullmatch(r"/icml2023/css/[0-9a-f]{12}/site\.css", stylesheets[1]), stylesheets
     for stylesheet in stylesheets:
         assert client.get(stylesheet).status_code == 200
 

@@ -10,10 +10,11 @@ from click.testing import CliRunner
 
 from tests.conftest import EXAMPLE_DATA, PROJECT_ROOT, build_app
 from workshop.cli import main
+from workshop.staticfiles import version_of
 
-# The example edition's one photo, as the page links it, and the file it is.
-PHOTO_URL = "/example/photos/jane-doe.svg"
+# The example edition's one photo, the file it is, and its URL as the page links it (at its hash).
 PHOTO_FILE = EXAMPLE_DATA / "example" / "photos" / "jane-doe.svg"
+PHOTO_URL = f"/example/photos/{version_of(PHOTO_FILE.read_bytes())}/jane-doe.svg"
 RELATIVE_EXAMPLE_DATA = EXAMPLE_DATA.relative_to(PROJECT_ROOT).as_posix()  # docs/example-data
 
 

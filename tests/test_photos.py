@@ -16,10 +16,12 @@ import pytest
 from flask import Flask
 
 from tests.conftest import edit_data_file, tiny_png
+from tests.dom import parse_html
 from tests.test_asgi import call
 from tests.test_fastpath import comparable
 from workshop.asgi import SiteASGI
 from workshop.content import ContentError, load_content
+from workshop.staticfiles import version_of
 
 PHOTOS = "/icml2023/photos"
 SECRET = b"secret image bytes outside the data folder"
@@ -155,5 +157,69 @@ def test_a_link_to_a_photo_inside_the_data_folder_is_accepted(photo_app: Flask, 
         (data_dir / "icml2023" / "photos" / link_out).unlink()
     person_with_photo(data_dir, "photos/alias.png")
     members = load_content(data_dir).current_edition.committee.members
-    assert members[1].photo_url == "/icml2023/photos/alias.png"
+    assert members[1].photo_url == f"/icml2023/photos/{version_of(tiny_png())}/alias.png"
     assert (data_dir / "icml2023" / "photos" / "alias.png").is_symlink()
+
+
+# --- Content-hashed URLs ---------------------------------------------------------------------
+
+YEAR = "public, max-age=31536000, immutable"
+
+
+def page_photo(app: Flask) -> str:
+    """The src of the committee member's photo on the edition's page."""
+    (photo,) = [
+        img.attrs["src"]
+        for img in parse_html(app.test_client().get("/icml2023/").text).find_all("img")
+        if img.attrs["src"].endswith("/jane.png")
+    ]
+    return photo
+
+
+def test_the_page_names_a_photo_by_its_hash_cached_for_good_and_the_plain_url_still_answers(
+    data_dir: Path, make_app: Callable[..., Flask]
+) -> None:
+    photo = data_dir / "icml2023" / "photos" / "jane.png"
+    photo.parent.mkdir(exist_ok=True)
+    photo.write_bytes(tiny_png())
+    person_with_photo(data_dir, "photos/jane.png")
+    app = make_app(data_dir)
+    client = app.test_client()
+    url = page_photo(app)
+    assert url == f"{PHOTOS}/{version_of(tiny_png())}/jane.png"
+    hashed = client.get(url)
+    assert (hashed.status_code, hashed.data, hashed.headers["Cache-Control"]) == (200, tiny_png(), YEAR)
+    revalidated = client.get(url, headers={"If-None-Match": hashed.headers["ETag"]})
+    assert (revalidated.status_code, revalidated.headers["Cache-Control"]) == (304, YEAR)
+    # The plain URL, which earlier pages and other sites link: the same file, revalidated before long.
+    plain = client.get(f"{PHOTOS}/jane.png")
+    assert (plain.status_code, plain.data) == (200, tiny_png())
+    assert "immutable" not in plain.headers["Cache-Control"] and "max-age=3600" in plain.headers["Cache-Control"]
+
+    # A new photo under the same name: a new URL; the old one leads to it and is never kept.
+    new_bytes = tiny_png() + b"\0"
+    photo.write_bytes(new_bytes)
+    edited = make_app(data_dir)
+    new_url = page_photo(edited)
+    assert new_url == f"{PHOTOS}/{version_of(new_bytes)}/jane.png" != url
+    old = edited.test_client().get(url)
+    assert (old.status_code, old.headers["Location"], old.headers["Cache-Control"]) == (302, new_url, "no-store")
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_a_hashed_url_refuses_what_the_plain_one_refuses(photo_app: Flask, name: str) -> None:
+    response = photo_app.test_client().get(f"{PHOTOS}/{version_of(tiny_png())}/{name}")
+    assert response.status_code == 404
+    assert "immutable" not in response.headers.get("Cache-Control", "")
+    assert SECRET not in response.data and b"root:" not in response.data
+
+
+def test_a_folder_of_photos_named_like_a_hash_is_served_as_before(
+    data_dir: Path, make_app: Callable[..., Flask]
+) -> None:
+    folder = data_dir / "icml2023" / "photos" / "0123456789ab"
+    folder.mkdir(parents=True)
+    (folder / "group.png").write_bytes(tiny_png())
+    response = make_app(data_dir).test_client().get(f"{PHOTOS}/0123456789ab/group.png")
+    assert (response.status_code, response.data) == (200, tiny_png())
+    assert "immutable" not in response.headers["Cache-Control"]

@@ -16,6 +16,7 @@ from tests.conftest import EXAMPLE_DATA, EXAMPLE_EDITION, SHIPPED_DATA, build_ap
 from tests.dom import Element, parse_html
 from workshop.cli import main
 from workshop.export import export_site
+from workshop.staticfiles import version_of
 
 EXAMPLE_SITE = f"{EXAMPLE_EDITION}/site.yaml"
 # The page's order before sections could be listed: what an edition without a list still gets.
@@ -278,7 +279,8 @@ def test_an_edition_without_venue_or_sponsors_files_has_neither_section() -> Non
 def test_the_sponsors_in_the_api_and_on_the_page(example_client: FlaskClient) -> None:
     sponsors = example_client.get("/api/v1/sponsors.json").get_json()["data"]["sponsors"]
     assert [(s["id"], s["tier"]) for s in sponsors] == [("example-data-lab", "Gold"), ("example-foundation", "Silver")]
-    assert sponsors[0]["logo_url"] == f"/{EXAMPLE_EDITION}/photos/example-data-lab.svg"
+    logo = EXAMPLE_DATA / EXAMPLE_EDITION / "photos" / "example-data-lab.svg"
+    assert sponsors[0]["logo_url"] == f"/{EXAMPLE_EDITION}/photos/{version_of(logo.read_bytes())}/example-data-lab.svg"
     assert sponsors[1]["logo_url"] is None
     assert example_client.get(sponsors[0]["logo_url"]).status_code == 200
 

@@ -12,11 +12,14 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import LiveServer, static_url
+from tests.dom import parse_html
 from workshop.assets import static_imports
 from workshop.staticfiles import VERSION_LENGTH, tree_version, versioned_prefix
 
 YEAR = "public, max-age=31536000, immutable"
 STATIC_REFERENCE = re.compile(r'(?:href|src)="(/static/[^"]*)"')
+# The links whose file the browser loads with the page.
+LOADED_LINKS = frozenset({"stylesheet", "icon", "modulepreload", "preload"})
 # A version that is not the current one, as a page from before a release names it.
 OLD = "0" * VERSION_LENGTH
 
@@ -29,11 +32,26 @@ def static_files(app: Flask) -> list[str]:
 def test_pages_name_every_static_file_by_its_versioned_url(client: FlaskClient) -> None:
     prefix = versioned_prefix(Path(client.application.static_folder or ""))
     assert re.fullmatch(rf"/static/[0-9a-f]{{{VERSION_LENGTH}}}", prefix)
-    for url in ("/", "/icml2023/", "/api/", "/no-such-edition/"):
+    for url in ("/", "/icml2023/", "/api/"):
         html = client.get(url).data.decode("utf-8")
         references = STATIC_REFERENCE.findall(html)
         assert references, url
         assert all(reference.startswith(f"{prefix}/") for reference in references), (url, references)
+
+
+def test_every_file_a_page_loads_is_named_by_its_hash_and_cached_for_a_year(client: FlaskClient) -> None:
+    """The site's files, the edition's stylesheet and its photos (logo, icon, people): none is asked for again."""
+    hashed = re.compile(rf"/(?:static|icml2023/css|icml2023/photos)/[0-9a-f]{{{VERSION_LENGTH}}}/")
+    for url in ("/", "/icml2023/", "/api/", "/no-such-edition/"):
+        page = parse_html(client.get(url).data.decode("utf-8"))
+        loaded = [
+            *(link.attrs["href"] for link in page.find_all("link") if link.attrs.get("rel") in LOADED_LINKS),
+            *(element.attrs["src"] for element in page.find_all("script", "img") if element.attrs.get("src")),
+        ]
+        assert any("/css/" in each for each in loaded) and any("/photos/" in each for each in loaded), (url, loaded)
+        for each in loaded:
+            assert hashed.match(each), (url, each)
+            assert client.get(each).headers["Cache-Control"] == YEAR, (url, each)
 
 
 @pytest.mark.parametrize("front", ["fast path", "Flask alone"])

@@ -1,5 +1,5 @@
 """site.yaml's theme: what `check` refuses (WCAG 2.2 AA contrast in light and dark mode, its files),
-and what the site serves from it (/<edition>/theme.css, the logo, the icon)."""
+and what the site serves from it (the edition's stylesheet, /<edition>/theme.css, the logo, the icon)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tests.dom import parse_html
 from workshop.cli import main
 from workshop.export import export_site
 from workshop.httpresponses import CONTENT_SECURITY_POLICY
+from workshop.staticfiles import version_of
 
 # Passes, each of its pairs close to the 4.5:1 it needs (4.59, 4.58), with a light header.
 LIGHT_HEADER = """\
@@ -148,23 +149,48 @@ def test_dark_mode_derives_an_accent_that_reads_on_every_dark_background(data_di
     assert contrast(dark["accent-text"], dark["accent"]) >= 4.5
 
 
-def test_the_page_links_its_editions_theme_under_the_strict_policy(data_dir: Path) -> None:
+def stylesheets_of(page_html: str) -> list[str]:
+    head = parse_html(page_html).find_all("head")[0]
+    return [link.attrs["href"] for link in head.find_all("link", rel="stylesheet")]
+
+
+def test_the_page_links_one_stylesheet_with_its_theme_under_the_strict_policy(data_dir: Path) -> None:
     write_theme(data_dir, DARK_HEADER)
     client = build_app(data_dir).test_client()
     page = client.get("/icml2023/")
-    head = parse_html(page.text).find_all("head")[0]
-    assert [link.attrs["href"] for link in head.find_all("link", rel="stylesheet")][-1] == "/icml2023/theme.css"
+    # One stylesheet blocks the first rendering: the theme's properties, then the site's rules.
+    (url,) = stylesheets_of(page.text)
+    assert re.fullmatch(r"/icml2023/css/[0-9a-f]{12}/site\.css", url), url
     # No inline style: the colours come from a stylesheet of the site's own origin.
     assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert "style-src 'self';" in CONTENT_SECURITY_POLICY and "unsafe-inline" not in CONTENT_SECURITY_POLICY
     assert not parse_html(page.text).find_all("style")
 
-    css = client.get("/icml2023/theme.css")
+    css = client.get(url)
     assert css.status_code == 200 and css.mimetype == "text/css"
+    assert css.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     light = custom_properties(css.text, dark=False)
     assert (light["accent"], light["header-bg"], light["header-text"]) == ("#6d28d9", "#123524", "#72a185")
     assert light["header-image"] == "none"
-    assert client.get("/icml2023/theme.css", headers={"If-None-Match": css.headers["ETag"]}).status_code == 304
+    site_css = (STATIC / "css" / "site.css").read_text(encoding="utf-8")
+    assert css.text.endswith(site_css) and css.text.index(":root{") < css.text.index(site_css)
+    assert client.get(url, headers={"If-None-Match": css.headers["ETag"]}).status_code == 304
+    # The theme alone, at its plain URL, as before: revalidated, never kept for good.
+    theme_css = client.get("/icml2023/theme.css")
+    assert custom_properties(theme_css.text, dark=False) == light
+    assert "immutable" not in theme_css.headers["Cache-Control"]
+
+
+def test_a_new_theme_gives_the_stylesheet_a_new_url_and_the_old_one_leads_to_it(data_dir: Path) -> None:
+    write_theme(data_dir, DARK_HEADER)
+    (before,) = stylesheets_of(build_app(data_dir).test_client().get("/icml2023/").text)
+    write_theme(data_dir, LIGHT_HEADER)
+    client = build_app(data_dir).test_client()
+    (after,) = stylesheets_of(client.get("/icml2023/").text)
+    assert after != before
+    assert custom_properties(client.get(after).text, dark=False)["accent"] == "#9e5408"
+    old = client.get(before)
+    assert (old.status_code, old.headers["Location"], old.headers["Cache-Control"]) == (302, after, "no-store")
 
 
 def test_logo_icon_and_header_image_are_served_from_the_photos_folder(data_dir: Path, tmp_path: Path) -> None:
@@ -177,22 +203,27 @@ def test_logo_icon_and_header_image_are_served_from_the_photos_folder(data_dir: 
     )
     app = build_app(data_dir)
     client: FlaskClient = app.test_client()
+    # Each at the hash of its bytes (the same tiny PNG: the same hash), cached for good.
+    hashed = "/icml2023/photos/{}/{}".format(version_of(tiny_png()), "{}")
     dom = parse_html(client.get("/icml2023/").text)
-    assert dom.find_all("img", **{"class": "hero-logo"})[0].attrs["src"] == "/icml2023/photos/logo.png"
+    assert dom.find_all("img", **{"class": "hero-logo"})[0].attrs["src"] == hashed.format("logo.png")
     icon = dom.find_all("link", rel="icon")[0]
-    assert (icon.attrs["href"], icon.attrs["type"]) == ("/icml2023/photos/icon.png", "image/png")
-    header_image = custom_properties(client.get("/icml2023/theme.css").text, dark=False)["header-image"]
-    assert header_image == 'linear-gradient(#0b1026cc,#0b1026cc),url("/icml2023/photos/header.png")'
-    assert client.get("/icml2023/photos/logo.png").status_code == 200
+    assert (icon.attrs["href"], icon.attrs["type"]) == (hashed.format("icon.png"), "image/png")
+    (stylesheet,) = stylesheets_of(client.get("/icml2023/").text)
+    header_image = custom_properties(client.get(stylesheet).text, dark=False)["header-image"]
+    assert header_image == f'linear-gradient(#0b1026cc,#0b1026cc),url("{hashed.format("header.png")}")'
+    for name in ("logo.png", "icon.png", "header.png"):
+        assert client.get(hashed.format(name)).headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert client.get(f"/icml2023/photos/{name}").status_code == 200
     # The error pages and /api/ take the current edition's look too.
     assert parse_html(client.get("/nowhere/").text).find_all("link", rel="icon")[0].attrs["href"] == (
-        "/icml2023/photos/icon.png"
+        hashed.format("icon.png")
     )
 
     written = export_site(app, tmp_path / "site")
-    for url in ("/icml2023/theme.css", "/icml2023/photos/logo.png", "/icml2023/photos/icon.png"):
-        assert url in written
-    assert "/icml2023/photos/header.png" in written
+    assert {"/icml2023/theme.css", stylesheet} <= set(written)
+    for name in ("logo.png", "icon.png", "header.png"):
+        assert {hashed.format(name), f"/icml2023/photos/{name}"} <= set(written)
 
 
 def test_without_a_theme_the_site_has_the_default_look(data_dir: Path) -> None:

@@ -28,12 +28,14 @@ from marshmallow import (
 )
 
 from workshop.richtext import RichText
+from workshop.staticfiles import file_version
 from workshop.storedfiles import (
     PAPER_FOLDER,
     PHOTO_FOLDER,
     PHOTO_SUFFIXES,
     is_photo_name,
     photo_file,
+    versioned_photo_url,
 )
 from workshop.textrules import VisibleText
 from workshop.theme import ColourError, css_colour, parse_colour
@@ -108,9 +110,19 @@ def check_photo(photo: str | None, field_name: str) -> None:
 
 
 def photo_url(photo: str | None) -> str | None:
-    """The URL of a photo the data file names (checked by :func:`check_photo`), or None."""
+    """The URL of a photo the data file names (checked by :func:`check_photo`), or None.
+
+    ``/<edition>/photos/<version>/<name>``: the version is a hash of the file's bytes, so the URL is
+    cached for good and changes with the file (workshop/pages.py serves it; the plain URL keeps working).
+    """
     context = load_context.get(None)
-    return f"/{context.edition}/{photo}" if photo and context else None
+    if not photo or context is None:
+        return None
+    name = photo.partition("/")[2]
+    path = photo_file(context.edition_dir.parent, context.edition, name)
+    if path is None:  # refused by check_photo, which names the problem
+        return f"/{context.edition}/{photo}"
+    return versioned_photo_url(context.edition, name, file_version(path))
 
 
 # --- Fields -------------------------------------------------------------------

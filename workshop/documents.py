@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template, url_for
@@ -364,6 +365,21 @@ SOCIAL_CARD = Served(
 )
 # The edition's colours (site.yaml's theme) as CSS custom properties, for static/css/site.css.
 THEME_CSS = Served("theme-css", "text/css", lambda content, edition: theme.stylesheet(edition.site.theme))
+# The site's stylesheet, under static/.
+SITE_CSS = "css/site.css"
+
+
+def edition_stylesheet(edition: Edition) -> str:
+    """The one stylesheet a page links: the edition's theme, then the site's stylesheet that uses it.
+
+    One file, so nothing but it blocks the first rendering of the page (its URL names its hash:
+    workshop/pages.py). The document cache's key names the static files, as it names the templates.
+    """
+    site_css = (Path(current_app.static_folder or "") / SITE_CSS).read_text(encoding="utf-8")
+    return theme.stylesheet(edition.site.theme) + site_css
+
+
+STYLESHEET = Served("stylesheet", "text/css", lambda content, edition: edition_stylesheet(edition))
 ROBOTS_TXT = Served("robots.txt", "text/plain", lambda content, edition: seo.ROBOTS_TXT)
 
 

@@ -15,7 +15,8 @@ app answers a client that asks for JSON (``negotiation.acceptable_types``).
 What is exported, found from the app and its content rather than listed here:
 
 - every page: each route of the page blueprints whose only argument is the edition, for
-  every edition (``/``, ``/<edition>/``, ``/<edition>/social-card.png``, ``/api/``, ``/robots.txt``);
+  every edition (``/``, ``/<edition>/``, ``/<edition>/social-card.png``, ``/api/``, ``/robots.txt``),
+  or the edition and one of :data:`PAGE_ITEMS` (a paper's page, the stylesheet at its version);
 - every URL of the API's catalogue (workshop/catalogue.py: JSON, iCalendar and XML documents),
   once for every value of its arguments, which the catalogue declares with the route;
 - every static file, every file of the photos/ folders the data names (people's photos, the theme's
@@ -36,7 +37,9 @@ from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWa
 from workshop.catalogue import api_urls
 from workshop.content import dump_edition
 from workshop.model import Content, Edition
+from workshop.pages import stylesheet_version
 from workshop.store import get_content
+from workshop.storedfiles import plain_photo_url
 
 # Python knows .ics and .bib only from the system's /etc/mime.types, and some of those map .xml
 # to text/xml: say them here, so that the type check below holds on any machine (it stays
@@ -66,9 +69,10 @@ class ExportError(Exception):
 # --- URL generators ----------------------------------------------------------------
 
 
-# The values of a page's other arguments, per edition: one page per paper.
+# The values of a page's other arguments, per edition: one page per paper, the stylesheet's one version.
 PAGE_ITEMS: dict[str, Callable[[Edition], list[str]]] = {
     "paper_id": lambda edition: [paper.id for paper in edition.papers],
+    "version": lambda edition: [stylesheet_version(edition)],
 }
 
 
@@ -110,11 +114,14 @@ PHOTO_URL_KEYS = ("photo_url", "logo_url", "favicon_url", "image_url")
 
 def photo_urls(content: Content) -> Iterator[str]:
     """Every file of the photos/ folders the data names: people's photos (committee, speakers, ...),
-    the sponsors' logos, the theme's logo, icon and header image, of every edition."""
+    the sponsors' logos, the theme's logo, icon and header image, of every edition; each at the
+    content-hashed URL pages name, and at its plain URL, which earlier links name."""
     for edition in content.editions.values():
         dumped = dump_edition(edition)
         for key in PHOTO_URL_KEYS:
-            yield from _strings_named(dumped, key)
+            for url in _strings_named(dumped, key):
+                yield url
+                yield plain_photo_url(url)
 
 
 def site_urls(app: Flask, content: Content) -> list[str]:

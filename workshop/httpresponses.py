@@ -27,6 +27,8 @@ from workshop.store import get_content
 PROBLEM_MIMETYPE = "application/problem+json"
 # An environ key: a list given there gets the document serve() answered with (a ServedCall).
 SERVED = "workshop.served"
+# An environ key: set when the answer's URL names the hash of its bytes (mark_immutable).
+IMMUTABLE = "workshop.immutable"
 
 # Scripts and styles only from our own files: no inline code, no other origin.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -74,6 +76,12 @@ def mark_replayable(valid_until: dt.datetime | None = None) -> None:
     request.environ[REPLAYABLE] = get_content().version
     if valid_until is not None:
         request.environ[VALID_UNTIL] = valid_until.timestamp()
+
+
+def mark_immutable() -> None:
+    """This answer's URL names the hash of its bytes: other bytes get another URL, so it is cached for a year
+    (an edition's stylesheet and photos; static files under their versioned URL are so by their endpoint)."""
+    request.environ[IMMUTABLE] = True
 
 
 def respond(document: Document, *, fresh_for: int | None = None, replayable: bool = True) -> Response:
@@ -151,17 +159,20 @@ def _handle_unexpected_error(error: Exception) -> Response:
     return _handle_http_error(InternalServerError("The server failed to answer this request; it has been logged."))
 
 
-def _static_file_caching(response: Response) -> Response:
-    """Static files are replayable; under their versioned URL (the "static" endpoint), cached for a year."""
-    if request.endpoint not in STATIC_ENDPOINTS or response.status_code not in (200, 206, 304):
+def _long_caching(response: Response) -> Response:
+    """Static files are replayable. Under a content-hashed URL (the "static" endpoint, or an answer marked
+    by :func:`mark_immutable`), a file is cached for a year and never revalidated: the one policy of them."""
+    if response.status_code not in (200, 206, 304):
         return response
-    if response.status_code == 200:
+    if request.endpoint in STATIC_ENDPOINTS and response.status_code == 200:
         mark_replayable()
-    if request.endpoint == "static":
-        response.cache_control.public = True
-        response.cache_control.max_age = IMMUTABLE_MAX_AGE
-        response.cache_control.immutable = True
-        response.cache_control.no_cache = False
+    if request.endpoint == "static" or request.environ.get(IMMUTABLE):
+        control = response.cache_control
+        control.public = True
+        control.max_age = IMMUTABLE_MAX_AGE
+        control.immutable = True
+        control.no_cache = False
+        control.stale_while_revalidate = None
     return response
 
 
@@ -216,4 +227,4 @@ def init_app(app: Flask) -> None:
     # Run last (after_request functions run in reverse order): on the finished answer.
     app.after_request(_compress)
     app.after_request(_add_security_headers)
-    app.after_request(_static_file_caching)
+    app.after_request(_long_caching)

@@ -6,7 +6,10 @@ tree rather than a hash per file keeps the modules' relative imports (``./time.j
 resolving under the same version, without a build step. Pages name these URLs
 (``url_for('static', filename=...)``: Flask's own static route, at the versioned
 prefix), and they are served with ``Cache-Control: public, max-age=31536000,
-immutable`` (workshop/http.py).
+immutable`` (workshop/httpresponses.py).
+
+The same versions name the files of an edition at a content-hashed URL (:func:`version_of`,
+:func:`file_version`): its stylesheet and its photos (workshop/pages.py).
 
 - ``/static/<path>`` keeps working, with the short caching of before (bookmarks,
   other sites linking to a file).
@@ -19,6 +22,7 @@ immutable`` (workshop/http.py).
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, Response, current_app, redirect, url_for
@@ -43,6 +47,22 @@ def tree_version(folder: Path) -> str:
     return digest.hexdigest()[:VERSION_LENGTH]
 
 
+def version_of(data: bytes) -> str:
+    """The version in the URL of one file: a short hash of its bytes."""
+    return hashlib.sha256(data).hexdigest()[:VERSION_LENGTH]
+
+
+def file_version(path: Path) -> str:
+    """The version of the file at ``path``: read again only when its size or time changed."""
+    state = path.stat()
+    return _file_version(str(path), state.st_size, state.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _file_version(path: str, size: int, mtime_ns: int) -> str:
+    return version_of(Path(path).read_bytes())
+
+
 def versioned_prefix(folder: Path) -> str:
     """The URL path static files are served under: give it to Flask as ``static_url_path``."""
     return f"/static/{tree_version(folder)}"
@@ -54,13 +74,18 @@ class VersionConverter(BaseConverter):
     regex = f"[0-9a-f]{{{VERSION_LENGTH}}}"
 
 
+def to_current_version(url: str) -> Response:
+    """A redirect from an earlier version's URL to the current one's, never kept by a cache."""
+    response = redirect(url, code=302)
+    response.cache_control.no_store = True
+    return response
+
+
 def other_version(version: str, filename: str) -> Response:
     path = safe_join(current_app.static_folder or "", filename)
     if path is None or not Path(path).is_file():
         raise NotFound(f"No static file {filename!r}.")
-    response = redirect(url_for("static", filename=filename), code=302)
-    response.cache_control.no_store = True
-    return response
+    return to_current_version(url_for("static", filename=filename))
 
 
 def init_app(app: Flask) -> None:

@@ -8,8 +8,11 @@ the data folder is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from pathlib import Path, PurePosixPath
+
+from workshop.staticfiles import VERSION_LENGTH
 
 PHOTO_FOLDER = "photos"
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".avif", ".svg"})
@@ -17,6 +20,7 @@ PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".avif", ".svg"})
 PAPER_FOLDER = "papers"
 PAPER_SUFFIXES = frozenset({".pdf"})
 PDF_MAGIC = b"%PDF-"
+VERSIONED_PHOTO_URL = re.compile(rf"^/(?P<edition>[^/]+)/(?P<folder>{PHOTO_FOLDER})/[0-9a-f]{{{VERSION_LENGTH}}}/")
 
 
 def is_servable_name(name: str, suffixes: Collection[str]) -> bool:
@@ -54,6 +58,16 @@ def is_photo_name(name: str) -> bool:
 
 def photo_file(data_dir: Path, edition: str, name: str) -> Path | None:
     return stored_file(data_dir, edition, PHOTO_FOLDER, name, PHOTO_SUFFIXES)
+
+
+def versioned_photo_url(edition: str, name: str, version: str) -> str:
+    """The URL of a photo under the hash of its bytes (``version``), served for good (workshop/pages.py)."""
+    return f"/{edition}/{PHOTO_FOLDER}/{version}/{name}"
+
+
+def plain_photo_url(url: str) -> str:
+    """The URL a :func:`versioned_photo_url` had before photos were versioned: the one earlier links name."""
+    return VERSIONED_PHOTO_URL.sub(r"/\g<edition>/\g<folder>/", url)
 
 
 def paper_file(data_dir: Path, edition: str, name: str) -> Path | None:
