@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from icalendar import Calendar, Event
 from werkzeug.test import TestResponse
 
+from scripts.generate_edition import generate
 from tests.conftest import EXAMPLE_DATA, SHIPPED_SITE_URL, build_app, edit_data_file
 from tests.dom import Element, parse_html
 from tests.test_reload import settle, store_of
@@ -373,3 +374,24 @@ def test_without_a_site_url_uids_take_the_local_address(data_dir: Path, make_app
 def test_uids_take_the_site_urls_host_unless_a_domain_is_set(settings: dict[str, str], domain: str) -> None:
     events = events_by_uid(calendar_of(build_app(**settings).test_client().get(FEED)))
     assert events and all(uid.endswith(f"@{domain}") for uid in events), list(events)
+
+
+def test_a_session_with_many_papers_gets_a_short_google_link_and_a_full_calendar_file(tmp_path: Path) -> None:
+    # Each session's Google Calendar link is a URL written into the page: with every paper title in it,
+    # a poster session of 300 papers made a link of tens of kilobytes (too long for Google to open).
+    generate(tmp_path / "data", papers=300, sessions=10)
+    client = build_app(tmp_path / "data").test_client()
+    page = parse_html(client.get("/").get_data(as_text=True))
+    program = client.get("/api/v1/program.json").json["data"]
+    titles = {paper["id"]: paper["title"] for paper in client.get("/api/v1/papers.json").json["data"]["papers"]}
+    session = max(program["sessions"], key=lambda session: len(session["papers"]))
+    assert len(session["papers"]) > 10
+    ics, google = calendar_links_of(page.by_id(f"session-{session['id']}"))
+    assert len(google.attrs["href"] or "") < 2000
+    details = google_parameters(google)["details"]
+    assert titles[session["papers"][0]] in details
+    assert titles[session["papers"][-1]] not in details
+    assert f"and {len(session['papers']) - 3} more papers" in details
+    assert f"#session-{session['id']}" in details  # where the rest are listed
+    event = calendar_of(client.get(ics.attrs["href"] or "")).walk("VEVENT")[0]
+    assert all(titles[paper] in str(event["DESCRIPTION"]) for paper in session["papers"])

@@ -66,6 +66,8 @@ PRODID = "-//Workshop site//Calendars//EN"
 REFRESH_INTERVAL = dt.timedelta(hours=6)
 GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
 ONE_DAY = dt.timedelta(days=1)
+# Papers a session's Google Calendar link names; the rest are counted, and the calendar files name all.
+PAPERS_IN_A_LINK = 3
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,9 @@ class CalendarEvent:
     url: str  # the item on the page, absolute
     ics_url: str  # this event's own .ics, site-relative
     location: str | None = None
+    # What the Google Calendar link carries, when shorter than ``description`` (the link is a URL,
+    # written into the page for every session): empty for the same.
+    link_description: str = ""
     tentative: bool = False
     busy: bool = True
     sequence: int = 0
@@ -99,7 +104,12 @@ class CalendarEvent:
             # Google needs an end: a moment ends when it starts.
             moments = (self.start, self.end or self.start)
             dates = "/".join(f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}" for moment in moments)
-        parameters = {"action": "TEMPLATE", "text": self.summary, "dates": dates, "details": self.description}
+        parameters = {
+            "action": "TEMPLATE",
+            "text": self.summary,
+            "dates": dates,
+            "details": self.link_description or self.description,
+        }
         if self.location:
             parameters["location"] = self.location
         if isinstance(self.start, dt.datetime) and isinstance(self.start.tzinfo, ZoneInfo):
@@ -244,17 +254,21 @@ def session_event(edition: Edition, session: Session) -> CalendarEvent:
     lines = [session.kind.replace("-", " ").capitalize() + "."]
     if session.speakers:
         lines.append("With " + ", ".join(edition.speaker(person).name for person in session.speakers) + ".")
-    lines.extend(f"\u2022 {edition.paper(paper).title}" for paper in session.papers)
-    lines.append(facts.footer(url))
+    papers = [f"\u2022 {edition.paper(paper).title}" for paper in session.papers]
+    footer = facts.footer(url)
+    shown = papers[:PAPERS_IN_A_LINK]
+    if len(papers) > len(shown):
+        shown.append(f"\u2022 and {len(papers) - len(shown)} more papers")
     return CalendarEvent(
         uid=facts.uid("session", session.id),
         summary=facts.summary(session.title),
         start=_calendar_time(session.starts_at, venue_timezone),
         end=_calendar_time(session.ends_at, venue_timezone),
-        description="\n".join(lines),
+        description="\n".join([*lines, *papers, footer]),
         url=url,
         ics_url=url_for("api.session_calendar", edition=edition.name, session_id=session.id),
         location=facts.location,
+        link_description="\n".join([*lines, *shown, footer]) if len(papers) > len(shown) else "",
     )
 
 
