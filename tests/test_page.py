@@ -289,8 +289,10 @@ def test_no_requests_to_other_origins(page: Element, app: Flask) -> None:
         assert not parts.scheme and not parts.netloc, f"request to another origin: {url}"
     for element in page.iter():
         assert "url(" not in (element.attrs.get("style") or ""), element.tag
-    # JSON-LD is data for search engines, never run: the only script element with content.
-    code = [s for s in page.find_all("script") if s.attrs.get("type") != "application/ld+json"]
+    # JSON-LD (for search engines) and the scripts' texts (workshop/uistrings.py) are data, never run: the only
+    # script elements with content.
+    data_blocks = ("application/ld+json", "application/json")
+    code = [s for s in page.find_all("script") if s.attrs.get("type") not in data_blocks]
     inline_scripts = [s for s in code if "".join(map(str, s.children)).strip()]
     assert not inline_scripts
 

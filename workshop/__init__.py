@@ -20,6 +20,7 @@ from workshop import (
     routing,
     staticfiles,
     store,
+    uistrings,
 )
 from workshop.config import PROJECT_ROOT, DefaultConfig, resolve_paths
 from workshop.fastpath import ReplayedResponses

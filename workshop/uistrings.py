@@ -50,6 +50,7 @@ _ENGLISH = {
     # The edition notice, the footer
     "edition_notice": "This is the page of the {edition} edition. The current edition is {current}.",
     "editions": "Editions:",
+    "editions_menu": "Editions",
     "page_as_data": "This page as data:",
     "api_index": "API index",
     "api_documentation": "API documentation",
@@ -58,7 +59,6 @@ _ENGLISH = {
     "workshop_on_now": "The workshop is on now",
     "now": "Now",
     "next": "Next",
-    "session_line": "{label}: {title} ({start}–{end} venue time)",
     "watch_the_stream": "Watch the stream",
     "virtual_posters": "Virtual posters",
     "q_and_a": "Q&A and chat",
@@ -143,6 +143,7 @@ _ENGLISH = {
     "filter_papers": "Filter by title, author or track",
     "other_contributions": "Other contributions",
     # A paper's page
+    "paper_description": "{title}, by {authors}: accepted at {conference}.",
     "breadcrumb": "Breadcrumb",
     "authors": "Authors",
     "presented_as": "Presented as",
@@ -167,9 +168,12 @@ _ENGLISH = {
     "next_paper": "Next paper: {title}",
     "all_papers": "All accepted contributions",
     # An edition's error pages
-    "error_404": "Not found: there is no page at this address.",
+    "error_404_title": "Not Found",
+    "error_404": "There is no page at this address.",
+    "error_405_title": "Method Not Allowed",
     "error_405": "This address cannot be asked for in this way.",
-    "error_other": "Something went wrong on the server; it has been logged.",
+    "error_500_title": "Internal Server Error",
+    "error_500": "The server failed to answer this request; it has been logged.",
     "go_to_workshop_page": "Go to the workshop page",
     # The scripts' (static/js/)
     "your_time": "Your time: {time}",
@@ -253,9 +257,15 @@ def merged(overrides: Mapping[str, str | None]) -> Mapping[str, str]:
     return MappingProxyType({name: overrides.get(name) or text for name, text in ENGLISH.items()})
 
 
-def fill(text: str, **fields: Any) -> Markup:
+def fill(text: str, /, **fields: Any) -> Markup:
     """``text`` with its placeholders filled in, as HTML: the text and plain fields escaped, Markup fields kept."""
     return Markup(escape(text)).format(**fields)
+
+
+def error_words(words: Mapping[str, str], status: int) -> tuple[str, str] | None:
+    """The title and sentence of an error page of ``status`` (404, 405, 500), or None: the HTTP error's own."""
+    title = words.get(f"error_{status}_title")
+    return (title, words[f"error_{status}"]) if title else None
 
 
 def _page_words(context: Context) -> Mapping[str, str]:
@@ -264,7 +274,7 @@ def _page_words(context: Context) -> Mapping[str, str]:
 
 
 @pass_context
-def ui(context: Context, name: str, **fields: Any) -> Markup:
+def ui(context: Context, name: str, /, **fields: Any) -> Markup:
     """The page's text ``name`` (its edition's, else English), filled in (macros that use it are imported with
     context)."""
     return fill(_page_words(context)[name], **fields)
