@@ -338,7 +338,7 @@ def test_data_file_markup_is_shown_as_text_not_run(hostile_app: Flask) -> None:
     assert "<img src=x" not in html.lower()
     for script in page.find_all("script"):
         assert "alert" not in "".join(map(str, script.children))
-        if script.attrs.get("type") != "application/ld+json":
+        if script.attrs.get("type") not in ("application/ld+json", "application/json"):
             assert (script.attrs.get("src") or "").startswith("/static/")
     for element in page.iter():
         handlers = [name for name in element.attrs if name.startswith("on")]

@@ -100,7 +100,7 @@ def paper_meta(edition: Edition, paper: Paper) -> seo.PageMeta:
         title=f"{paper.title} · {site.title}",
         site_name=site.title,
         description=site.wording["paper_description"].format(
-            title=paper.title, authors=names, conference=citations.conference_title(edition)
+            title=paper.title, authors=names, workshop=site.title, venue=site.venue.name
         ),
         json_ld=seo.json_for_html(scholarly_article(edition, paper)),
         image=seo.Image(

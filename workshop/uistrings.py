@@ -143,7 +143,7 @@ _ENGLISH = {
     "filter_papers": "Filter by title, author or track",
     "other_contributions": "Other contributions",
     # A paper's page
-    "paper_description": "{title}, by {authors}: accepted at {conference}.",
+    "paper_description": "{title}, by {authors}: accepted at {workshop}, {venue}.",
     "breadcrumb": "Breadcrumb",
     "authors": "Authors",
     "presented_as": "Presented as",
