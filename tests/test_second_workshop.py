@@ -369,7 +369,9 @@ def test_the_french_pages_write_french_words_and_dates(oceans_app: Flask) -> Non
 
 
 @pytest.fixture
-def oceans_server(oceans: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+def oceans_server(
+    oceans: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[LiveServer]:
     """The French site served, its clock at the test's instant (request.param)."""
     instant = dt.datetime.fromisoformat(request.param)
     monkeypatch.setattr(clock, "now", lambda: instant)
@@ -401,7 +403,10 @@ def shown_words(page: Page) -> str:
         # Abstracts welcome: the countdown.
         ("2026-03-01T08:00:00+00:00", ["Encore 47 jours", "Vos heures sont données pour Asia/Tokyo."]),
         # During the spotlight session: the live banner, now and next marks.
-        ("2026-06-12T07:20:00+00:00", ["En cours : Courants et apprentissage", "heure du lieu ; 16:15–17:00 chez vous"]),
+        (
+            "2026-06-12T07:20:00+00:00",
+            ["En cours : Courants et apprentissage", "heure du lieu ; 16:15\u201317:00 chez vous"],
+        ),
     ],
     indirect=["oceans_server"],
 )

@@ -59,7 +59,7 @@ def zone_at(moment: dt.datetime, timezone: str) -> str:
 @lru_cache(maxsize=64)
 def babel_locale(language: str) -> Locale:
     """CLDR's locale of a BCP 47 tag (pt-BR), else of its language (pt), else English's."""
-    for tag in (language, language.split("-")[0]):
+    for tag in (language, language.split("-", maxsplit=1)[0]):
         try:
             return Locale.parse(tag, sep="-")
         except (UnknownLocaleError, ValueError):
@@ -74,12 +74,12 @@ def _weekday_and_day_pattern(language: str) -> str:
 
 
 def long_date(day: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
-    """"Friday, July 28, 2023"; "vendredi 28 juillet 2023"."""
+    """ "Friday, July 28, 2023"; "vendredi 28 juillet 2023"."""
     return str(format_date(day, "full", locale=babel_locale(language)))
 
 
 def weekday_and_day(day: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
-    """"Friday, July 28"; "vendredi 28 juillet"."""
+    """ "Friday, July 28"; "vendredi 28 juillet"."""
     return str(format_date(day, _weekday_and_day_pattern(language), locale=babel_locale(language)))
 
 

@@ -40,9 +40,7 @@ class PaperGroup:
     by_track: bool = False
 
 
-def paper_groups(
-    papers: tuple[Paper, ...], sessions: tuple[Session, ...], others: str
-) -> tuple[PaperGroup, ...]:
+def paper_groups(papers: tuple[Paper, ...], sessions: tuple[Session, ...], others: str) -> tuple[PaperGroup, ...]:
     """Each paper once: under the first published session that presents it, else by track, else in one list;
     ``others`` is the heading of the papers left out of the sessions' (or the tracks') groups."""
     by_id = {paper.id: paper for paper in papers}

@@ -29,16 +29,16 @@ def call_to_action(
             return site.call_to_action
         case "review":
             return LabelledLink(words["see_the_dates"], "#dates")
-        case "program":
-            return LabelledLink(words["see_the_program"], "#schedule" if published else "#papers" if papers else "#program")
         case "live" if logistics.stream_url:
             return LabelledLink(words["watch_the_live_stream"], logistics.stream_url)
-        case "live":
-            return LabelledLink(words["see_the_program"], "#schedule" if published else "#program")
-        case _:  # archive
-            if papers:
-                return LabelledLink(words["read_the_papers"], "#papers")
-            return LabelledLink(words["see_the_program"], "#program")
+        case "archive" if papers:
+            return LabelledLink(words["read_the_papers"], "#papers")
+    # The program phase, live without a stream, the archive without papers: the program, as far as it is out.
+    if phase == "program":
+        target = "#schedule" if published else "#papers" if papers else "#program"
+    else:
+        target = "#schedule" if published and phase == "live" else "#program"
+    return LabelledLink(words["see_the_program"], target)
 
 
 def calls_to_action(

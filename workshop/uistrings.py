@@ -38,7 +38,7 @@ _ENGLISH = {
     "previously": "Previously",
     "extended_to": "extended to",
     "moved_to": "moved to",
-    "anywhere_on_earth": "AoE (Anywhere on Earth, UTC−12)",
+    "anywhere_on_earth": "AoE (Anywhere on Earth, UTC\u221212)",
     # Calendar links
     "add_to_calendar": "Add to calendar",
     "icalendar_file": "iCalendar file",
@@ -194,7 +194,7 @@ _ENGLISH = {
     "papers_all_shown_other": "All {total} papers shown.",
     "papers_some_shown_one": "{shown} of {total} paper shown.",
     "papers_some_shown_other": "{shown} of {total} papers shown.",
-    "visitor_session_time": "Your time: {start} – {end} ({zone})",
+    "visitor_session_time": "Your time: {start} \u2013 {end} ({zone})",
 }
 # Id -> its English text; site.yaml's wording: accepts these ids and no other.
 ENGLISH: Mapping[str, str] = MappingProxyType(_ENGLISH)

@@ -18,8 +18,8 @@ from typing import Any
 import langcodes
 from marshmallow import ValidationError, fields, validates_schema
 
-from workshop.datafields import StrictSchema, Text
 from workshop import uistrings
+from workshop.datafields import StrictSchema, Text
 from workshop.pagesections import BUILT_IN
 
 DEFAULT_LANGUAGE = "en"
