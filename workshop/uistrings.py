@@ -7,7 +7,8 @@ headings of the built-in sections are ``headings:`` and ``menu:`` (workshop/word
 scripts read theirs (:data:`SCRIPT_IDS`) from one JSON block on the page (templates/macros.html).
 
 Plural forms: an id ending in ``_one`` is the text for a count that ``Intl.PluralRules`` of the
-page's language calls "one" (1 in English; 0 and 1 in French), its ``_other`` twin for any other.
+page's language calls "one" (1 in English; 0 and 1 in French), its ``_other`` twin for any other (CLDR's
+rules, by Babel; the page carries the form its count needs).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
+
+from workshop.filters import babel_locale, page_language
 
 _ENGLISH = {
     # Every page
@@ -199,31 +202,19 @@ _ENGLISH = {
 # Id -> its English text; site.yaml's wording: accepts these ids and no other.
 ENGLISH: Mapping[str, str] = MappingProxyType(_ENGLISH)
 
-# The ids the scripts read: the page carries these only (its weight has a budget).
-PAGE_SCRIPT_IDS = (
-    "now",
-    "next",
-    "your_time",
-    "your_time_zone_shown",
-    "between",
-    "until",
-    "passed",
-    "zone_in_parentheses",
-    "zone_after_comma",
-    "page_updated",
-    "times_in_your_zone",
-    "later_day",
-    "earlier_day",
-    "session_venue_time",
-    "session_both_times",
-    "time_left",
-    "papers_all_shown_one",
-    "papers_all_shown_other",
-    "papers_some_shown_one",
-    "papers_some_shown_other",
+# The ids the scripts read, by the part of a page that needs them: a page carries its parts' only (its weight
+# has a budget). "papers" counts the papers: the plural form of its texts is chosen for the page's total.
+SCRIPT_IDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "page": ("page_updated", "zone_in_parentheses", "zone_after_comma"),
+        "dates": ("your_time", "your_time_zone_shown", "between", "until", "passed"),
+        "schedule": ("now", "next", "times_in_your_zone", "later_day", "earlier_day"),
+        "live": ("now", "next", "session_venue_time", "session_both_times"),
+        "countdown": ("time_left",),
+        "papers": ("papers_all_shown", "papers_some_shown"),
+        "paper": ("visitor_session_time",),
+    }
 )
-PAPER_SCRIPT_IDS = ("visitor_session_time",)
-SCRIPT_IDS = {"page": PAGE_SCRIPT_IDS, "paper": PAPER_SCRIPT_IDS}
 
 
 def placeholders(text: str) -> set[str]:
@@ -280,11 +271,24 @@ def ui(context: Context, name: str, /, **fields: Any) -> Markup:
     return fill(_page_words(context)[name], **fields)
 
 
+def _counted(words: Mapping[str, str], name: str, count: int, language: str) -> str:
+    """The text ``name`` in its plural form for ``count`` in ``language`` (``name_one`` or ``name_other``)."""
+    form = "one" if babel_locale(language).plural_form(count) == "one" else "other"
+    return words[f"{name}_{form}"]
+
+
 @pass_context
-def script_words(context: Context, page: str) -> Markup:
-    """The texts the scripts of ``page`` read, as JSON that can sit in a <script> element."""
+def script_words(context: Context, parts: list[str], papers: int = 0) -> Markup:
+    """The texts the scripts of a page made of ``parts`` read (``papers``: how many it lists), as JSON that can
+    sit in a <script> element."""
     words = _page_words(context)
-    return htmlsafe_json_dumps({name: words[name] for name in SCRIPT_IDS[page]}, separators=(",", ":"))
+    language = page_language(context)
+    table = {
+        name: _counted(words, name, papers, language) if part == "papers" else words[name]
+        for part in parts
+        for name in SCRIPT_IDS[part]
+    }
+    return htmlsafe_json_dumps(table, separators=(",", ":"))
 
 
 def init_app(app: Flask) -> None:

@@ -6,8 +6,7 @@ import { pieces, text } from "./words.js";
 
 /**
  * What the visitor should read for one date item of the API, in the visitor's zone:
- * { id, instants: [iso, ...] }, the page's text `id` (null: the instants, an en dash between) filling its
- * {start} and {end} with the instants.
+ * { id, instants: [iso, ...] }: the text `id` with the instants as {start} and {end}, else an en dash between.
  */
 export function localWindow(item) {
   if (item.at) {
@@ -49,12 +48,9 @@ function slot(listItem, className) {
 function showLocalTime(listItem, item, timeZone) {
   const target = slot(listItem, "date-local");
   const { id, instants } = localWindow(item);
-  const times = instants.map((iso) => timeElement(iso, timeZone));
-  const when = id
-    ? pieces(id, { start: times[0], end: times.at(-1) })
-    : times.flatMap((time, index) => (index ? [" – ", time] : [time]));
+  const [start, end = start] = instants.map((iso) => timeElement(iso, timeZone));
   const span = document.createElement("span");
-  span.append(...when);
+  span.append(...(id ? pieces(id, { start, end }) : end === start ? [start] : [start, " – ", end]));
   target.replaceChildren(...pieces("your_time", { time: span }));
   target.hidden = false;
 }

@@ -73,13 +73,13 @@ export function timeUntil(iso, now = Date.now()) {
   return { days: Math.floor(minutes / 1440), hours: Math.floor((minutes % 1440) / 60), minutes: minutes % 60 };
 }
 
-/** "1 day" / "2 jours": a count of a unit ("day", "hour", "minute") in the page's language. */
+/** "2 days", "2 jours": a count of a unit. */
 export function formatUnits(count, unit, locale = pageLanguage()) {
   return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(count);
 }
 
-/** "19 days, 11 hours, 59 minutes", in the page's language. */
+/** "19 days, 11 hours, 59 minutes". */
 export function describeDuration({ days, hours, minutes }, locale = pageLanguage()) {
-  const parts = [formatUnits(days, "day", locale), formatUnits(hours, "hour", locale), formatUnits(minutes, "minute", locale)];
-  return new Intl.ListFormat(locale, { type: "unit", style: "long" }).format(parts);
+  const units = [[days, "day"], [hours, "hour"], [minutes, "minute"]];
+  return new Intl.ListFormat(locale, { type: "unit" }).format(units.map(([n, unit]) => formatUnits(n, unit, locale)));
 }

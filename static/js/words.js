@@ -1,33 +1,20 @@
-// The page's texts (workshop/uistrings.py, site.yaml's wording), from its JSON block
-// (#ui-words): the scripts write no words of their own, and format in the page's language.
-
+// The page's texts (workshop/uistrings.py, in #ui-words): the scripts have no words of their own.
 let table = null;
 
-function words() {
-  table ??= JSON.parse(globalThis.document?.getElementById("ui-words")?.textContent || "{}");
-  return table;
-}
+export const pageLanguage = () => globalThis.document?.documentElement.lang || undefined;
 
-/** The page's language (<html lang>), for Intl. */
-export function pageLanguage() {
-  return globalThis.document?.documentElement.lang || undefined;
-}
-
-/** The text `id` as pieces, its {placeholders} replaced by `fields` (strings or DOM nodes); {{ and }} are braces. */
+/** The text `id` in pieces, its {placeholders} replaced by `fields` (strings or nodes); {{ and }} are braces. */
 export function pieces(id, fields = {}) {
-  return (words()[id] ?? id)
+  table ??= JSON.parse(globalThis.document?.getElementById("ui-words")?.textContent || "{}");
+  return (table[id] ?? id)
     .split(/(\{\{|\}\}|\{\w+\})/)
     .filter(Boolean)
-    .map((piece) => (piece === "{{" || piece === "}}" ? piece[0] : /^\{\w+\}$/.test(piece) ? fields[piece.slice(1, -1)] : piece));
+    .map((piece) => {
+      if (piece === "{{" || piece === "}}") {
+        return piece[0];
+      }
+      return piece[0] === "{" ? fields[piece.slice(1, -1)] : piece;
+    });
 }
 
-/** The text `id`, its {placeholders} filled in. */
-export function text(id, fields = {}) {
-  return pieces(id, fields).join("");
-}
-
-/** The text `id` in its plural form for `count` (`${id}_one` or `${id}_other`, by the page's language). */
-export function counted(id, count, fields = {}) {
-  const form = new Intl.PluralRules(pageLanguage()).select(count) === "one" ? "one" : "other";
-  return text(`${id}_${form}`, fields);
-}
+export const text = (id, fields) => pieces(id, fields).join("");
