@@ -153,9 +153,10 @@ def test_the_live_banner_says_times_in_one_wording_with_and_without_javascript(
     assert banner_lines(at_the_venue) == served
     in_paris = open_phone(browser, url, COFFEE_BREAK)
     expect(in_paris.locator("#live-banner .live-now")).to_have_attribute("data-shown", "session-coffee")
+    # In the page's language (the example's en-GB: a 24-hour clock), whatever the browser's.
     assert banner_lines(in_paris) == [
-        "Now: Coffee break (10:15\u201310:45 venue time, 10:15 PM\u201310:45 PM your time)",
-        "Next: Poster session (10:45\u201312:00 venue time, 10:45 PM\u201312:00 AM your time)",
+        "Now: Coffee break (10:15\u201310:45 venue time, 22:15\u201322:45 your time)",
+        "Next: Poster session (10:45\u201312:00 venue time, 22:45\u201300:00 your time)",
     ]
 
 

@@ -288,8 +288,10 @@ def test_no_requests_to_other_origins(page: Element, app: Flask) -> None:
         assert not parts.scheme and not parts.netloc, f"request to another origin: {url}"
     for element in page.iter():
         assert "url(" not in (element.attrs.get("style") or ""), element.tag
-    # JSON-LD is data for search engines, never run: the only script element with content.
-    code = [s for s in page.find_all("script") if s.attrs.get("type") != "application/ld+json"]
+    # JSON-LD (for search engines) and the scripts' texts (workshop/uistrings.py) are data, never run: the only
+    # script elements with content.
+    data_blocks = ("application/ld+json", "application/json")
+    code = [s for s in page.find_all("script") if s.attrs.get("type") not in data_blocks]
     inline_scripts = [s for s in code if "".join(map(str, s.children)).strip()]
     assert not inline_scripts
 
@@ -335,7 +337,7 @@ def test_data_file_markup_is_shown_as_text_not_run(hostile_app: Flask) -> None:
     assert "<img src=x" not in html.lower()
     for script in page.find_all("script"):
         assert "alert" not in "".join(map(str, script.children))
-        if script.attrs.get("type") != "application/ld+json":
+        if script.attrs.get("type") not in ("application/ld+json", "application/json"):
             assert (script.attrs.get("src") or "").startswith("/static/")
     for element in page.iter():
         handlers = [name for name in element.attrs if name.startswith("on")]

@@ -130,7 +130,7 @@ def header_of(client: FlaskClient) -> tuple[Element, Element]:
 @pytest.mark.parametrize(
     ("instant", "phase", "says_and_leads_to"),
     [
-        (dt.datetime(2030, 5, 20, tzinfo=dt.UTC), "call", ("May 26, 2030, 23:59 AoE", "#call-for-abstracts")),
+        (dt.datetime(2030, 5, 20, tzinfo=dt.UTC), "call", ("26 May 2030, 23:59 AoE", "#call-for-abstracts")),
         (dt.datetime(2030, 6, 20, tzinfo=dt.UTC), "program", ("The program is out.", "#schedule")),
         (COFFEE_BREAK, "live", ("", "https://example.org/live")),
         (dt.datetime(2030, 8, 1, tzinfo=dt.UTC), "archive", ("The workshop took place.", "#papers")),

@@ -4,17 +4,21 @@ ML4Astro, ICML or Honolulu anywhere in its pages, API documents, static files or
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import build_app, tiny_png
-from tests.dom import parse_html
+from tests.conftest import LiveServer, build_app, tiny_png
+from tests.dom import Element, parse_html
 from tests.test_seo import head_of, json_ld
+from workshop import clock
 from workshop.cli import main
 from workshop.export import site_urls
 from workshop.store import get_content
@@ -143,6 +147,43 @@ announcements:
     body: Soumettez vos résumés avant le 17 avril.
 """
 
+# A published program and two papers, one presented in a session: the program's and the papers' words show.
+PROGRAM = """\
+status: published
+note: Bientôt
+timezone: Europe/Paris
+date: 2026-06-12
+sessions:
+  - id: ouverture
+    kind: welcome
+    title: Ouverture
+    start: "09:00"
+    end: "09:15"
+  - id: courants
+    kind: spotlight
+    title: Courants et apprentissage
+    start: "09:15"
+    end: "10:00"
+    papers: [courants]
+"""
+PAPERS = """\
+papers:
+  - id: courants
+    title: Prédire les courants côtiers
+    authors:
+      - name: Anne Exemple
+        presenter: true
+    abstract: Un réseau de neurones prédit les courants.
+    pdf: https://example.org/courants.pdf
+  - id: plancton
+    title: Compter le plancton
+    authors:
+      - name: Paul Exemple
+        presenter: true
+"""
+# Every text the software writes, in French (site.yaml's wording).
+FRENCH_WORDING = (Path(__file__).parent / "fixtures" / "wording-fr.yaml").read_text(encoding="utf-8")
+
 
 @pytest.fixture(scope="module")
 def oceans(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -155,7 +196,9 @@ def oceans(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (edition / "photos").mkdir(exist_ok=True)
     for name in ("vagues.png", "logo.png", "icone.png"):
         (edition / "photos" / name).write_bytes(tiny_png())
-    (edition / "site.yaml").write_text(SITE, encoding="utf-8")
+    (edition / "site.yaml").write_text(SITE + FRENCH_WORDING, encoding="utf-8")
+    (edition / "program.yaml").write_text(PROGRAM, encoding="utf-8")
+    (edition / "papers.yaml").write_text(PAPERS, encoding="utf-8")
     (edition / "announcements.yaml").write_text(ANNOUNCEMENTS, encoding="utf-8")
     (edition / "venue.yaml").write_text(VENUE, encoding="utf-8")
     (edition / "sponsors.yaml").write_text(SPONSORS, encoding="utf-8")
@@ -267,3 +310,150 @@ def test_check_refuses_a_heading_or_label_of_no_built_in_section(
     assert result.exit_code != 0
     assert f"{EDITION}/site.yaml:" in result.output
     assert f"{key}.{wrong.partition(':')[0]}: Unknown field" in result.output
+
+
+# Words the software writes in English (the French site's pages have none of them), and the English
+# month and weekday names (its dates are written in French).
+ENGLISH_UI = re.compile(
+    r"Add to calendar|Show times in|\bNow\b|\bNext\b|took place|[Yy]our time|papers? shown|venue time|Passed"
+    r"|Subscribe to all dates|Map of the venue|Step-free access|Public transport|presented by|Other contributions"
+    r"|Skip to content|Watch the|\bAbstract\b|\bCite\b|Previous paper|Next paper|Not Found|\bworkshop\b"
+    r"|Filter by|Times are in|All dates are in|\bday\b|\bdays\b|\bhours?\b|\bleft\b"
+    r"|January|February|March|April|\bMay\b|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+)
+# Attributes whose text is read out or shown (a <meta>'s content: what link previews show).
+READ_ATTRIBUTES = ("aria-label", "alt", "title", "content")
+FRENCH_PAGES = ["/", f"/{EDITION}/", f"/{EDITION}/papers/courants/", f"/{EDITION}/papers/plancton/"]
+FRENCH_ERROR_PAGES = ["/nowhere/", f"/{EDITION}/nothing/", f"/{EDITION}/papers/nothing/"]
+
+
+def read_text(page: Element) -> str:
+    """What a visitor may read or hear of a page, hidden parts too (scripts show them): its text and read
+    attributes; not its data (scripts, the citation <meta> tags for indexers, out of this table's scope)."""
+    parts: list[str] = []
+    for element in page.iter():
+        if element.tag == "meta" and (element.attrs.get("name") or "").startswith("citation_"):
+            continue
+        if element.tag not in ("script", "style"):
+            parts += [child for child in element.children if isinstance(child, str)]
+        parts += [element.attrs.get(name) or "" for name in READ_ATTRIBUTES]
+    return " ".join(parts)
+
+
+def english_words_in(text: str) -> list[str]:
+    return sorted({match.group(0) for match in ENGLISH_UI.finditer(text)})
+
+
+def test_the_french_pages_have_no_english_word_of_the_software(oceans_app: Flask) -> None:
+    client = oceans_app.test_client()
+    found = {}
+    for url in FRENCH_PAGES + FRENCH_ERROR_PAGES:
+        response = client.get(url)
+        assert response.status_code == (200 if url in FRENCH_PAGES else 404), url
+        words = english_words_in(read_text(parse_html(response.get_data(as_text=True))))
+        if words:
+            found[url] = words
+    assert found == {}
+
+
+def test_the_french_pages_write_french_words_and_dates(oceans_app: Flask) -> None:
+    client = oceans_app.test_client()
+    page = parse_html(client.get(f"/{EDITION}/").get_data(as_text=True))
+    text = page.text()
+    assert "vendredi 12 juin 2026" in text and "Ajouter à l'agenda" in text
+    assert "présenté par Anne Exemple" in text and "Autres contributions" in text
+    assert page.one("legend").text() == "Afficher les heures"
+    assert "Page introuvable" in client.get(f"/{EDITION}/nothing/").get_data(as_text=True)
+    paper = parse_html(client.get(f"/{EDITION}/papers/courants/").get_data(as_text=True))
+    assert [heading.text() for heading in paper.find_all("h2")] == ["Résumé", "Liens", "Citer"]
+
+
+@pytest.fixture
+def oceans_server(
+    oceans: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[LiveServer]:
+    """The French site served, its clock at the test's instant (request.param)."""
+    instant = dt.datetime.fromisoformat(request.param)
+    monkeypatch.setattr(clock, "now", lambda: instant)
+    with LiveServer(build_app(oceans)) as server:
+        yield server
+
+
+def shown_words(page: Page) -> str:
+    """What the page reads, once its scripts ran: its text (no script) and its read attributes."""
+    return page.evaluate(
+        """(names) => {
+            const parts = [document.title];
+            for (const element of document.querySelectorAll("body *:not(script)")) {
+                for (const node of element.childNodes) {
+                    if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent);
+                }
+                for (const name of names) parts.push(element.getAttribute(name) ?? "");
+            }
+            return parts.join(" ");
+        }""",
+        list(READ_ATTRIBUTES),
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("oceans_server", "expected"),
+    [
+        # Abstracts welcome: the countdown.
+        ("2026-03-01T08:00:00+00:00", ["Encore 47 jours", "Vos heures sont données pour Asia/Tokyo."]),
+        # During the spotlight session: the live banner, now and next marks.
+        (
+            "2026-06-12T07:20:00+00:00",
+            ["En cours : Courants et apprentissage", "heure du lieu ; 16:15\u201317:00 chez vous"],
+        ),
+    ],
+    indirect=["oceans_server"],
+)
+def test_with_javascript_the_french_pages_stay_french(
+    browser: Browser, oceans_server: LiveServer, expected: list[str]
+) -> None:
+    now = clock.now().isoformat()
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.clock.install(time=now)
+    page.goto(f"{oceans_server.url}/")
+    expect(page.locator("#dates")).to_have_attribute("data-enhanced", "true")
+    page.locator("input[name=time-mode][value=local]").check()
+    page.locator("#paper-filter-input").fill("plancton")
+    expect(page.locator(".paper-filter-count")).to_have_text("1 sur 2 articles affichés.")
+    body = " ".join((page.locator("body").text_content() or "").split())
+    for sentence in [*expected, "Chez vous : "]:
+        assert sentence in body
+    assert english_words_in(shown_words(page)) == []
+    paper = context.new_page()
+    paper.clock.install(time=now)
+    paper.goto(f"{oceans_server.url}/{EDITION}/papers/courants/")
+    expect(paper.locator(".visitor-time")).to_contain_text("Chez vous : ven. 12 juin 2026")
+    assert english_words_in(shown_words(paper)) == []
+
+
+@pytest.mark.parametrize(
+    ("wording", "message"),
+    [
+        ("add_to_cal: Ajouter", "wording.add_to_cal: Unknown field"),
+        ('presented_by: "présenté par"', "wording.presented_by: keep {names}: the page fills it in."),
+        ('presented_by: "présenté par {noms}"', "wording.presented_by: keep {names}: the page fills it in. {noms}"),
+        ('presented_by: "présenté par {names"', "wording.presented_by: a lone { or }"),
+    ],
+)
+def test_check_refuses_an_unknown_wording_or_a_lost_placeholder(
+    oceans: Path, tmp_path: Path, wording: str, message: str
+) -> None:
+    folder = tmp_path / "site"
+    shutil.copytree(oceans, folder)
+    site = folder / EDITION / "site.yaml"
+    text = site.read_text(encoding="utf-8").replace("\nwording:\n", f"\nwording:\n  {wording}\n", 1)
+    # The same id twice in YAML: the one written last is kept, so the French file's is dropped here.
+    text = text.replace('  presented_by: "présenté par {names}"\n', "")
+    site.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--data-dir", str(folder)])
+    assert result.exit_code != 0
+    assert f"{EDITION}/site.yaml:" in result.output
+    assert message in result.output

@@ -48,6 +48,7 @@ from workshop.datafields import Link, Markdown
 from workshop.fieldref import field_rows
 from workshop.schemas import RESOURCE_SCHEMAS, EditionsSchema
 from workshop.staticfiles import versioned_prefix
+from workshop.uistrings import ENGLISH, placeholders
 
 # --- Security headers ----------------------------------------------------------------------
 
@@ -355,6 +356,7 @@ def test_a_failing_view_answers_500_without_trace_path_or_message(
 
 # --- Hostile data files -------------------------------------------------------------------
 
+TEMPLATE_PROBE = "{{ 7*7 }}"
 HOSTILE_HTML = (
     "<script>alert(1)</script> <img src=x onerror=alert(1)> <svg onload=alert(1)> "
     '<a href="javascript:alert(1)">link</a> <iframe src="data:text/html,<script>alert(1)</script>"></iframe> '
@@ -431,6 +433,14 @@ def fill(schema: Schema, data: dict[str, Any], path: tuple[str | int, ...], valu
                 fill(field.inner.schema, item, (*path, name, index), value_for)
 
 
+def hostile_wording(name: str, label: str) -> str:
+    """Hostile text for site.yaml's wording ``name``: it keeps its placeholders (else it is refused), the
+    template probe once, whole (padding could cut a brace in two)."""
+    kept = " ".join("{" + placeholder + "}" for placeholder in sorted(placeholders(ENGLISH[name])))
+    prefix = f"{TEMPLATE_PROBE} {kept} "
+    return prefix + padded(f"{label} {HOSTILE_HTML.replace(TEMPLATE_PROBE, '')} ", TEXT_LENGTH - len(prefix))
+
+
 def make_hostile_copy(target: Path, url: Callable[[str], str]) -> list[Write]:
     """The shipped data plus the example edition (which uses every field), in ``target``,
     with hostile text in every text and Markdown field and ``url(label)`` in every URL field."""
@@ -452,6 +462,8 @@ def make_hostile_copy(target: Path, url: Callable[[str], str]) -> list[Write]:
             label = f"{file_name}:{format_field(field_path)}"
             if kind == "url":
                 value = url(label)
+            elif kind == "text" and field_path[0] == "wording":
+                value = hostile_wording(str(field_path[1]), label)
             elif kind == "text":
                 value = padded(f"{label} {HOSTILE_HTML} ", TEXT_LENGTH)
             else:
@@ -566,7 +578,9 @@ def assert_inert(html: str, where: str) -> Element:
             src = element.attrs.get("src") or ""
             own_module = kind == "module" and src.startswith(f"{SITE_STATIC}/js/") and not element.text().strip()
             json_ld = kind == "application/ld+json" and not src
-            assert own_module or json_ld, f"{where}: a <script> that is not the site's: {element.attrs}"
+            # The scripts' texts (workshop/uistrings.py): data, never run, hostile wording escaped inside it.
+            texts = kind == "application/json" and element.attrs.get("id") == "ui-words" and not src
+            assert own_module or json_ld or texts, f"{where}: a <script> that is not the site's: {element.attrs}"
             if json_ld:
                 json.loads(element.text())
     return root
@@ -603,7 +617,8 @@ def test_the_page_stays_inert_with_hostile_text(hostile_app: Flask) -> None:
         root = assert_inert(response.get_data(as_text=True), url)
         if url != "/api/":
             scripts = root.find_all("script")
-            assert [script.attrs.get("type") for script in scripts] == ["application/ld+json", "module"], url
+            types = [script.attrs.get("type") for script in scripts]
+            assert types == ["application/ld+json", "application/json", "module"], url
             # The payloads are on the page, as text.
             assert "<script>alert(1)</script>" in root.text(skip={"script"}), url
             assert "onerror=alert(1)" in root.text(skip={"script"}), url

@@ -156,7 +156,8 @@ def test_a_confirmed_day_is_on_the_card() -> None:
     client = build_app(EXAMPLE_DATA).test_client()
     head = head_of(client)
     assert meta(head, "og:image") == f"{EXAMPLE_SITE_URL}/example/social-card.png"
-    assert "Sunday, July 28, 2030, 08:50 HST \u2013 Monday, July 29, 2030, 09:15 HST" in meta(head, "og:image:alt")
+    # In the page's language: the example's en-GB.
+    assert "Sunday, 28 July 2030, 08:50 HST \u2013 Monday, 29 July 2030, 09:15 HST" in meta(head, "og:image:alt")
 
 
 def test_site_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,7 +49,7 @@ def test_the_example_edition_agrees_with_its_two_day_program(example_client: Fla
     seen = workshop_everywhere(example_client, "example")
     assert seen["json-ld"] == ("2030-07-28T08:50:00-10:00", "2030-07-29T09:15:00-10:00")
     assert seen["page"] == ["2030-07-28T08:50:00-10:00"]
-    assert "July 28, 2030, 08:50 HST" in str(seen["hero"]) and "July 29, 2030, 09:15 HST" in str(seen["hero"])
+    assert "28 July 2030, 08:50 HST" in str(seen["hero"]) and "29 July 2030, 09:15 HST" in str(seen["hero"])
     assert seen["feed"] == (start, end, "CONFIRMED")
     assert seen["file"] == (start, end)
     assert seen["schedule"] == ("2030-07-28", "2030-07-29")

@@ -20,6 +20,7 @@ from workshop import (
     routing,
     staticfiles,
     store,
+    uistrings,
 )
 from workshop.config import PROJECT_ROOT, DefaultConfig, resolve_paths
 from workshop.fastpath import ReplayedResponses
@@ -46,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     staticfiles.init_app(app)
     httpresponses.init_app(app)
     filters.init_app(app)
+    uistrings.init_app(app)
     assets.init_app(app)
     calendarfiles.init_app(app)
     routing.init_app(app)

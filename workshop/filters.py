@@ -2,16 +2,28 @@
 
 The page is rendered once per content version, so nothing here may depend on
 the visitor or the current time; the browser adds local times and "passed".
+Days are written in the page's language (site.yaml's ``language``), with CLDR's
+month and weekday names and order (Babel); times as 24-hour HH:MM in every language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from flask import Flask
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from workshop.datafields import AOE, AOE_NAME
+
+DEFAULT_LANGUAGE = "en"
 
 
 def zone_label(moment: dt.datetime, venue_timezone: str | None = None) -> str:
@@ -44,23 +56,45 @@ def zone_at(moment: dt.datetime, timezone: str) -> str:
     return f"{local.tzname()}, {utc_offset(local)}"
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+@lru_cache(maxsize=64)
+def babel_locale(language: str) -> Locale:
+    """CLDR's locale of a BCP 47 tag (pt-BR), else of its language (pt), else English's."""
+    for tag in (language, language.split("-", maxsplit=1)[0]):
+        try:
+            return Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale.parse(DEFAULT_LANGUAGE)
 
 
-def weekday_and_day(day: dt.date) -> str:
-    return f"{day:%A}, {day:%B} {day.day}"
+@lru_cache(maxsize=64)
+def _weekday_and_day_pattern(language: str) -> str:
+    # CLDR's month-day-weekday pattern, with the weekday's full name ("E, MMMM d" -> "EEEE, MMMM d").
+    return re.sub("E+", "EEEE", babel_locale(language).datetime_skeletons["MMMMEd"].pattern)
 
 
-def long_instant(moment: dt.datetime, venue_timezone: str | None = None) -> str:
-    return f"{long_date(moment.date())}, {moment:%H:%M} {zone_label(moment, venue_timezone)}"
+def long_date(day: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "Friday, July 28, 2023"; "vendredi 28 juillet 2023"."""
+    return str(format_date(day, "full", locale=babel_locale(language)))
 
 
-def instant_range(start: dt.datetime, end: dt.datetime, venue_timezone: str | None = None) -> str:
+def weekday_and_day(day: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "Friday, July 28"; "vendredi 28 juillet"."""
+    return str(format_date(day, _weekday_and_day_pattern(language), locale=babel_locale(language)))
+
+
+def long_instant(moment: dt.datetime, venue_timezone: str | None = None, language: str = DEFAULT_LANGUAGE) -> str:
+    return f"{long_date(moment.date(), language)}, {moment:%H:%M} {zone_label(moment, venue_timezone)}"
+
+
+def instant_range(
+    start: dt.datetime, end: dt.datetime, venue_timezone: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> str:
     """One day: "Friday, July 28, 2023, 08:00 - 17:00 HST" (with an en dash); across days, both in full."""
     if start.date() == end.date() and start.utcoffset() == end.utcoffset():
-        return f"{long_date(start.date())}, {start:%H:%M} \u2013 {end:%H:%M} {zone_label(end, venue_timezone)}"
-    return f"{long_instant(start, venue_timezone)} \u2013 {long_instant(end, venue_timezone)}"
+        day = long_date(start.date(), language)
+        return f"{day}, {start:%H:%M} \u2013 {end:%H:%M} {zone_label(end, venue_timezone)}"
+    return f"{long_instant(start, venue_timezone, language)} \u2013 {long_instant(end, venue_timezone, language)}"
 
 
 def clock(moment: dt.datetime | dt.time) -> str:
@@ -71,17 +105,25 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
+def page_language(context: Context) -> str:
+    """The language of the page being rendered: its edition's (a template without one is English)."""
+    edition = context.get("edition")
+    return str(edition.site.language) if edition else DEFAULT_LANGUAGE
+
+
+def _in_page_language(written: Callable[..., str]) -> Callable[..., str]:
+    """The filter ``written`` in the page's language (macros that use it are imported with context)."""
+
+    @pass_context
+    def in_language(context: Context, *args: Any) -> str:
+        return written(*args, language=page_language(context))
+
+    in_language.__name__ = written.__name__
+    return in_language
+
+
 def init_app(app: Flask) -> None:
-    template_filters = (
-        zone_label,
-        zone_at,
-        utc_offset,
-        long_date,
-        weekday_and_day,
-        long_instant,
-        instant_range,
-        clock,
-        number,
-    )
-    for template_filter in template_filters:
+    for template_filter in (zone_label, zone_at, utc_offset, clock, number):
         app.add_template_filter(template_filter)
+    for template_filter in (long_date, weekday_and_day, long_instant, instant_range):
+        app.add_template_filter(_in_page_language(template_filter), template_filter.__name__)

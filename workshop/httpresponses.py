@@ -15,7 +15,7 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
 
-from workshop import cachecontrol, clock
+from workshop import cachecontrol, clock, uistrings
 from workshop.compression import compressible, gzip_body, gzip_etag, worth_compressing
 from workshop.documents import Document, Served, encode_json
 from workshop.fastpath import LEARNING, REPLAYABLE, VALID_UNTIL
@@ -139,6 +139,14 @@ def problem_response(status: int, title: str, detail: str, headers: dict[str, st
     return response
 
 
+def _edition_of(path: str) -> Edition:
+    """The edition a page's address is under (/<edition>/...), else the current one: its language and words
+    are the error page's."""
+    content = get_content()
+    first = path.strip("/").split("/", 1)[0]
+    return content.editions.get(first) or content.current_edition
+
+
 def _handle_http_error(error: HTTPException) -> Response:
     status = error.code or 500
     headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
@@ -146,7 +154,10 @@ def _handle_http_error(error: HTTPException) -> Response:
     detail = error.description or title
     if is_api_request():
         return problem_response(status, title, detail, headers)
-    html = render_template("error.html", status=status, title=title, detail=detail)
+    edition = _edition_of(request.path)
+    if own := uistrings.error_words(edition.site.wording, status):
+        title, detail = own
+    html = render_template("error.html", status=status, title=title, detail=detail, edition=edition)
     response = Response(html, status=status, mimetype="text/html")
     response.headers.update(headers)
     response.cache_control.no_store = True

@@ -40,8 +40,9 @@ class PaperGroup:
     by_track: bool = False
 
 
-def paper_groups(papers: tuple[Paper, ...], sessions: tuple[Session, ...]) -> tuple[PaperGroup, ...]:
-    """Each paper once: under the first published session that presents it, else by track, else in one list."""
+def paper_groups(papers: tuple[Paper, ...], sessions: tuple[Session, ...], others: str) -> tuple[PaperGroup, ...]:
+    """Each paper once: under the first published session that presents it, else by track, else in one list;
+    ``others`` is the heading of the papers left out of the sessions' (or the tracks') groups."""
     by_id = {paper.id: paper for paper in papers}
     placed: set[str] = set()
     groups: list[PaperGroup] = []
@@ -52,7 +53,7 @@ def paper_groups(papers: tuple[Paper, ...], sessions: tuple[Session, ...]) -> tu
             groups.append(PaperGroup(session.title, presented, session_id=session.id))
     rest = tuple(paper for paper in papers if paper.id not in placed)
     if groups:
-        return (*groups, PaperGroup("Other contributions", rest)) if rest else tuple(groups)
+        return (*groups, PaperGroup(others, rest)) if rest else tuple(groups)
     tracks = dict.fromkeys(paper.track for paper in rest if paper.track)
     if not tracks:
         return (PaperGroup(None, rest),) if rest else ()
@@ -60,7 +61,7 @@ def paper_groups(papers: tuple[Paper, ...], sessions: tuple[Session, ...]) -> tu
         PaperGroup(track, tuple(paper for paper in rest if paper.track == track), by_track=True) for track in tracks
     ]
     untracked = tuple(paper for paper in rest if not paper.track)
-    return (*by_track, PaperGroup("Other contributions", untracked)) if untracked else tuple(by_track)
+    return (*by_track, PaperGroup(others, untracked)) if untracked else tuple(by_track)
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,9 @@ class Edition:
                 "sponsors": bool(derived["sponsors"]),
             },
         )
-        derived["paper_groups"] = paper_groups(derived["papers"], derived["published_sessions"])
+        derived["paper_groups"] = paper_groups(
+            derived["papers"], derived["published_sessions"], derived["site"].wording["other_contributions"]
+        )
         last = dates.items[-1]
         derived["event_span"] = derived["workshop_span"] or (last.starts_at, last.ends_at)
         derived["by_id"] = IdTables(

@@ -99,7 +99,9 @@ def paper_meta(edition: Edition, paper: Paper) -> seo.PageMeta:
         url=url,
         title=f"{paper.title} · {site.title}",
         site_name=site.title,
-        description=f"{paper.title}, by {names}: accepted at {citations.conference_title(edition)}.",
+        description=site.wording["paper_description"].format(
+            title=paper.title, authors=names, workshop=site.title, venue=site.venue.name
+        ),
         json_ld=seo.json_for_html(scholarly_article(edition, paper)),
         image=seo.Image(
             url=seo.absolute_url(edition, url_for("pages.social_card", edition=edition.name)),

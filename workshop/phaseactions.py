@@ -23,19 +23,22 @@ def call_to_action(
 ) -> LabelledLink:
     """The button of ``phase``: site.yaml's while abstracts are welcome, then where the workshop's moment is."""
     published = program.status == "published"
+    words = site.wording
     match phase:
         case "call":
             return site.call_to_action
         case "review":
-            return LabelledLink("See the important dates", "#dates")
-        case "program":
-            return LabelledLink("See the program", "#schedule" if published else "#papers" if papers else "#program")
+            return LabelledLink(words["see_the_dates"], "#dates")
         case "live" if logistics.stream_url:
-            return LabelledLink("Watch the live stream", logistics.stream_url)
-        case "live":
-            return LabelledLink("See the program", "#schedule" if published else "#program")
-        case _:  # archive
-            return LabelledLink("Read the papers", "#papers") if papers else LabelledLink("See the program", "#program")
+            return LabelledLink(words["watch_the_live_stream"], logistics.stream_url)
+        case "archive" if papers:
+            return LabelledLink(words["read_the_papers"], "#papers")
+    # The program phase, live without a stream, the archive without papers: the program, as far as it is out.
+    if phase == "program":
+        target = "#schedule" if published else "#papers" if papers else "#program"
+    else:
+        target = "#schedule" if published and phase == "live" else "#program"
+    return LabelledLink(words["see_the_program"], target)
 
 
 def calls_to_action(

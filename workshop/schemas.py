@@ -28,7 +28,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from workshop import phases, wording
+from workshop import phases, uistrings, wording
 from workshop.datafields import (
     Id,
     Link,
@@ -95,6 +95,8 @@ class Site:
     # Every built-in heading and menu label, by heading id (workshop/wording.py): the site's, else English.
     headings: Mapping[str, str]
     menu: Mapping[str, str]
+    # Every other word the software writes on the pages, by id (workshop/uistrings.py): the site's, else English.
+    wording: Mapping[str, str]
     # As site.yaml lists them (None: not listed); the page shows Edition.shown_sections.
     sections: tuple[str, ...] | None
 
@@ -125,9 +127,11 @@ class SiteSchema(StrictSchema):
     headings = wording.headings_field()
     menu = wording.menu_field()
     sections = sections_field()
+    wording = wording.wording_field()
 
     def derive(self, data: dict[str, Any]) -> dict[str, Any]:
-        return data | wording.wording(data["headings"], data["menu"])
+        words = {"wording": uistrings.merged(data["wording"])}
+        return data | wording.wording(data["headings"], data["menu"]) | words
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from workshop import filters, socialcard
 from workshop.config import LOCAL_SITE_URL
 from workshop.model import Edition
 from workshop.peopleschemas import Person
-from workshop.schemas import Venue
+from workshop.schemas import Site, Venue
 from workshop.timeschemas import DateItem
 
 SCHEMA_ORG = "https://schema.org"
@@ -55,11 +55,11 @@ def calendar_uid_domain(edition: Edition) -> str:
 def description(edition: Edition) -> str:
     """One sentence for the meta description and link previews."""
     site = edition.site
-    where = f" in {site.venue.city}" if site.venue.city else ""
-    return (
-        f"{site.title}, a workshop at {site.venue.name}{where}: "
-        "call for abstracts, important dates, program and organizers."
-    )
+    if site.venue.city:
+        return site.wording["meta_description_in_city"].format(
+            title=site.title, venue=site.venue.name, city=site.venue.city
+        )
+    return site.wording["meta_description"].format(title=site.title, venue=site.venue.name)
 
 
 def plain_text(rich: Any) -> str:
@@ -112,20 +112,21 @@ def _person(member: Person) -> dict[str, Any]:
     return person
 
 
-def when_text(item: DateItem | None, venue_timezone: str | None) -> str:
-    """The day (and hours) of a date item as the page's hero writes it, in plain text."""
+def when_text(item: DateItem | None, venue_timezone: str | None, site: Site) -> str:
+    """The day (and hours) of a date item as the page's hero writes it, in plain text, in the site's language."""
+    language = site.language
     if item is None:
         return ""
     if item.at is not None and item.end is not None:
-        return filters.instant_range(item.at, item.end, venue_timezone)
+        return filters.instant_range(item.at, item.end, venue_timezone, language)
     if item.at is not None:
-        return filters.long_instant(item.at, venue_timezone)
+        return filters.long_instant(item.at, venue_timezone, language)
     if item.date is not None:
-        return filters.long_date(item.date)
+        return filters.long_date(item.date, language)
     options = item.date_options or ()
-    *earlier, last = [filters.weekday_and_day(day) for day in options]
-    days = f"{', '.join(earlier)} or {last}" if earlier else last
-    return f"{days}, {options[-1].year} (to be confirmed)"
+    *earlier, last = [filters.weekday_and_day(day, language) for day in options]
+    days = site.wording["day_or_day"].format(days=", ".join(earlier), last=last) if earlier else last
+    return f"{days}, {options[-1].year} {site.wording['to_be_confirmed']}"
 
 
 def card_text(edition: Edition) -> socialcard.CardText:
@@ -134,8 +135,8 @@ def card_text(edition: Edition) -> socialcard.CardText:
     venue = site.venue
     return socialcard.CardText(
         title=site.title,
-        kicker=f"{venue.name} workshop" + (f" · {venue.city}" if venue.city else ""),
-        when=when_text(edition.workshop_date, venue.timezone),
+        kicker=site.wording["kicker"].format(venue=venue.name) + (f" · {venue.city}" if venue.city else ""),
+        when=when_text(edition.workshop_date, venue.timezone, site),
         footer=urlsplit(site_url(edition)).netloc,
     )
 
@@ -201,7 +202,7 @@ def page_meta(edition: Edition, path: str) -> PageMeta:
     url = absolute_url(edition, path)
     return PageMeta(
         url=url,
-        title=f"{site.title} · {site.venue.name} workshop",
+        title=site.wording["page_title"].format(title=site.title, venue=site.venue.name),
         site_name=site.title,
         description=description(edition),
         json_ld=json_for_html(event(edition, url)),

@@ -1,10 +1,11 @@
-"""The page's language and its built-in headings: site.yaml's ``language``, ``headings`` and ``menu``.
+"""The page's language and its words: site.yaml's ``language``, ``headings``, ``menu`` and ``wording``.
 
 ``language`` is a BCP 47 tag (``fr``, ``pt-BR``; checked against the IANA registry by
 langcodes): the page's ``<html lang>``, the JSON-LD event's ``inLanguage``, the feed's and
 the schedule's ``language``. The built-in sections' headings and menu labels are English
 (:data:`ENGLISH`) unless site.yaml retitles them, so that a page in another language
-reads in it throughout.
+reads in it throughout; every other word the software writes on the pages is ``wording``'s
+(workshop/uistrings.py), and dates are written in the language's own way (workshop/filters.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from types import MappingProxyType
 from typing import Any
 
 import langcodes
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validates_schema
 
+from workshop import uistrings
 from workshop.datafields import StrictSchema, Text
 from workshop.pagesections import BUILT_IN
 
@@ -75,6 +77,26 @@ HeadingsSchema = _titles(menu=False)
 MenuSchema = _titles(menu=True)
 
 
+class _KeepsPlaceholders(StrictSchema):
+    """site.yaml's ``wording``: any of the software's texts, by id, each keeping its placeholders."""
+
+    @validates_schema
+    def _keeps_placeholders(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        problems = {
+            name: [problem]
+            for name, text in data.items()
+            if text is not None and (problem := uistrings.placeholder_problem(name, text))
+        }
+        if problems:
+            raise ValidationError(problems)
+
+
+WordingSchema = _KeepsPlaceholders.from_dict(
+    {name: Text(f"Default: '{text}'.", load_default=None) for name, text in uistrings.ENGLISH.items()},
+    name="WordingSchema",
+)
+
+
 def language_field() -> LanguageTag:
     return LanguageTag(
         load_default=DEFAULT_LANGUAGE,
@@ -104,6 +126,19 @@ def menu_field() -> fields.Nested:
         metadata={
             "description": "The built-in sections' labels in the page's menu, by section id (e.g. dates: Dates). "
             "Not given: the section's heading when headings retitles it, else the English default."
+        },
+    )
+
+
+def wording_field() -> fields.Nested:
+    return fields.Nested(
+        WordingSchema,
+        load_default=dict,
+        metadata={
+            "description": "Every other word the software writes on the pages (labels, buttons, the sentences "
+            "around the data, the scripts' texts), by id, in the page's language (e.g. add_to_calendar: Ajouter "
+            "à l'agenda). A text keeps the {placeholders} of its default, which the page fills in. Not given: "
+            "the English default."
         },
     )
 

@@ -2,23 +2,24 @@
 // server rendered, and "passed" marks. Without JavaScript the page still shows
 // every date in AoE.
 import { formatInstant } from "./time.js";
+import { pieces, text } from "./words.js";
 
 /**
- * What the visitor should read for one date item of the API:
- * { prefix, instants: [iso, ...], joiner } in the visitor's zone.
+ * What the visitor should read for one date item of the API, in the visitor's zone:
+ * { id, instants: [iso, ...] }: the text `id` with the instants as {start} and {end}, else an en dash between.
  */
 export function localWindow(item) {
   if (item.at) {
-    return { prefix: "", instants: item.end ? [item.at, item.end] : [item.at], joiner: " – " };
+    return { id: null, instants: item.end ? [item.at, item.end] : [item.at] };
   }
   if (item.date_options) {
     // The day is not fixed: say which stretch of local time the candidate days cover.
-    return { prefix: "between ", instants: [item.starts_at, item.ends_at], joiner: " and " };
+    return { id: "between", instants: [item.starts_at, item.ends_at] };
   }
   if (item.kind === "deadline") {
-    return { prefix: "until ", instants: [item.ends_at], joiner: "" };
+    return { id: "until", instants: [item.ends_at] };
   }
-  return { prefix: "", instants: [item.starts_at, item.ends_at], joiner: " – " };
+  return { id: null, instants: [item.starts_at, item.ends_at] };
 }
 
 /** True once the whole item lies in the past. */
@@ -46,14 +47,11 @@ function slot(listItem, className) {
 
 function showLocalTime(listItem, item, timeZone) {
   const target = slot(listItem, "date-local");
-  const { prefix, instants, joiner } = localWindow(item);
-  target.replaceChildren(`Your time: ${prefix}`);
-  instants.forEach((iso, index) => {
-    if (index > 0) {
-      target.append(joiner);
-    }
-    target.append(timeElement(iso, timeZone));
-  });
+  const { id, instants } = localWindow(item);
+  const [start, end = start] = instants.map((iso) => timeElement(iso, timeZone));
+  const span = document.createElement("span");
+  span.append(...(id ? pieces(id, { start, end }) : end === start ? [start] : [start, " – ", end]));
+  target.replaceChildren(...pieces("your_time", { time: span }));
   target.hidden = false;
 }
 
@@ -61,7 +59,7 @@ function showStatus(listItem, item, now) {
   const status = slot(listItem, "date-status");
   const passed = hasPassed(item, now);
   listItem.classList.toggle("is-passed", passed);
-  status.textContent = passed ? "Passed" : "";
+  status.textContent = passed ? text("passed") : "";
   status.hidden = !passed;
 }
 
@@ -69,7 +67,7 @@ function showStatus(listItem, item, now) {
 export function enhanceDates(section, dates, { now, timeZone }) {
   const zoneNote = section.querySelector(".local-zone");
   if (zoneNote) {
-    zoneNote.textContent = `Your time is shown for ${timeZone}.`;
+    zoneNote.textContent = text("your_time_zone_shown", { zone: timeZone });
     zoneNote.hidden = false;
   }
   for (const item of dates.items) {

@@ -6,6 +6,7 @@ import { enhancePaperFilter } from "./papers.js";
 import { showPhase } from "./phase.js";
 import { enhanceSchedule, markNowAndNext } from "./schedule.js";
 import { visitorTimeZone } from "./time.js";
+import { text } from "./words.js";
 
 const TICK = 15_000;
 
@@ -25,7 +26,7 @@ function main() {
   function enhanceNow() {
     const now = Date.now();
     for (const name of document.querySelectorAll(".local-zone-name")) {
-      name.textContent = (name.dataset.format ?? " ({zone})").replace("{zone}", timeZone);
+      name.textContent = text(name.dataset.format ?? "zone_in_parentheses", { zone: timeZone });
     }
     const program = document.getElementById("program");
     if (program) {
@@ -73,7 +74,7 @@ function main() {
       enhanceNow();
       const status = document.getElementById("live-status");
       if (status) {
-        status.textContent = "This page was updated with the organizers' latest changes.";
+        status.textContent = text("page_updated");
       }
       return refreshDates().catch(report);
     },

@@ -1,6 +1,7 @@
 // Filter the accepted papers as the visitor types: by title, author or track (shown, or in the
 // item's data-track), and the heading of the group a paper is listed in. Without JavaScript
 // every paper is listed and the field stays hidden.
+import { text } from "./words.js";
 
 /** Text compared with what is typed: NFC, lower case, spaces collapsed. */
 export function searchable(text) {
@@ -15,10 +16,7 @@ export function matches(text, query) {
 }
 
 export function countText(shown, total) {
-  if (shown === total) {
-    return `All ${total} ${total === 1 ? "paper" : "papers"} shown.`;
-  }
-  return `${shown} of ${total} ${total === 1 ? "paper" : "papers"} shown.`;
+  return text(shown === total ? "papers_all_shown" : "papers_some_shown", { shown, total });
 }
 
 /** Show the field and filter the list of `root` (a [data-paper-filter]); once per element. */

@@ -1,9 +1,10 @@
 // The phase now (templates/phase.html): call to action, countdown, live banner, news.
 import { describeDuration, formatClock, formatInstant, timeUntil } from "./time.js";
+import { pieces, text } from "./words.js";
 
 const at = (iso, otherwise) => (iso ? Date.parse(iso) : otherwise);
 
-// As templates/phase.html writes it, with ", … your time" in another zone; rewritten (announced) only when its session changes.
+// As templates/phase.html writes it, with the visitor's time too in another zone; rewritten (announced) only when its session changes.
 function showSession(line, label, row, venueZone, timeZone) {
   if (line.dataset.shown !== (row?.id ?? "")) {
     line.dataset.shown = row?.id ?? "";
@@ -15,7 +16,8 @@ function showSession(line, label, row, venueZone, timeZone) {
       const local = times.map((time) => formatClock(time.dateTime, timeZone)).join("–");
       const title = document.createElement("strong");
       title.textContent = row.querySelector(".session-title").textContent;
-      line.append(`${label}: `, title, ` (${venue} venue time${timeZone === venueZone ? "" : `, ${local} your time`})`);
+      const id = timeZone === venueZone ? "session_venue_time" : "session_both_times";
+      line.append(...pieces(id, { label, title, venue, local }));
     }
   }
 }
@@ -35,7 +37,7 @@ export function showPhase(root, { now, timeZone }) {
     const left = document.createElement("strong");
     left.className = "countdown-left";
     left.textContent = describeDuration(timeUntil(until, now));
-    countdown.replaceChildren(left, ` left (until ${formatInstant(until, timeZone)}, your time).`);
+    countdown.replaceChildren(...pieces("time_left", { left, deadline: formatInstant(until, timeZone) }));
     countdown.hidden = false;
   }
   const news = root.querySelector(".news[data-fresh-until]");
@@ -47,8 +49,8 @@ export function showPhase(root, { now, timeZone }) {
   const banner = root.querySelector("#live-banner");
   if (banner && !banner.hidden) {
     const zone = banner.dataset.venueZone;
-    showSession(banner.querySelector(".live-now"), "Now", root.querySelector(".is-now"), zone, timeZone);
-    showSession(banner.querySelector(".live-next"), "Next", root.querySelector(".is-next"), zone, timeZone);
+    showSession(banner.querySelector(".live-now"), text("now"), root.querySelector(".is-now"), zone, timeZone);
+    showSession(banner.querySelector(".live-next"), text("next"), root.querySelector(".is-next"), zone, timeZone);
     changes.push(...[...root.querySelectorAll(".session-time time")].map((time) => Date.parse(time.dateTime)));
   }
   const next = Math.min(...[fresh, ...changes].filter((instant) => instant > now));

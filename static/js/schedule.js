@@ -1,7 +1,8 @@
 // The program in venue time or in the visitor's time, by the visitor's choice
 // (remembered), with a day marker when the local day differs, and "now" /
 // "next" marks on the event day.
-import { dayIn, daysBetween, formatClock, visitorTimeZone, writtenDay, zoneAbbreviation } from "./time.js";
+import { dayIn, daysBetween, formatClock, formatUnits, visitorTimeZone, writtenDay, zoneAbbreviation } from "./time.js";
+import { text } from "./words.js";
 
 const STORAGE_KEY = "workshop:time-mode";
 
@@ -28,7 +29,7 @@ export function dayShiftLabel(iso, timeZone) {
     return "";
   }
   const sign = shift > 0 ? "+" : "\u2212";
-  return `${sign}${Math.abs(shift)} day${Math.abs(shift) === 1 ? "" : "s"}`;
+  return `${sign}${formatUnits(Math.abs(shift), "day")}`;
 }
 
 function showTimes(schedule, mode, timeZone) {
@@ -50,7 +51,7 @@ function showTimes(schedule, mode, timeZone) {
       session.querySelector(".session-time").after(marker);
     }
     marker.textContent = label;
-    marker.title = label.startsWith("+") ? "Later day in your time zone" : "Earlier day in your time zone";
+    marker.title = text(label.startsWith("+") ? "later_day" : "earlier_day");
   }
 }
 
@@ -62,7 +63,7 @@ function showZoneNote(program, mode, timeZone) {
   }
   note.dataset.venueHtml ??= note.innerHTML;
   if (mode === "local") {
-    note.textContent = `Times are in your time zone, ${timeZone} (${zoneAbbreviation(first.dateTime, timeZone)}).`;
+    note.textContent = text("times_in_your_zone", { zone: timeZone, abbreviation: zoneAbbreviation(first.dateTime, timeZone) });
   } else {
     note.innerHTML = note.dataset.venueHtml;
   }
@@ -79,10 +80,10 @@ export function markNowAndNext(program, now) {
   // "Next" only on the event day: from 12 hours before the first session to the last one's end.
   const eventOn = sessions.length > 0 && now >= sessions[0].start - 12 * 3_600_000 && now < sessions.at(-1).end;
   for (const session of sessions) {
-    const state = session === current ? "Now" : session === upcoming && eventOn ? "Next" : "";
+    const state = session === current ? "now" : session === upcoming && eventOn ? "next" : "";
     let badge = session.element.querySelector(".session-state");
-    session.element.classList.toggle("is-now", state === "Now");
-    session.element.classList.toggle("is-next", state === "Next");
+    session.element.classList.toggle("is-now", state === "now");
+    session.element.classList.toggle("is-next", state === "next");
     if (!state) {
       badge?.remove();
       continue;
@@ -92,7 +93,7 @@ export function markNowAndNext(program, now) {
       badge.className = "session-state";
       session.element.querySelector(".session-title").before(badge);
     }
-    badge.textContent = state;
+    badge.textContent = text(state);
   }
 }
 

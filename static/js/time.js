@@ -1,6 +1,7 @@
 // Time arithmetic and formatting in the browser, with the platform's Intl APIs.
 // Instants are compared as epoch milliseconds, so DST changes cannot skew them;
-// Intl applies each zone's rules (and their DST dates) when formatting.
+// Intl applies each zone's rules (and their DST dates) when formatting, in the page's language.
+import { pageLanguage } from "./words.js";
 
 /** The visitor's IANA time zone, as the browser reports it. */
 export function visitorTimeZone() {
@@ -24,7 +25,7 @@ const dayOptions = { year: "numeric", month: "2-digit", day: "2-digit" };
 // Building an Intl.DateTimeFormat is far costlier than using one: keep each.
 const formatters = new Map();
 
-function formatter(locale, options, timeZone) {
+function formatter(locale = pageLanguage(), options, timeZone) {
   const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
   let found = formatters.get(key);
   if (!found) {
@@ -72,7 +73,13 @@ export function timeUntil(iso, now = Date.now()) {
   return { days: Math.floor(minutes / 1440), hours: Math.floor((minutes % 1440) / 60), minutes: minutes % 60 };
 }
 
-export function describeDuration({ days, hours, minutes }) {
-  const plural = (count, unit) => `${count} ${unit}${count === 1 ? "" : "s"}`;
-  return [plural(days, "day"), plural(hours, "hour"), plural(minutes, "minute")].join(", ");
+/** "2 days", "2 jours": a count of a unit. */
+export function formatUnits(count, unit, locale = pageLanguage()) {
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(count);
+}
+
+/** "19 days, 11 hours, 59 minutes". */
+export function describeDuration({ days, hours, minutes }, locale = pageLanguage()) {
+  const units = [[days, "day"], [hours, "hour"], [minutes, "minute"]];
+  return new Intl.ListFormat(locale, { type: "unit" }).format(units.map(([n, unit]) => formatUnits(n, unit, locale)));
 }
