@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import rcssmin
 from flask import current_app, render_template, url_for
 from flask_caching import Cache
 from flask_caching.backends import SimpleCache
@@ -376,7 +377,8 @@ def edition_stylesheet(edition: Edition) -> str:
     workshop/pages.py). The document cache's key names the static files, as it names the templates.
     """
     site_css = (Path(current_app.static_folder or "") / SITE_CSS).read_text(encoding="utf-8")
-    return theme.stylesheet(edition.site.theme) + site_css
+    # Sent without comments and spaces (a quarter of the page's weight in CSS); the source stays readable.
+    return rcssmin.cssmin(theme.stylesheet(edition.site.theme) + site_css)
 
 
 STYLESHEET = Served("stylesheet", "text/css", lambda content, edition: edition_stylesheet(edition))
