@@ -241,6 +241,26 @@ def envelope_schema(content: Content, resource: str, title: str = "", descriptio
     )
 
 
+def item_document_schema(
+    content: Content, name: str, item_schema: type[Schema], *, item: str, page: str, listed_in: str
+) -> type[Schema]:
+    """The document of one item of a list (a paper, an own section): the envelope, with the item as ``data``."""
+    return Schema.from_dict(
+        {
+            "api_version": text("Version of the API.", validate=validate.OneOf([API_VERSION])),
+            "content_version": text(
+                "Version of the content: changes whenever the data files do.",
+                validate=validate.Regexp(CONTENT_VERSION_PATTERN),
+            ),
+            "edition": edition_id(content, f"The edition of the {item} (its folder name)."),
+            "url": site_path("This document's own URL."),
+            "html_url": site_path(page),
+            "data": fields.Nested(item_schema, **described(f"The {item}, as an item of {listed_in}.")),
+        },
+        name=name,
+    )
+
+
 class OpenApiDocumentSchema(Schema):
     openapi = text("The OpenAPI version.", validate=validate.OneOf([OPENAPI_VERSION]))
     info = fields.Dict(**described("Title, version and description of the API."))

@@ -9,33 +9,21 @@ from functools import partial
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
 from workshop import citations
 from workshop.catalogue import Described, Endpoint, Route, SchemaSpec, item_endpoint
 from workshop.documents import API_VERSION, Served, paper_url, served_paper
-from workshop.envelopes import CONTENT_VERSION_PATTERN
+from workshop.envelopes import item_document_schema
 from workshop.model import Content, Edition
-from workshop.outputfields import described, edition_id, site_path, text
 from workshop.paperschemas import PaperSchema
 
 BIBTEX_SCHEMA = {"type": "string", "description": "BibTeX entries (@inproceedings), UTF-8.", "pattern": "^@"}
 
 
 def paper_document_schema(content: Content) -> type[Schema]:
-    return Schema.from_dict(
-        {
-            "api_version": text("Version of the API.", validate=validate.OneOf([API_VERSION])),
-            "content_version": text(
-                "Version of the content: changes whenever the data files do.",
-                validate=validate.Regexp(CONTENT_VERSION_PATTERN),
-            ),
-            "edition": edition_id(content, "The edition of the paper (its folder name)."),
-            "url": site_path("This document's own URL."),
-            "html_url": site_path("The paper's page."),
-            "data": fields.Nested(PaperSchema, **described("The paper, as an item of papers.json.")),
-        },
-        name="PaperDocumentSchema",
+    return item_document_schema(
+        content, "PaperDocumentSchema", PaperSchema, item="paper", page="The paper's page.", listed_in="papers.json"
     )
 
 

@@ -7,31 +7,24 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 from werkzeug.exceptions import NotFound
 
 from workshop.catalogue import Endpoint, Route, item_endpoint
 from workshop.documents import API_VERSION, Served, page_url
-from workshop.envelopes import CONTENT_VERSION_PATTERN
+from workshop.envelopes import item_document_schema
 from workshop.model import Content, Edition
-from workshop.outputfields import described, edition_id, site_path, text
 from workshop.sectionschemas import CustomSectionSchema
 
 
 def section_document_schema(content: Content) -> type[Schema]:
-    return Schema.from_dict(
-        {
-            "api_version": text("Version of the API.", validate=validate.OneOf([API_VERSION])),
-            "content_version": text(
-                "Version of the content: changes whenever the data files do.",
-                validate=validate.Regexp(CONTENT_VERSION_PATTERN),
-            ),
-            "edition": edition_id(content, "The edition of the section (its folder name)."),
-            "url": site_path("This document's own URL."),
-            "html_url": site_path("The section on the edition's page."),
-            "data": fields.Nested(CustomSectionSchema, **described("The section, as an item of sections.json.")),
-        },
-        name="SectionDocumentSchema",
+    return item_document_schema(
+        content,
+        "SectionDocumentSchema",
+        CustomSectionSchema,
+        item="section",
+        page="The section on the edition's page.",
+        listed_in="sections.json",
     )
 
 
