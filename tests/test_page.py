@@ -303,6 +303,15 @@ def test_unknown_edition_page_is_404(client: FlaskClient) -> None:
         assert response.mimetype == "text/html"
 
 
+def test_an_english_error_page_says_what_is_missing(client: FlaskClient) -> None:
+    # The page's own sentence, then what exactly is missing: which editions exist, which paper was asked for.
+    text = normalize(parse_html(client.get("/icml1999/").get_data(as_text=True)).text())
+    assert "There is no page at this address." in text
+    assert "No edition 'icml1999'. Editions: icml2023." in text
+    text = normalize(parse_html(client.get("/icml2023/papers/no-such-paper/").get_data(as_text=True)).text())
+    assert "No paper 'no-such-paper'" in text
+
+
 # --- Data files cannot inject markup ---------------------------------------------------------
 
 SCRIPT = "<script>alert(1)</script>"

@@ -155,9 +155,13 @@ def _handle_http_error(error: HTTPException) -> Response:
     if is_api_request():
         return problem_response(status, title, detail, headers)
     edition = _edition_of(request.path)
+    # What exactly is missing or wrong (which paper, which editions exist) is written by the software in
+    # English: said on an English page, under the page's own sentence.
+    reason = detail if error.description and edition.site.language.split("-")[0] == "en" else None
     if own := uistrings.error_words(edition.site.wording, status):
         title, detail = own
-    html = render_template("error.html", status=status, title=title, detail=detail, edition=edition)
+    reason = None if reason == detail else reason
+    html = render_template("error.html", status=status, title=title, detail=detail, reason=reason, edition=edition)
     response = Response(html, status=status, mimetype="text/html")
     response.headers.update(headers)
     response.cache_control.no_store = True
