@@ -151,6 +151,13 @@ def Text(description: str, **kwargs: Any) -> fields.String:  # noqa: N802
     )
 
 
+def Items(item_schema: type[Schema], description: str) -> fields.List:  # noqa: N802
+    """A required list of at least one item, each validated by ``item_schema``."""
+    return fields.List(
+        fields.Nested(item_schema), validate=validate.Length(min=1), **_described(description, {"required": True})
+    )
+
+
 def WebUrl(description: str, **kwargs: Any) -> fields.Url:  # noqa: N802
     return fields.Url(schemes={"http", "https"}, **_described(description, kwargs))
 

@@ -20,6 +20,7 @@ from workshop.datafields import (
     OPENREVIEW_ID_PATTERN,
     PAPER_FILE_PATTERN,
     Id,
+    Items,
     Markdown,
     StrictSchema,
     Text,
@@ -147,12 +148,7 @@ class PaperSchema(StrictSchema):
 
     id = Id()
     title = Text("Title of the contribution.")
-    authors = fields.List(
-        fields.Nested(AuthorSchema),
-        required=True,
-        validate=validate.Length(min=1),
-        metadata={"description": "Authors in order; mark the presenter with presenter: true."},
-    )
+    authors = Items(AuthorSchema, "Authors in order; mark the presenter with presenter: true.")
     abstract = Markdown("The abstract (Markdown).", load_default=None)
     keywords = fields.List(
         Text("A keyword or subject area."),

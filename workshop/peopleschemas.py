@@ -17,6 +17,7 @@ from marshmallow import (
 
 from workshop.datafields import (
     Id,
+    Items,
     StrictSchema,
     Text,
     WebUrl,
@@ -89,12 +90,7 @@ class CommitteeSchema(StrictSchema):
     model = Committee
 
     intro = Text("Sentence above the committee.")
-    members = fields.List(
-        fields.Nested(CommitteeMemberSchema),
-        required=True,
-        validate=validate.Length(min=1),
-        metadata={"description": "Members, in the order shown."},
-    )
+    members = Items(CommitteeMemberSchema, "Members, in the order shown.")
 
     unique_ids_in = ("members",)
 

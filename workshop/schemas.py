@@ -31,6 +31,7 @@ from marshmallow import (
 from workshop import phases, uistrings, wording
 from workshop.datafields import (
     Id,
+    Items,
     Link,
     Markdown,
     SiteUrl,
@@ -160,12 +161,7 @@ class TopicsSchema(StrictSchema):
     model = Topics
 
     intro = Markdown("Sentence before the list (Markdown).")
-    items = fields.List(
-        fields.Nested(TopicSchema),
-        required=True,
-        validate=validate.Length(min=1),
-        metadata={"description": "Open problems, in the order shown."},
-    )
+    items = Items(TopicSchema, "Open problems, in the order shown.")
     note = Markdown("Sentence after the list (Markdown).")
 
     unique_ids_in = ("items",)
@@ -259,12 +255,7 @@ class ReviewSchema(StrictSchema):
     model = Review
 
     kind = Text("Review model, e.g. 'double-blind'.")
-    outcomes = fields.List(
-        fields.Nested(ReviewOutcomeSchema),
-        required=True,
-        validate=validate.Length(min=1),
-        metadata={"description": "What review can lead to."},
-    )
+    outcomes = Items(ReviewOutcomeSchema, "What review can lead to.")
 
 
 @dataclass(frozen=True)
@@ -439,12 +430,7 @@ class PostersSchema(StrictSchema):
     model = Posters
 
     intro = Text("Sentence above the sizes.")
-    sizes = fields.List(
-        fields.Nested(PosterSizeSchema),
-        required=True,
-        validate=validate.Length(min=1),
-        metadata={"description": "Poster sizes."},
-    )
+    sizes = Items(PosterSizeSchema, "Poster sizes.")
     notes = Markdown("Printing and hanging advice (Markdown).")
 
     unique_ids_in = ("sizes",)

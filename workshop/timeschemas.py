@@ -20,6 +20,7 @@ from marshmallow import (
 from workshop.datafields import (
     AwareDateTime,
     Id,
+    Items,
     Markdown,
     StrictSchema,
     Text,
@@ -284,12 +285,7 @@ class DatesSchema(StrictSchema):
     )
     preliminary = fields.Boolean(load_default=False, metadata={"description": "true while dates may still change."})
     note = Text("Sentence above the list.", load_default=None)
-    items = fields.List(
-        fields.Nested(DateItemSchema),
-        required=True,
-        validate=validate.Length(min=1),
-        metadata={"description": "Important dates, in the order shown."},
-    )
+    items = Items(DateItemSchema, "Important dates, in the order shown.")
 
     unique_ids_in = ("items",)
 
